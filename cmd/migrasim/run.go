@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"migrasim/results"
+	"migrasim/scenarios"
+	"migrasim/sim"
+)
+
+func init() {
+	register(command{
+		name:    "run",
+		usage:   "[SCENARIO|FILE] [--replicates N] [--seed N] [--scale F] [--months N] [--workers N] [--out DIR] [--quiet]",
+		summary: "run a scenario and write series.csv, summary.csv and manifest.json",
+		run:     runRun,
+	})
+}
+
+const runDetails = `
+SCENARIO is the name of an embedded scenario (see 'migrasim list'); FILE is a
+path to a scenario TOML file. Without either, the embedded baseline runs.
+Flags override the scenario's values. Results go to out/<scenario>/ unless
+--out says otherwise; a table of per-country totals with 95% intervals over
+replicates goes to stdout.`
+
+// runOptions are the overrides that run, and later commands, share.
+type runOptions struct {
+	replicates int
+	seed       uint64
+	scale      float64
+	months     int
+	workers    int
+	quiet      bool
+}
+
+// addRunFlags declares the shared flags on fs.
+func addRunFlags(fs *flag.FlagSet, o *runOptions) {
+	fs.IntVar(&o.replicates, "replicates", 0, "number of replicates (default: the scenario's)")
+	fs.Uint64Var(&o.seed, "seed", 0, "root random seed (default: the scenario's)")
+	fs.Float64Var(&o.scale, "scale", 0, "fraction of real households simulated, up to 1 (default: the scenario's)")
+	fs.IntVar(&o.months, "months", 0, "months to simulate (default: the scenario's)")
+	fs.IntVar(&o.workers, "workers", 0, "goroutines to use (default: all cores); never changes results")
+	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar")
+}
+
+// apply copies the flags that were given onto p and checks the result.
+func (o *runOptions) apply(fs *flag.FlagSet, p *sim.Params) error {
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "replicates":
+			p.Replicates = o.replicates
+		case "seed":
+			p.Seed = o.seed
+		case "scale":
+			p.Scale = o.scale
+		case "months":
+			p.Months = o.months
+		}
+	})
+	if err := scenarios.Check(p); err != nil {
+		return fmt.Errorf("command line: %w", err)
+	}
+	if o.workers < 0 {
+		return fmt.Errorf("command line: --workers %d: want 0 (all cores) or more", o.workers)
+	}
+	if o.workers == 0 {
+		o.workers = runtime.GOMAXPROCS(0)
+	}
+	return nil
+}
+
+func runRun(ctx context.Context, e *env, args []string) error {
+	var o runOptions
+	fs := newFlags(find("run"), e, runDetails)
+	addRunFlags(fs, &o)
+	out := fs.String("out", "", "output folder (default: out/<scenario>)")
+	pos, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return fmt.Errorf("run: one scenario at a time, got %d (%v); to compare scenarios use 'migrasim compare'", len(pos), pos)
+	}
+	name := "baseline"
+	if len(pos) == 1 {
+		name = pos[0]
+	}
+	p, err := scenarios.Load(name)
+	if err != nil {
+		return err
+	}
+	if err := o.apply(fs, p); err != nil {
+		return err
+	}
+	dir := *out
+	if dir == "" {
+		dir = filepath.Join("out", p.Name)
+	}
+	series, wall, err := simulate(ctx, e, p, &o)
+	if err != nil {
+		return err
+	}
+	m := newManifest(p, o.workers, wall)
+	outputs := []results.Output{
+		{Name: "series.csv", Write: func(w io.Writer) error { return results.WriteSeries(w, series) }},
+		{Name: "summary.csv", Write: func(w io.Writer) error { return results.WriteSummary(w, series) }},
+	}
+	if err := results.WriteSet(dir, outputs, m); err != nil {
+		return err
+	}
+	if err := results.WriteTable(e.stdout, series); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "\nwrote %s (series.csv, summary.csv, manifest.json) in %.1fs\n", dir, wall.Seconds())
+	return nil
+}
+
+// simulate runs p with a progress bar and reports an interruption plainly.
+func simulate(ctx context.Context, e *env, p *sim.Params, o *runOptions) ([]sim.Series, time.Duration, error) {
+	start := time.Now()
+	bar := newProgress(e, p.Name, o.quiet)
+	series, err := sim.Run(ctx, p, sim.Options{Workers: o.workers, Progress: bar.update})
+	bar.finish()
+	if ctx.Err() != nil {
+		return nil, 0, errors.New("interrupted: nothing was written")
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("scenario %s: %w", p.Name, err)
+	}
+	return series, time.Since(start), nil
+}
+
+// newManifest records how p was run.
+func newManifest(p *sim.Params, workers int, wall time.Duration) *results.Manifest {
+	resolved := scenarios.Format(p)
+	return &results.Manifest{
+		Scenario:    p.Name,
+		Seed:        p.Seed,
+		Replicates:  p.Replicates,
+		Engine:      sim.Version,
+		Go:          runtime.Version(),
+		Workers:     workers,
+		WallSeconds: wall.Seconds(),
+		Command:     append([]string{"migrasim"}, os.Args[1:]...),
+		InputHash:   results.Hash([]byte(resolved), scenarios.DataHash()),
+		Resolved:    resolved,
+	}
+}

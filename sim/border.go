@@ -1,0 +1,72 @@
+package sim
+
+import "math"
+
+// BorderParams is the U.S. southwest border (step 5).
+type BorderParams struct {
+	// ApprehensionUAC is the probability that an unaccompanied child reaching
+	// the border is apprehended (most present themselves).
+	ApprehensionUAC float64 `toml:"apprehension_uac" unit:"probability" min:"0" max:"1"`
+	// ApprehensionFamily is the probability for a family unit.
+	ApprehensionFamily float64 `toml:"apprehension_family" unit:"probability" min:"0" max:"1"`
+	// ApprehensionAdult is the probability for a single adult.
+	ApprehensionAdult float64 `toml:"apprehension_adult" unit:"probability" min:"0" max:"1"`
+	// FamilyRelease is the share of apprehended families released with a
+	// pending case; the rest are removed.
+	FamilyRelease float64 `toml:"family_release" unit:"fraction" min:"0" max:"1"`
+	// AdultRemoval is the share of apprehended single adults removed; the rest
+	// pass a credible-fear screening and are released with a pending case.
+	AdultRemoval float64 `toml:"adult_removal" unit:"fraction" min:"0" max:"1"`
+}
+
+// DefaultBorder returns the border defaults.
+func DefaultBorder() BorderParams {
+	return BorderParams{ApprehensionUAC: 0.92, ApprehensionFamily: 0.9, ApprehensionAdult: 0.6,
+		FamilyRelease: 0.75, AdultRemoval: 0.88}
+}
+
+// borderProbs are this month's apprehension probabilities by kind after levers.
+func (w *World) borderProbs() [3]float64 {
+	var pr [3]float64
+	if !w.p.Mechanisms.BorderEnforcement {
+		return pr
+	}
+	b := &w.p.Border
+	m := w.cond.levers.usApprehend
+	pr[kindUAC] = math.Min(1, b.ApprehensionUAC*m)
+	pr[kindFamily] = math.Min(1, b.ApprehensionFamily*m)
+	pr[kindAdult] = math.Min(1, b.ApprehensionAdult*m)
+	return pr
+}
+
+// border is step 5 for a group reaching the border: apprehended or not.
+// Apprehended children go to sponsors with pending cases; families are
+// released with pending cases or removed; adults are mostly removed. Groups
+// not apprehended join the undocumented stock.
+func (s *shard) border(w *World, g traveller, c Country) {
+	kind := g.flags & gKindMask
+	n := int64(g.size)
+	if uniform(&s.rng) > w.cond.apprehend[kind] {
+		s.flow[c][USEvasions] += n
+		s.arrive(w, g, stUndocumented)
+		return
+	}
+	s.flow[c][USApprehensionsUAC+Metric(kind)] += n
+	removed := false
+	switch kind {
+	case kindFamily:
+		removed = uniform(&s.rng) > w.p.Border.FamilyRelease
+	case kindAdult:
+		removed = uniform(&s.rng) <= w.p.Border.AdultRemoval
+	}
+	if removed {
+		s.flow[c][USRemovalsBorder] += n
+		if g.flags&gCriminal != 0 {
+			s.flow[c][USRemovalsCriminal] += n
+		}
+		s.comeHome(w, g.home, g.size, g.kids, g.flags, true)
+		return
+	}
+	s.flow[c][USAsylumClaims] += n
+	s.arrive(w, g, stPending)
+}

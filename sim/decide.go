@@ -1,0 +1,208 @@
+package sim
+
+import "math"
+
+// DecisionParams is the household decision submodel (step 3): a monthly
+// logistic hazard of sending someone north, and the choice of who goes.
+type DecisionParams struct {
+	// Homicide is the hazard's coefficient on the log homicide rate of the department.
+	Homicide float64 `toml:"homicide" unit:"log-odds per log(homicides per 100,000)" min:"-5" max:"5"`
+	// Unemployment is the coefficient on the department's unemployment rate.
+	Unemployment float64 `toml:"unemployment" unit:"log-odds per percentage point" min:"-2" max:"2"`
+	// Poor is the log-odds shift for poor households (relative to not poor).
+	Poor float64 `toml:"poor" unit:"log-odds" min:"-5" max:"5"`
+	// ExtremePoor is the log-odds shift for extremely poor households (cost barrier when negative).
+	ExtremePoor float64 `toml:"extreme_poor" unit:"log-odds" min:"-5" max:"5"`
+	// Ties is the coefficient on log(1 + relatives in the U.S.).
+	Ties float64 `toml:"ties" unit:"log-odds per log(1 + relatives)" min:"-5" max:"5"`
+	// Network is the coefficient on the department's community network: the
+	// people abroad as a percentage of the department's population.
+	Network float64 `toml:"network" unit:"log-odds per percentage point" min:"-1" max:"1"`
+	// Returnee is the log-odds shift for households with a returned migrant (re-migration).
+	Returnee float64 `toml:"returnee" unit:"log-odds" min:"-5" max:"5"`
+	// Deterrence is the coefficient on the perceived risk of being caught and
+	// sent back (Mexico, border, and a year of interior removals).
+	Deterrence float64 `toml:"deterrence" unit:"log-odds per unit probability" min:"-20" max:"0"`
+	// Pull is the coefficient, for households with children, on the perceived
+	// chance that a family reaching the border is allowed to stay.
+	Pull float64 `toml:"pull" unit:"log-odds per unit probability" min:"0" max:"20"`
+	// RemigrationMonths is how long a returnee keeps the household's raised
+	// hazard (Returnee) after coming home.
+	RemigrationMonths int `toml:"remigration_months" unit:"months" min:"1" max:"255"`
+	// PerceptionMonths is how long households take to learn changed enforcement
+	// (time constant of adaptive expectations).
+	PerceptionMonths float64 `toml:"perception_months" unit:"months" min:"1" max:"120"`
+	// UACShare is the share of departures from households with children that are
+	// unaccompanied children, at a homicide rate of 50 per 100,000.
+	UACShare float64 `toml:"uac_share" unit:"fraction" min:"0.001" max:"0.999"`
+	// UACViolence is how much violence shifts departures toward children.
+	UACViolence float64 `toml:"uac_violence" unit:"log-odds per log(homicides/50)" min:"-5" max:"5"`
+	// FamilyShare is the share of the other departures from households with
+	// children that go as family units, at a perceived stay chance of 0.5.
+	FamilyShare float64 `toml:"family_share" unit:"fraction" min:"0.001" max:"0.999"`
+	// FamilyPull is how much the perceived stay chance shifts departures toward families.
+	FamilyPull float64 `toml:"family_pull" unit:"log-odds per unit probability" min:"0" max:"20"`
+	// FamilySize is the mean number of people in a family unit (one parent and children).
+	FamilySize float64 `toml:"family_size" unit:"persons" min:"2" max:"6"`
+}
+
+// DefaultDecision returns the decision defaults (see docs/ODD.md for sources).
+func DefaultDecision() DecisionParams {
+	return DecisionParams{
+		Homicide: 0.75, Unemployment: 0.05, Poor: 0.25, ExtremePoor: -0.2, Ties: 0.7,
+		Network: 0.02, Returnee: 1.6, RemigrationMonths: 24, Deterrence: -2.0, Pull: 1.5, PerceptionMonths: 6,
+		UACShare: 0.2, UACViolence: 1.0, FamilyShare: 0.25, FamilyPull: 2.0, FamilySize: 2.6,
+	}
+}
+
+func logistic(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+func logit(p float64) float64    { return math.Log(p / (1 - p)) }
+
+// fillHazards computes this month's hazard table and choice shares per
+// department from the origin conditions and perceptions.
+func (w *World) fillHazards() {
+	p := &w.p.Decision
+	mech := &w.p.Mechanisms
+	cond := &w.cond
+	pov := [4]float64{0, p.Poor, p.ExtremePoor, 0}
+	for r := range w.regions {
+		rs := &w.regions[r]
+		cs := &w.countries[rs.country]
+		base := w.p.Country.Of(rs.country).Intercept +
+			p.Homicide*math.Log(math.Max(rs.homicide, 0.1)) +
+			p.Unemployment*rs.unemployment
+		if mech.Networks {
+			base += p.Network * rs.network
+		}
+		if mech.Deterrence {
+			base += p.Deterrence * w.riskWithShock(rs.country)
+		}
+		pull := 0.0
+		if mech.Pull {
+			pull = p.Pull * cs.perceivedStay
+		}
+		row := cond.hazard[r*numClasses : (r+1)*numClasses]
+		for k := range row {
+			x := base + pov[k&povMask]
+			if k&(1<<2) != 0 {
+				x += pull
+			}
+			if mech.Networks {
+				x += p.Ties * math.Log1p(tieBucketValue[k>>3&3])
+			}
+			if k&(1<<5) != 0 && mech.Remigration {
+				x += p.Returnee
+			}
+			row[k] = float32(logistic(x))
+		}
+		cond.uacShare[r] = float32(logistic(logit(p.UACShare) + p.UACViolence*math.Log(math.Max(rs.homicide, 0.1)/50)))
+		fam := logit(p.FamilyShare)
+		if mech.Pull {
+			fam += p.FamilyPull * (cs.perceivedStay - 0.5)
+		}
+		cond.famShare[r] = float32(logistic(fam))
+	}
+}
+
+// decide is step 3 for one shard: every household not waiting on a member
+// draws whether to send someone this month. Households are visited by
+// thinning: candidates are proposed at the shard's bound, then accepted with
+// probability hazard/bound, which is exactly a Bernoulli(hazard) draw per
+// household. This loop must not allocate.
+func (s *shard) decide(w *World) {
+	hh := &w.hh
+	cond := &w.cond
+	hmax := float32(0)
+	for r := s.rlo; r < s.rhi; r++ {
+		for _, h := range cond.hazard[r*numClasses : (r+1)*numClasses] {
+			hmax = max(hmax, h)
+		}
+	}
+	sk := newSkipper(boundFor(float64(hmax)))
+	b := float32(sk.b)
+	rng := &s.decideRNG
+	window := uint8(w.p.Decision.RemigrationMonths)
+	for i := int(s.lo) - 1; ; {
+		i += 1 + sk.gap(rng)
+		if i >= int(s.hi) {
+			break
+		}
+		ua := float32(uniform(rng))
+		uk := float32(uniform(rng))
+		if hh.flags[i]&fWaiting != 0 || hh.size[i] == 0 {
+			continue
+		}
+		r := int(hh.region[i])
+		if ua*b >= cond.hazard[r*numClasses+hh.class(i, w.t, window)] {
+			continue
+		}
+		s.depart(w, i, uk)
+	}
+}
+
+// depart chooses who goes from household i (uk is the choice draw) and sets
+// them on their way, or files a CAM application instead.
+func (s *shard) depart(w *World, i int, uk float32) {
+	hh := &w.hh
+	cond := &w.cond
+	r := int(hh.region[i])
+	kids, adults := hh.kids[i], hh.size[i]-hh.kids[i]
+	kind := uint8(kindAdult)
+	switch {
+	case kids > 0 && adults == 0:
+		kind = kindUAC
+	case kids > 0:
+		uac := cond.uacShare[r]
+		if uk < uac {
+			kind = kindUAC
+		} else if (uk-uac)/(1-uac) < cond.famShare[r] {
+			kind = kindFamily
+		}
+	}
+	if kind == kindUAC && cond.levers.camOpen && hh.flags[i]&fLawful != 0 &&
+		uniform(&s.rng) <= w.p.Policy.CAM.ApplyShare {
+		hh.flags[i] |= fCAM
+		s.cam = append(s.cam, camApp{home: int32(i), due: w.month.Add(w.p.Policy.CAM.ProcessingMonths)})
+		return
+	}
+	s.leave(w, i, kind)
+}
+
+// leave sends a group of the given kind from household i into transit.
+func (s *shard) leave(w *World, i int, kind uint8) {
+	hh := &w.hh
+	var size, kids uint8
+	switch kind {
+	case kindUAC:
+		size, kids = 1, 1
+	case kindFamily:
+		fs := w.p.Decision.FamilySize
+		n := int(fs)
+		if uniform(&s.rng) <= fs-float64(n) {
+			n++
+		}
+		kids = uint8(min(n-1, int(hh.kids[i])))
+		size = kids + 1
+	default:
+		size = 1
+	}
+	flags := kind
+	if kind == kindAdult && hh.flags[i]&fReturnee != 0 {
+		// A returned adult who goes again has a record of unlawful re-entry
+		// if caught: most "criminal" removals of the period are such cases.
+		flags |= gCriminal
+		if hh.flags[i]&fGang != 0 {
+			flags |= gGang
+			hh.flags[i] &^= fGang
+		}
+	}
+	if kind != kindUAC {
+		hh.flags[i] &^= fReturnee
+	}
+	hh.size[i] -= size
+	hh.kids[i] -= kids
+	hh.flags[i] |= fTransit
+	s.travel = append(s.travel, traveller{home: int32(i), size: size, kids: kids, flags: flags})
+	c := w.regions[hh.region[i]].country
+	s.flow[c][DeparturesUAC+Metric(kind)] += int64(size)
+}

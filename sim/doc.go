@@ -1,0 +1,26 @@
+// Package sim is the migrasim engine: an agent-based model of households in
+// the departments of El Salvador, Honduras and Guatemala deciding each month
+// whether to send someone north, of their migrants' journeys through Mexico,
+// at the U.S. border and abroad, and of returns home and their effect on
+// violence and jobs. docs/ODD.md describes the model; the code follows it.
+//
+// A World is one replicate. Each month (Step) runs eight steps in a fixed
+// order: (1) the policy timeline, (2) origin conditions, (3) household
+// decisions, (4) transit through Mexico, (5) the U.S. border, (6) life abroad,
+// (7) returns, (8) observation. Steps 1–2 are serial and cheap; steps 3–7 run
+// per shard, in parallel; step 8 sums the shards in shard order.
+//
+// Determinism contract: households are split into shards of ShardSize, a
+// constant. Each shard owns its households and the migrants that came from
+// them, and draws from its own PCG streams seeded from (seed, replicate,
+// shard). Same Params, same seed: same results, byte for byte, whatever the
+// number of workers. Replicate r of two scenarios with the same seed uses the
+// same streams (common random numbers).
+//
+// The package knows nothing of files, TOML, terminals or HTTP: Params come in,
+// Series come out, and progress goes to a callback.
+package sim
+
+// Version is the engine version recorded in every manifest. It changes when
+// results for the same scenario and seed change.
+const Version = "0.1.0"

@@ -1,0 +1,88 @@
+package sim
+
+// Households are stored as a struct of arrays indexed by household number.
+// Households are ordered by region, so each region is a contiguous range and a
+// shard (a fixed block of households) touches few regions.
+type households struct {
+	region []uint8 // department index into Geography.Regions
+	size   []uint8 // people at home, children included
+	kids   []uint8 // children under 18 at home
+	ties   []uint8 // relatives in the U.S. (people), capped at 255
+	flags  []uint8 // poverty level and state bits, below
+	back   []uint8 // month of the last return (engine month mod 256), read while fReturnee is set
+}
+
+// Household flag bits. The low two bits hold the poverty level.
+const (
+	povMask   = 0b11   // 0 not poor, 1 poor, 2 extremely poor
+	fReturnee = 1 << 2 // a returned migrant lives here (re-migration)
+	fGang     = 1 << 3 // a returned migrant with gang ties lives here
+	fTransit  = 1 << 4 // a member is in transit: the household waits
+	fCAM      = 1 << 5 // a child's CAM application is pending: the household waits
+	fLawful   = 1 << 6 // a relative is lawfully in the U.S. (CAM eligibility)
+	fWaiting  = fTransit | fCAM
+)
+
+func newHouseholds(n int) households {
+	return households{
+		region: make([]uint8, n),
+		size:   make([]uint8, n),
+		kids:   make([]uint8, n),
+		ties:   make([]uint8, n),
+		flags:  make([]uint8, n),
+		back:   make([]uint8, n),
+	}
+}
+
+// Hazard classes: households of one region share a monthly departure hazard
+// when they share poverty level, children present, ties bucket and returnee.
+const numClasses = 64
+
+// class returns household i's hazard class in engine month t. A returnee
+// counts for window months after coming home; the bit is cleared lazily.
+func (h *households) class(i int, t int, window uint8) int {
+	f := h.flags[i]
+	if f&fReturnee != 0 && uint8(t)-h.back[i] >= window {
+		f &^= fReturnee
+		h.flags[i] = f
+	}
+	c := int(f & povMask)
+	if h.kids[i] > 0 {
+		c |= 1 << 2
+	}
+	c |= tieBucket(h.ties[i]) << 3
+	if f&fReturnee != 0 {
+		c |= 1 << 5
+	}
+	return c
+}
+
+// tieBucket groups relatives abroad: 0, 1, 2–3, 4 or more.
+func tieBucket(t uint8) int {
+	switch {
+	case t == 0:
+		return 0
+	case t == 1:
+		return 1
+	case t <= 3:
+		return 2
+	}
+	return 3
+}
+
+// tieBucketValue is the number of relatives that stands for each bucket in the hazard.
+var tieBucketValue = [4]float64{0, 1, 2.5, 5}
+
+func addSat(a uint8, n uint8) uint8 {
+	if s := int(a) + int(n); s < 255 {
+		return uint8(s)
+	}
+	return 255
+}
+
+func subSat(a uint8, n uint8) uint8 {
+	if a > n {
+		return a - n
+	}
+	return 0
+}

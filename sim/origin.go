@@ -1,0 +1,186 @@
+package sim
+
+import "math"
+
+// FeedbackParams is the effect of returnees on the origin countries (step 2).
+// Effective returnees (those reintegration programmes do not absorb) enter
+// after a lag and stay active with exponential decay. The feedback is measured
+// against the warm-up months before the start, whose regime the exogenous
+// homicide series already contains, so the status quo adds nothing and only
+// changes in returns move violence and jobs.
+type FeedbackParams struct {
+	// Strength is the homicide rate added per gang-tied returnee per 100,000
+	// residents per year, sustained. Ambrosius & Leblang (2020): +2 homicides
+	// per 100,000 for +10 criminal deportees per 100,000, i.e. 0.2 per criminal
+	// deportee, or 0.8 per gang-tied one when a quarter of them have gang ties.
+	Strength float64 `toml:"strength" unit:"homicides per 100,000 per (gang returnee per 100,000 per year)" min:"0" max:"10"`
+	// LagMonths is the delay before returnees affect violence and jobs.
+	LagMonths int `toml:"lag_months" unit:"months" min:"0" max:"60"`
+	// DecayMonths is the mean time a returnee stays active (in a gang, or out of work).
+	DecayMonths float64 `toml:"decay_months" unit:"months" min:"1" max:"600"`
+	// Unemployment is the unemployment added per returnee per 1,000 residents
+	// per year, sustained.
+	Unemployment float64 `toml:"unemployment" unit:"percentage points per (returnee per 1,000 per year)" min:"0" max:"10"`
+}
+
+// DefaultFeedback returns the feedback defaults.
+func DefaultFeedback() FeedbackParams {
+	return FeedbackParams{Strength: 0.8, LagMonths: 6, DecayMonths: 36, Unemployment: 0.1}
+}
+
+// regionState is one department's state, updated serially each month.
+type regionState struct {
+	country                Country
+	pop                    float64 // real residents (fixed; see docs/ODD.md)
+	lo, hi                 int     // simulated households [lo, hi)
+	homFactor, jobFactor   float64 // department relative to national level
+	aidTarget              bool
+	homicide, unemployment float64 // this month, per 100,000 and percent
+	network                float64 // people abroad, percent of residents
+	gangPipe, jobPipe      []float64
+	gangActive, jobActive  float64 // active effective returnees (real persons)
+	gangRef, jobRef        float64 // reference active levels from the warm-up
+	gangSum, jobSum        float64 // warm-up accumulators
+}
+
+// countryState holds one country's perceptions and references.
+type countryState struct {
+	perceivedRisk, perceivedStay float64
+	shockHom, shockJobs          [2]float64 // multiply, add
+}
+
+// shockPaths are the parsed scenario shocks.
+type shockPath struct {
+	country  Country
+	homicide bool
+	multiply bool
+	points   []Point
+}
+
+// updateOrigin is step 2: each department's homicide rate and unemployment
+// for this month, the community networks, and the perceptions of enforcement.
+func (w *World) updateOrigin() {
+	p := w.p
+	fb := &p.Feedback
+	l := &w.cond.levers
+	var shockMul, shockAdd [2][NumCountries]float64
+	for c := range NumCountries {
+		shockMul[0][c], shockMul[1][c] = 1, 1
+	}
+	if p.Mechanisms.Shocks {
+		for _, s := range w.shocks {
+			v := 0
+			if !s.homicide {
+				v = 1
+			}
+			if s.multiply {
+				shockMul[v][s.country] *= interpolate(s.points, w.month, false, 1)
+			} else {
+				shockAdd[v][s.country] += interpolate(s.points, w.month, false, 0)
+			}
+		}
+	}
+	var exo [NumCountries]float64
+	for c := Country(0); c < NumCountries; c++ {
+		exo[c] = interpolate(p.Geography.Homicide[c], w.month, true, 0)
+	}
+	keep := 1 - 1/fb.DecayMonths
+	slot := w.t % (fb.LagMonths + 1)
+	for r := range w.regions {
+		rs := &w.regions[r]
+		c := rs.country
+		rs.gangActive = rs.gangActive*keep + rs.gangPipe[slot]
+		rs.jobActive = rs.jobActive*keep + rs.jobPipe[slot]
+		aidH, aidJ := 1.0, 1.0
+		if rs.aidTarget {
+			aidH, aidJ = l.aidHomicide[c], l.aidJobs[c]
+		}
+		hom := exo[c]*rs.homFactor*aidH*shockMul[0][c] + shockAdd[0][c]
+		jobs := p.Country.Of(c).Unemployment*rs.jobFactor*aidJ*shockMul[1][c] + shockAdd[1][c]
+		if w.started() {
+			if p.Mechanisms.DeporteeFeedback {
+				hom += fb.Strength * 12 / fb.DecayMonths * (rs.gangActive - rs.gangRef) / rs.pop * 1e5
+			}
+			if p.Mechanisms.ReturneeUnemployment {
+				jobs += fb.Unemployment * 12 / fb.DecayMonths * (rs.jobActive - rs.jobRef) / rs.pop * 1e3
+			}
+		}
+		rs.homicide = math.Max(hom, 0)
+		rs.unemployment = math.Min(math.Max(jobs, 0), 100)
+		rs.network = w.regionAbroad[r] / w.p.Scale / rs.pop * 100
+	}
+	w.updatePerceptions()
+}
+
+// updatePerceptions moves each country's perceived risk and stay chance a step
+// toward their current values (adaptive expectations).
+func (w *World) updatePerceptions() {
+	cond := &w.cond
+	t := &cond.transit
+	ap := &cond.apprehend
+	b := &w.p.Border
+	reach := math.Pow(1-t.apprehend, float64(w.p.Transit.Months))
+	stay := reach * ((1 - ap[kindFamily]) + ap[kindFamily]*b.FamilyRelease)
+	for c := Country(0); c < NumCountries; c++ {
+		keepYear := math.Pow(1-cond.abroad.remove[c][stUndocumented][0], 12)
+		risk := 1 - reach*((1-ap[kindAdult])+ap[kindAdult]*(1-b.AdultRemoval))*keepYear
+		cs := &w.countries[c]
+		if w.t == 0 {
+			cs.perceivedRisk, cs.perceivedStay = risk, stay
+		} else {
+			k := 1 / w.p.Decision.PerceptionMonths
+			cs.perceivedRisk += k * (risk - cs.perceivedRisk)
+			cs.perceivedStay += k * (stay - cs.perceivedStay)
+		}
+	}
+	for c := range w.countries {
+		w.countries[c].perceivedRisk = math.Min(1, w.countries[c].perceivedRisk)
+	}
+}
+
+// perceivedRisk includes the deterrence shock of a border policy.
+func (w *World) riskWithShock(c Country) float64 {
+	return math.Min(1, w.countries[c].perceivedRisk+w.cond.levers.deterShock)
+}
+
+// recordReturns closes the month for the feedback: this month's returnees,
+// less what reintegration absorbs, enter the pipelines.
+func (w *World) recordReturns(returnees, gang []float64) {
+	p := w.p
+	var total [NumCountries]float64
+	for r := range w.regions {
+		total[w.regions[r].country] += returnees[r]
+	}
+	var absorbed [NumCountries]float64
+	if p.Mechanisms.Reintegration {
+		for c := Country(0); c < NumCountries; c++ {
+			capacity := p.Country.Of(c).ReintegrationCapacity * w.cond.levers.reintegration
+			if total[c] > 0 {
+				absorbed[c] = math.Min(1, capacity/total[c])
+			}
+		}
+	}
+	slot := w.t % (p.Feedback.LagMonths + 1)
+	for r := range w.regions {
+		rs := &w.regions[r]
+		keep := 1 - absorbed[rs.country]
+		rs.gangPipe[slot] = gang[r] * keep
+		rs.jobPipe[slot] = returnees[r] * keep
+		if !w.started() {
+			rs.gangSum += rs.gangPipe[slot]
+			rs.jobSum += rs.jobPipe[slot]
+		}
+	}
+	if w.t == warmup-1 {
+		// The reference regime: the warm-up's mean inflow, held at its steady state.
+		for r := range w.regions {
+			rs := &w.regions[r]
+			gin, jin := rs.gangSum/warmup, rs.jobSum/warmup
+			rs.gangRef, rs.jobRef = gin*p.Feedback.DecayMonths, jin*p.Feedback.DecayMonths
+			rs.gangActive, rs.jobActive = rs.gangRef, rs.jobRef
+			for i := range rs.gangPipe {
+				rs.gangPipe[i], rs.jobPipe[i] = gin, jin
+			}
+		}
+	}
+}

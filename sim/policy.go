@@ -1,0 +1,266 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+)
+
+// Window is when a policy lever acts. It starts at From, reaches full strength
+// after RampMonths, and if To is set fades out over RampMonths from To. An
+// unset From means the lever never acts.
+type Window struct {
+	// From is the first month the lever acts.
+	From Month `toml:"from" unit:"YYYY-MM"`
+	// To is the month the lever starts to fade; unset means it never ends.
+	To Month `toml:"to" unit:"YYYY-MM"`
+	// RampMonths is how long the lever takes to reach (and to leave) full strength.
+	RampMonths int `toml:"ramp_months" unit:"months" min:"0" max:"120"`
+}
+
+// Level is the lever's strength at month m, from 0 (off) to 1 (full).
+func (w Window) Level(m Month) float64 {
+	if !w.From.IsSet() || m < w.From {
+		return 0
+	}
+	r := float64(w.RampMonths + 1)
+	level := math.Min(1, float64(m-w.From+1)/r)
+	if w.To.IsSet() && m >= w.To {
+		level = math.Min(level, math.Max(0, 1-float64(m-w.To+1)/r))
+	}
+	return level
+}
+
+func (w Window) validate(key string) []error {
+	if w.To.IsSet() && w.From.IsSet() && w.To <= w.From {
+		return []error{&FieldError{Key: key + ".to", Msg: fmt.Sprintf("%s is not after from (%s)", w.To, w.From)}}
+	}
+	if w.To.IsSet() && !w.From.IsSet() {
+		return []error{&FieldError{Key: key + ".from", Msg: "missing: to is set, so from must be too"}}
+	}
+	return nil
+}
+
+// PolicyParams is the timeline of policy levers. Every lever is off unless its
+// window (or date) is set.
+type PolicyParams struct {
+	// InteriorRemovals raises the removal rate of the stock abroad (mass deportation).
+	InteriorRemovals InteriorRemovals `toml:"interior_removals"`
+	// CAM is the Central American Minors program.
+	CAM CAMPolicy `toml:"cam"`
+	// DACA is the rescission of Deferred Action for Childhood Arrivals.
+	DACA DACAPolicy `toml:"daca"`
+	// TPS is the termination of Temporary Protected Status.
+	TPS TPSPolicy `toml:"tps"`
+	// Aid is the aid initiative in the origin countries.
+	Aid AidPolicy `toml:"aid"`
+	// Mexico is enforcement in Mexico.
+	Mexico MexicoPolicy `toml:"mexico"`
+	// Border is U.S. border enforcement and deterrence.
+	Border BorderPolicy `toml:"border"`
+	// Reintegration changes the origin countries' reintegration capacity.
+	Reintegration ReintegrationPolicy `toml:"reintegration"`
+}
+
+// InteriorRemovals is mass deportation: a multiplier on interior removal rates.
+type InteriorRemovals struct {
+	Window
+	// RateMultiplier multiplies the removal rate of removable people (1 = no change).
+	RateMultiplier float64 `toml:"rate_multiplier" unit:"factor" min:"0" max:"50"`
+	// GangTargeting is the share of the additional removals aimed at people
+	// with gang ties (0 = the extra removals fall like the usual ones).
+	GangTargeting float64 `toml:"gang_targeting" unit:"fraction" min:"0" max:"1"`
+}
+
+// CAMPolicy is the Central American Minors refugee/parole program: while open,
+// a share of would-be child migrants with a parent lawfully in the U.S. apply
+// instead of travelling, and arrive legally after processing.
+type CAMPolicy struct {
+	// Open is the month the program opens (December 2014 historically); unset = never.
+	Open Month `toml:"open" unit:"YYYY-MM"`
+	// Close is the month the program closes; unset = never. Closing cancels pending cases.
+	Close Month `toml:"close" unit:"YYYY-MM"`
+	// ApplyShare is the share of eligible would-be child migrants who apply instead of travelling.
+	ApplyShare float64 `toml:"apply_share" unit:"fraction" min:"0" max:"1"`
+	// ApprovalRate is the share of applications approved.
+	ApprovalRate float64 `toml:"approval_rate" unit:"fraction" min:"0" max:"1"`
+	// ProcessingMonths is the time from application to arrival.
+	ProcessingMonths int `toml:"processing_months" unit:"months" min:"1" max:"60"`
+	// DivertShare is the share of denied or cancelled applicants who then travel irregularly.
+	DivertShare float64 `toml:"divert_share" unit:"fraction" min:"0" max:"1"`
+}
+
+// DACAPolicy is the rescission of DACA.
+type DACAPolicy struct {
+	// Rescind is the month DACA is rescinded; unset = never.
+	Rescind Month `toml:"rescind" unit:"YYYY-MM"`
+	// WindDownMonths is the mean time for which permits still run after rescission.
+	WindDownMonths int `toml:"wind_down_months" unit:"months" min:"1" max:"120"`
+}
+
+// TPSPolicy is the termination of Temporary Protected Status. Guatemala never
+// had TPS in the period, so it has no key.
+type TPSPolicy struct {
+	// EndSV is the month El Salvador's TPS ends (holders become removable); unset = never.
+	EndSV Month `toml:"end_SV" unit:"YYYY-MM"`
+	// EndHN is the month Honduras's TPS ends; unset = never.
+	EndHN Month `toml:"end_HN" unit:"YYYY-MM"`
+}
+
+// End returns the month TPS ends for country c (unset for none).
+func (t TPSPolicy) End(c Country) Month {
+	switch c {
+	case SV:
+		return t.EndSV
+	case HN:
+		return t.EndHN
+	}
+	return 0
+}
+
+// AidPolicy is an aid initiative: per-country packages that lower homicide or
+// unemployment after a delay, with a window that a funding cut can end.
+type AidPolicy struct {
+	Window
+	// DelayMonths is the lag from spending to effect.
+	DelayMonths int `toml:"delay_months" unit:"months" min:"0" max:"120"`
+	// SV, HN and GT are the packages per country.
+	SV AidPackage `toml:"SV"`
+	HN AidPackage `toml:"HN"`
+	GT AidPackage `toml:"GT"`
+}
+
+// Of returns country c's package.
+func (a *AidPolicy) Of(c Country) *AidPackage {
+	switch c {
+	case SV:
+		return &a.SV
+	case HN:
+		return &a.HN
+	}
+	return &a.GT
+}
+
+// AidPackage is one country's share of an aid initiative.
+type AidPackage struct {
+	// HomicideEffect is the fractional fall in the homicide rate at full effect
+	// (police and forensic training, impunity).
+	HomicideEffect float64 `toml:"homicide_effect" unit:"fraction" min:"0" max:"0.9"`
+	// UnemploymentEffect is the fractional fall in unemployment at full effect
+	// (trade facilitation, youth jobs).
+	UnemploymentEffect float64 `toml:"unemployment_effect" unit:"fraction" min:"0" max:"0.9"`
+	// Departments limits the package to these departments; empty = the whole country.
+	Departments []string `toml:"departments" unit:"department names"`
+}
+
+// MexicoPolicy is enforcement in Mexico.
+type MexicoPolicy struct {
+	Window
+	// ApprehensionMultiplier multiplies Mexico's monthly apprehension probability
+	// (0.3 ≈ Mexico stops cooperating; 2 = doubled enforcement).
+	ApprehensionMultiplier float64 `toml:"apprehension_multiplier" unit:"factor" min:"0" max:"10"`
+	// AsylumCapacity caps asylum claims Mexico accepts a month (real-world
+	// persons, all three countries); 0 = no cap.
+	AsylumCapacity float64 `toml:"asylum_capacity" unit:"persons per month" min:"0" max:"1000000"`
+}
+
+// BorderPolicy is U.S. border enforcement and the deterrence of announcements.
+type BorderPolicy struct {
+	Window
+	// ApprehensionMultiplier multiplies the border apprehension probabilities (capped at 1).
+	ApprehensionMultiplier float64 `toml:"apprehension_multiplier" unit:"factor" min:"0" max:"10"`
+	// DeterrenceShock is added to the perceived risk when the policy starts
+	// (the dip after a change of administration), then fades.
+	DeterrenceShock float64 `toml:"deterrence_shock" unit:"probability" min:"0" max:"1"`
+	// ShockDecayMonths is the e-folding time of the deterrence shock (the creep back).
+	ShockDecayMonths float64 `toml:"shock_decay_months" unit:"months" min:"0.1" max:"120"`
+}
+
+// ReintegrationPolicy scales the reintegration capacity of all three countries.
+type ReintegrationPolicy struct {
+	Window
+	// CapacityMultiplier multiplies each country's reintegration capacity at full strength.
+	CapacityMultiplier float64 `toml:"capacity_multiplier" unit:"factor" min:"0" max:"100"`
+}
+
+// DefaultPolicy is the status quo from 2012: CAM opens in December 2014 and
+// stays open; nothing else changes.
+func DefaultPolicy() PolicyParams {
+	return PolicyParams{
+		InteriorRemovals: InteriorRemovals{RateMultiplier: 1},
+		CAM: CAMPolicy{Open: MonthOf(2014, 12), ApplyShare: 0.35, ApprovalRate: 0.85,
+			ProcessingMonths: 12, DivertShare: 0.6},
+		DACA:          DACAPolicy{WindDownMonths: 24},
+		Aid:           AidPolicy{DelayMonths: 6},
+		Mexico:        MexicoPolicy{ApprehensionMultiplier: 1},
+		Border:        BorderPolicy{ApprehensionMultiplier: 1, ShockDecayMonths: 6},
+		Reintegration: ReintegrationPolicy{CapacityMultiplier: 1},
+	}
+}
+
+func (p *PolicyParams) validate() []error {
+	var errs []error
+	errs = append(errs, p.InteriorRemovals.validate("policy.interior_removals")...)
+	errs = append(errs, p.Aid.validate("policy.aid")...)
+	errs = append(errs, p.Mexico.validate("policy.mexico")...)
+	errs = append(errs, p.Border.validate("policy.border")...)
+	errs = append(errs, p.Reintegration.validate("policy.reintegration")...)
+	if p.CAM.Close.IsSet() && p.CAM.Open.IsSet() && p.CAM.Close <= p.CAM.Open {
+		errs = append(errs, &FieldError{Key: "policy.cam.close", Msg: fmt.Sprintf("%s is not after open (%s)", p.CAM.Close, p.CAM.Open)})
+	}
+	return errs
+}
+
+// levers is the state of every policy lever in one month, in engine units.
+type levers struct {
+	removalMult   float64 // multiplier on interior removal hazards
+	gangTargeting float64 // share of extra removals aimed at gang-tied people
+	camOpen       bool
+	camClosing    bool // this is the month CAM closes: cancel pending cases
+	dacaExpiry    float64
+	tpsEnded      [NumCountries]bool
+	aidHomicide   [NumCountries]float64 // multiplier on homicide in targeted departments
+	aidJobs       [NumCountries]float64 // multiplier on unemployment in targeted departments
+	mxApprehend   float64               // multiplier on Mexico's apprehension probability
+	mxAsylumCap   float64               // real persons per month; 0 = none
+	usApprehend   float64               // multiplier on border apprehension probabilities
+	deterShock    float64               // added to perceived risk
+	reintegration float64               // multiplier on reintegration capacity
+}
+
+// leversAt evaluates the timeline at month m (step 1 of the tick).
+func (p *Params) leversAt(m Month) levers {
+	pol := &p.Policy
+	mech := &p.Mechanisms
+	var l levers
+	lv := pol.InteriorRemovals.Level(m)
+	l.removalMult = 1 + lv*(pol.InteriorRemovals.RateMultiplier-1)
+	l.gangTargeting = lv * pol.InteriorRemovals.GangTargeting
+	l.camOpen = mech.CAM && pol.CAM.Open.IsSet() && m >= pol.CAM.Open && (!pol.CAM.Close.IsSet() || m < pol.CAM.Close)
+	l.camClosing = mech.CAM && pol.CAM.Close.IsSet() && m == pol.CAM.Close
+	if pol.DACA.Rescind.IsSet() && m >= pol.DACA.Rescind {
+		l.dacaExpiry = 1 / float64(pol.DACA.WindDownMonths)
+	}
+	for c := Country(0); c < NumCountries; c++ {
+		end := pol.TPS.End(c)
+		l.tpsEnded[c] = end.IsSet() && m >= end
+		l.aidHomicide[c], l.aidJobs[c] = 1, 1
+		if mech.Aid {
+			a := pol.Aid.Level(m.Add(-pol.Aid.DelayMonths))
+			pk := pol.Aid.Of(c)
+			l.aidHomicide[c] = 1 - a*pk.HomicideEffect
+			l.aidJobs[c] = 1 - a*pk.UnemploymentEffect
+		}
+	}
+	mx := pol.Mexico.Level(m)
+	l.mxApprehend = 1 + mx*(pol.Mexico.ApprehensionMultiplier-1)
+	if mx > 0 {
+		l.mxAsylumCap = pol.Mexico.AsylumCapacity
+	}
+	us := pol.Border.Level(m)
+	l.usApprehend = 1 + us*(pol.Border.ApprehensionMultiplier-1)
+	if pol.Border.From.IsSet() && m >= pol.Border.From {
+		l.deterShock = pol.Border.DeterrenceShock * math.Exp(-float64(m-pol.Border.From)/pol.Border.ShockDecayMonths)
+	}
+	l.reintegration = 1 + pol.Reintegration.Level(m)*(pol.Reintegration.CapacityMultiplier-1)
+	return l
+}

@@ -1,0 +1,107 @@
+package sim
+
+// Returns (step 7) and arrivals: every change of a group's place goes through
+// these functions, so household state, stocks and counters stay consistent.
+
+// crimClass is 0 for no record, 1 for a criminal record, 2 for gang ties.
+func crimClass(flags uint8) int {
+	switch {
+	case flags&gGang != 0:
+		return 2
+	case flags&gCriminal != 0:
+		return 1
+	}
+	return 0
+}
+
+// arrive adds a group that crossed into the U.S. to the shard's stock abroad.
+// Adults may carry a criminal record or gang ties into the stock.
+func (s *shard) arrive(w *World, g traveller, status uint8) {
+	flags := g.flags
+	if flags&gKindMask == kindAdult && flags&gCriminal == 0 && uniform(&s.rng) <= w.p.Abroad.CriminalShare {
+		flags |= gCriminal
+		if uniform(&s.rng) <= w.p.Abroad.GangShare {
+			flags |= gGang
+		}
+	}
+	w.hh.flags[g.home] &^= fTransit
+	s.join(w, g.home, g.size, status, flags)
+}
+
+// join adds a group from household home to the stock abroad.
+func (s *shard) join(w *World, home int32, size, status, flags uint8) {
+	hh := &w.hh
+	r := hh.region[home]
+	s.abroad.add(home, r, size, status, flags)
+	hh.ties[home] = addSat(hh.ties[home], size)
+	if status == stProtected || status == stTPS || status == stDACA {
+		hh.flags[home] |= fLawful
+	}
+	c := w.regions[r].country
+	s.persons[c][status] += int64(size)
+	s.groups[c][status][crimClass(flags)]++
+	s.regionAbroad[r] += int64(size)
+}
+
+// setStatus changes the status of stock entry i.
+func (s *shard) setStatus(w *World, i int, status uint8) {
+	a := &s.abroad
+	c := w.regions[a.region[i]].country
+	old := a.status[i]
+	s.persons[c][old] -= int64(a.size[i])
+	s.groups[c][old][crimClass(a.flags[i])]--
+	s.persons[c][status] += int64(a.size[i])
+	s.groups[c][status][crimClass(a.flags[i])]++
+	a.status[i] = status
+	if status == stProtected {
+		w.hh.flags[a.home[i]] |= fLawful
+	}
+}
+
+// leaveStock takes stock entry i home (removed or returning of its own
+// accord). The entry is deleted later, by the caller, so indices stay valid.
+func (s *shard) leaveStock(w *World, i int) {
+	a := &s.abroad
+	c := w.regions[a.region[i]].country
+	home, size := a.home[i], a.size[i]
+	s.persons[c][a.status[i]] -= int64(size)
+	s.groups[c][a.status[i]][crimClass(a.flags[i])]--
+	s.regionAbroad[a.region[i]] -= int64(size)
+	w.hh.ties[home] = subSat(w.hh.ties[home], size)
+	kids := uint8(0)
+	switch a.flags[i] & gKindMask {
+	case kindUAC:
+		kids = 1
+	case kindFamily:
+		kids = size - 1
+	}
+	s.comeHome(w, home, size, kids, a.flags[i], false)
+}
+
+// comeHome is step 7: returned people rejoin their household and region.
+// Returnees with gang ties mark the household and feed the region's
+// deportee–violence feedback from next month.
+func (s *shard) comeHome(w *World, home int32, size, kids, flags uint8, fromTransit bool) {
+	hh := &w.hh
+	hh.size[home] = addSat(hh.size[home], size)
+	hh.kids[home] = addSat(hh.kids[home], kids)
+	f := hh.flags[home] | fReturnee
+	if fromTransit {
+		f &^= fTransit
+	}
+	gang := flags&gGang != 0
+	if gang {
+		f |= fGang
+	}
+	hh.flags[home] = f
+	hh.back[home] = uint8(w.t)
+	r := hh.region[home]
+	c := w.regions[r].country
+	n := int64(size)
+	s.flow[c][Returnees] += n
+	s.regionReturnees[r] += n
+	if gang {
+		s.flow[c][ReturneesGang] += n
+		s.regionGang[r] += n
+	}
+}

@@ -1,0 +1,164 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+)
+
+// Executor runs fn(0), …, fn(n-1), possibly in parallel, and returns when all
+// have finished. The engine hands it the per-shard work of a month.
+type Executor func(n int, fn func(i int))
+
+// Serial runs the calls one after another on the calling goroutine.
+func Serial(n int, fn func(i int)) {
+	for i := range n {
+		fn(i)
+	}
+}
+
+// Step simulates one month: the eight steps of the tick, in order. Steps 1–2
+// and the preparation of the tables run serially; steps 3–7 run per shard
+// through ex; step 8 reduces the shards in shard order.
+func (w *World) Step(ex Executor) {
+	if w.Done() {
+		return
+	}
+	w.cond.levers = w.p.leversAt(w.month) // 1. policy timeline
+	w.cond.transit = w.transitProbs()
+	w.cond.apprehend = w.borderProbs()
+	w.fillAbroad()
+	w.updateOrigin() // 2. origin conditions, networks, perceptions
+	w.fillHazards()
+	ex(len(w.shards), w.stepShard) // 3–7
+	w.reduce()                     // 8. observation
+	w.t++
+	w.month++
+}
+
+// stepShard runs steps 3–7 for shard k.
+func (w *World) stepShard(k int) {
+	s := &w.shards[k]
+	s.camStep(w)    // 3. CAM cases due this month
+	s.decide(w)     // 3. household decisions
+	s.transit(w)    // 4–5. transit through Mexico, the U.S. border
+	s.abroadStep(w) // 6–7. life abroad; returns rejoin households as they happen
+}
+
+// Options controls how Run uses the machine. Neither field changes results.
+type Options struct {
+	// Workers is the number of goroutines running shards and replicates; 0 means GOMAXPROCS.
+	Workers int
+	// Progress, if set, is called after each simulated month (warm-up
+	// included) with the months done and the total over all replicates. Calls
+	// are serialised.
+	Progress func(done, total int)
+}
+
+// pool is a fixed set of goroutines that run shard work for every replicate.
+type pool struct {
+	jobs chan func()
+}
+
+func newPool(workers int) *pool {
+	p := &pool{jobs: make(chan func())}
+	for range workers {
+		go func() {
+			for job := range p.jobs {
+				job()
+			}
+		}()
+	}
+	return p
+}
+
+// run is the pool's Executor.
+func (p *pool) run(n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	wg.Add(n)
+	for i := range n {
+		p.jobs <- func() { fn(i); wg.Done() }
+	}
+	wg.Wait()
+}
+
+// Run simulates every replicate of p and returns their series in replicate
+// order. Shards of all replicates share Workers goroutines, and up to Workers
+// replicates are in flight at once. It stops early, returning ctx.Err(), when
+// ctx is cancelled.
+func Run(ctx context.Context, p *Params, opt Options) ([]Series, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	pl := newPool(workers)
+	defer close(pl.jobs)
+
+	total := p.Replicates * (p.Months + warmup)
+	var mu sync.Mutex
+	done := 0
+	tick := func() {
+		if opt.Progress == nil {
+			return
+		}
+		mu.Lock()
+		done++
+		opt.Progress(done, total)
+		mu.Unlock()
+	}
+
+	out := make([]Series, p.Replicates)
+	errs := make([]error, p.Replicates)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, p.Replicates) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range next {
+				out[r], errs[r] = runReplicate(ctx, p, r, pl.run, tick)
+			}
+		}()
+	}
+feed:
+	for r := range p.Replicates {
+		select {
+		case next <- r:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for r, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("replicate %d: %w", r, err)
+		}
+	}
+	return out, nil
+}
+
+func runReplicate(ctx context.Context, p *Params, r int, ex Executor, tick func()) (Series, error) {
+	w, err := New(p, r, ex)
+	if err != nil {
+		return Series{}, err
+	}
+	for range warmup {
+		tick()
+	}
+	for !w.Done() {
+		if err := ctx.Err(); err != nil {
+			return Series{}, err
+		}
+		w.Step(ex)
+		tick()
+	}
+	return w.series, nil
+}
