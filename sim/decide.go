@@ -203,6 +203,7 @@ func (s *shard) leave(w *World, i int, kind uint8) {
 	hh.kids[i] -= kids
 	hh.flags[i] |= fTransit
 	s.travel = append(s.travel, traveller{home: int32(i), size: size, kids: kids, flags: flags})
-	c := w.regions[hh.region[i]].country
-	s.flow[c][DeparturesUAC+Metric(kind)] += int64(size)
+	r := hh.region[i]
+	s.flow[w.regions[r].country][DeparturesUAC+Metric(kind)] += int64(size)
+	s.regionLeft[r] += int64(size)
 }

@@ -47,6 +47,7 @@ func (w *World) collect(tot *totals) {
 	clear(ret)
 	clear(gang)
 	clear(w.regionAbroad)
+	clear(w.left)
 	for k := range w.shards {
 		s := &w.shards[k]
 		for c := range flow {
@@ -64,12 +65,14 @@ func (w *World) collect(tot *totals) {
 			w.regionAbroad[r] += float64(s.regionAbroad[r])
 			ret[r] += float64(s.regionReturnees[r])
 			gang[r] += float64(s.regionGang[r])
+			w.left[r] += float64(s.regionLeft[r]) / w.p.Scale
 		}
 		demand += s.asylumDemand
 		s.flow = [NumCountries][NumMetrics]int64{}
 		s.asylumDemand = 0
 		clear(s.regionReturnees)
 		clear(s.regionGang)
+		clear(s.regionLeft)
 	}
 	w.mxAsylumDemand = float64(demand) / w.p.Scale
 }
@@ -109,4 +112,29 @@ func (w *World) reduce() {
 		w.series.set(t, c, HomicideRate, hom[c]/pop[c])
 		w.series.set(t, c, UnemploymentRate, jobs[c]/pop[c])
 	}
+}
+
+// RegionView is one department's state after the last simulated month.
+type RegionView struct {
+	Name    string
+	Country Country
+	// Population is the department's residents (real persons).
+	Population float64
+	// Homicide is the homicide rate per 100,000; Unemployment is in percent.
+	Homicide, Unemployment float64
+	// Network is the department's people abroad as a percentage of its residents.
+	Network float64
+	// Departures is the number of people who left last month (real persons).
+	Departures float64
+}
+
+// Regions returns every department's state after the last simulated month,
+// in Geography order.
+func (w *World) Regions() []RegionView {
+	out := make([]RegionView, len(w.regions))
+	for r, rs := range w.regions {
+		out[r] = RegionView{Name: w.p.Geography.Regions[r].Name, Country: rs.country, Population: rs.pop,
+			Homicide: rs.homicide, Unemployment: rs.unemployment, Network: rs.network, Departures: w.left[r]}
+	}
+	return out
 }

@@ -41,6 +41,7 @@ type World struct {
 
 	series  Series
 	scratch [2][]float64 // per-department returnees and gang returnees
+	left    []float64    // last month's departures per department (real persons)
 }
 
 // conditions is what the serial part of a tick computes and the shards read.
@@ -74,6 +75,7 @@ type shard struct {
 	regionAbroad    []int64 // people abroad per department (running)
 	regionReturnees []int64 // this month
 	regionGang      []int64 // this month
+	regionLeft      []int64 // this month's departures per department
 }
 
 // New builds replicate r of scenario p and runs its warm-up. ex runs the
@@ -152,11 +154,13 @@ func (w *World) build() error {
 		s.regionAbroad = make([]int64, nr)
 		s.regionReturnees = make([]int64, nr)
 		s.regionGang = make([]int64, nr)
+		s.regionLeft = make([]int64, nr)
 	}
 	w.cond.hazard = make([]float32, nr*numClasses)
 	w.cond.uacShare = make([]float32, nr)
 	w.cond.famShare = make([]float32, nr)
 	w.regionAbroad = make([]float64, nr)
+	w.left = make([]float64, nr)
 	w.scratch = [2][]float64{make([]float64, nr), make([]float64, nr)}
 	w.series = Series{Scenario: p.Name, Replicate: w.replicate, Start: p.Start, Months: p.Months,
 		Values: make([]float64, p.Months*int(NumCountries)*int(NumMetrics))}
