@@ -1,0 +1,477 @@
+package sim
+
+import (
+	"math"
+	"testing"
+)
+
+// A hand-built small world: the test world with its shard 0 emptied of
+// travellers and stock, and its counters cleared, ready for one submodel.
+func smallWorld(t *testing.T) (*World, *shard) {
+	t.Helper()
+	p := testParams(t)
+	w := newTestWorld(t, p)
+	w.cond.levers = p.leversAt(w.month)
+	s := &w.shards[0]
+	s.travel = s.travel[:0]
+	for s.abroad.len() > 0 {
+		s.leaveStock(w, 0)
+		s.abroad.remove(0)
+	}
+	for i := range w.hh.flags {
+		w.hh.flags[i] &^= fWaiting | fReturnee | fGang
+	}
+	s.flow = [NumCountries][NumMetrics]int64{}
+	clear(s.regionReturnees)
+	clear(s.regionGang)
+	return w, s
+}
+
+// sent puts n groups of the given kind from the shard's first households into transit.
+func sent(w *World, s *shard, n int, kind uint8) {
+	for i := range n {
+		h := int(s.lo) + i
+		w.hh.size[h], w.hh.kids[h] = 6, 3
+		s.leave(w, h, kind)
+	}
+	s.flow = [NumCountries][NumMetrics]int64{}
+}
+
+func flows(s *shard) map[Metric]int64 {
+	out := map[Metric]int64{}
+	for c := range s.flow {
+		for m, v := range s.flow[c] {
+			if v != 0 {
+				out[Metric(m)] += v
+			}
+		}
+	}
+	return out
+}
+
+func sameFlows(t *testing.T, name string, got, want map[Metric]int64) {
+	t.Helper()
+	for m, v := range want {
+		if got[m] != v {
+			t.Errorf("%s: %s = %d, want %d", name, m, got[m], v)
+		}
+	}
+	for m, v := range got {
+		if _, ok := want[m]; !ok {
+			t.Errorf("%s: unexpected %s = %d", name, m, v)
+		}
+	}
+}
+
+func TestTransit(t *testing.T) {
+	const n = 50
+	tests := []struct {
+		name      string
+		probs     transitProbs
+		months    int
+		apprehend float64
+		want      map[Metric]int64
+		travel    int // groups still in transit
+	}{
+		{"Mexico deports all", transitProbs{apprehend: 1}, 1, 0,
+			map[Metric]int64{MXApprehensions: n, MXDeportations: n, Returnees: n}, 0},
+		{"detained claim asylum", transitProbs{apprehend: 1, detainedAsylum: 1, detainedDemand: 1}, 1, 0,
+			map[Metric]int64{MXApprehensions: n, MXAsylumClaims: n}, 0},
+		{"asylum on the way", transitProbs{asylum: 1, asylumDemand: 1}, 1, 0,
+			map[Metric]int64{MXAsylumClaims: n}, 0},
+		{"capacity turns claimants back to the road", transitProbs{asylumDemand: 1}, 3, 0, map[Metric]int64{}, n},
+		{"still travelling", transitProbs{}, 3, 0, map[Metric]int64{}, n},
+		{"reach the border and evade", transitProbs{}, 1, 0, map[Metric]int64{USEvasions: n}, 0},
+	}
+	for _, tt := range tests {
+		w, s := smallWorld(t)
+		sent(w, s, n, kindAdult)
+		w.cond.transit = tt.probs
+		w.p.Transit.Months = tt.months
+		w.cond.apprehend = [3]float64{tt.apprehend, tt.apprehend, tt.apprehend}
+		s.transit(w)
+		sameFlows(t, tt.name, flows(s), tt.want)
+		if len(s.travel) != tt.travel {
+			t.Errorf("%s: %d groups in transit, want %d", tt.name, len(s.travel), tt.travel)
+		}
+		waiting := 0
+		for i := s.lo; i < s.lo+n; i++ {
+			if w.hh.flags[i]&fTransit != 0 {
+				waiting++
+			}
+		}
+		if waiting != tt.travel {
+			t.Errorf("%s: %d households wait on a traveller, want %d", tt.name, waiting, tt.travel)
+		}
+	}
+}
+
+func TestBorder(t *testing.T) {
+	const n = 40
+	tests := []struct {
+		name          string
+		kind          uint8
+		release       float64 // families released
+		removal       float64 // adults removed
+		criminal      bool
+		size          int64
+		want          map[Metric]int64
+		stock, status int // stock entries and their status
+	}{
+		{"children go to sponsors", kindUAC, 0, 1, false, 1,
+			map[Metric]int64{USApprehensionsUAC: n, USAsylumClaims: n}, n, stPending},
+		{"families released", kindFamily, 1, 1, false, 3,
+			map[Metric]int64{USApprehensionsFamily: 3 * n, USAsylumClaims: 3 * n}, n, stPending},
+		{"families removed", kindFamily, 0, 1, false, 3,
+			map[Metric]int64{USApprehensionsFamily: 3 * n, USRemovalsBorder: 3 * n, Returnees: 3 * n}, 0, 0},
+		{"adults removed", kindAdult, 0, 1, false, 1,
+			map[Metric]int64{USApprehensionsAdult: n, USRemovalsBorder: n, Returnees: n}, 0, 0},
+		{"re-entrants removed as criminal", kindAdult, 0, 1, true, 1,
+			map[Metric]int64{USApprehensionsAdult: n, USRemovalsBorder: n, USRemovalsCriminal: n, Returnees: n}, 0, 0},
+		{"adults pass screening", kindAdult, 0, 0, false, 1,
+			map[Metric]int64{USApprehensionsAdult: n, USAsylumClaims: n}, n, stPending},
+	}
+	for _, tt := range tests {
+		w, s := smallWorld(t)
+		w.p.Decision.FamilySize = 3
+		if tt.criminal {
+			for i := s.lo; i < s.lo+n; i++ {
+				w.hh.flags[i] |= fReturnee
+				w.hh.back[i] = uint8(w.t)
+			}
+		}
+		sent(w, s, n, tt.kind)
+		w.p.Border.FamilyRelease, w.p.Border.AdultRemoval = tt.release, tt.removal
+		w.p.Abroad.CriminalShare = 0
+		w.cond.apprehend = [3]float64{1, 1, 1}
+		w.cond.transit = transitProbs{}
+		w.p.Transit.Months = 1
+		s.transit(w)
+		sameFlows(t, tt.name, flows(s), tt.want)
+		if s.abroad.len() != tt.stock {
+			t.Errorf("%s: %d stock entries, want %d", tt.name, s.abroad.len(), tt.stock)
+		}
+		for i := range s.abroad.len() {
+			if int(s.abroad.status[i]) != tt.status {
+				t.Errorf("%s: status %d, want %d", tt.name, s.abroad.status[i], tt.status)
+				break
+			}
+		}
+	}
+}
+
+// stocked adds n single people of a status and flags to shard s's stock.
+func stocked(w *World, s *shard, n int, status, flags uint8) {
+	for i := range n {
+		s.join(w, s.lo+int32(i), 1, status, flags)
+	}
+}
+
+func TestAbroad(t *testing.T) {
+	const n = 30
+	type setup func(ev *abroadEvents, l *levers)
+	all := func(f func(st uint8, k int, c Country)) {
+		for c := Country(0); c < NumCountries; c++ {
+			for st := range numStatus {
+				for k := range 3 {
+					f(uint8(st), k, c)
+				}
+			}
+		}
+	}
+	tests := []struct {
+		name   string
+		status uint8
+		flags  uint8
+		set    setup
+		want   map[Metric]int64
+		left   int
+		after  uint8
+	}{
+		{"interior removal", stUndocumented, kindAdult, func(ev *abroadEvents, l *levers) {
+			all(func(st uint8, k int, c Country) { ev.remove[c][st][k] = 1 })
+		}, map[Metric]int64{USRemovalsInterior: n, Returnees: n}, 0, 0},
+		{"criminal removal", stUndocumented, kindAdult | gCriminal | gGang, func(ev *abroadEvents, l *levers) {
+			all(func(st uint8, k int, c Country) { ev.remove[c][st][k] = 1 })
+		}, map[Metric]int64{USRemovalsInterior: n, USRemovalsCriminal: n, Returnees: n, ReturneesGang: n}, 0, 0},
+		{"voluntary return", stProtected, kindAdult, func(ev *abroadEvents, l *levers) {
+			all(func(st uint8, k int, c Country) { ev.ret[c][st][k] = 1 })
+		}, map[Metric]int64{Returnees: n}, 0, 0},
+		{"affirmative claim", stUndocumented, kindAdult, func(ev *abroadEvents, l *levers) {
+			all(func(st uint8, k int, c Country) { ev.change[c][st][k] = 1 })
+		}, map[Metric]int64{USAsylumClaims: n}, n, stPending},
+		{"DACA lapses", stDACA, kindAdult, func(ev *abroadEvents, l *levers) {
+			all(func(st uint8, k int, c Country) { ev.change[c][st][k] = 1 })
+		}, map[Metric]int64{}, n, stUndocumented},
+		{"TPS ends", stTPS, kindAdult, func(ev *abroadEvents, l *levers) {
+			l.tpsEnded = [NumCountries]bool{true, true, true}
+		}, map[Metric]int64{}, n, stUndocumented},
+	}
+	for _, tt := range tests {
+		w, s := smallWorld(t)
+		stocked(w, s, n, tt.status, tt.flags)
+		ev := &w.cond.abroad
+		*ev = abroadEvents{}
+		tt.set(ev, &w.cond.levers)
+		all(func(st uint8, k int, c Country) {
+			ev.total[c][st][k] = ev.remove[c][st][k] + ev.ret[c][st][k] + ev.change[c][st][k]
+			ev.max = math.Max(ev.max, ev.total[c][st][k])
+		})
+		s.abroadStep(w)
+		sameFlows(t, tt.name, flows(s), tt.want)
+		if s.abroad.len() != tt.left {
+			t.Errorf("%s: %d left in the stock, want %d", tt.name, s.abroad.len(), tt.left)
+		}
+		for i := range s.abroad.len() {
+			if s.abroad.status[i] != tt.after {
+				t.Errorf("%s: status %d, want %d", tt.name, s.abroad.status[i], tt.after)
+				break
+			}
+		}
+		var people int64
+		for c := range s.persons {
+			for st := range s.persons[c] {
+				people += s.persons[c][st]
+			}
+		}
+		if people != int64(tt.left) {
+			t.Errorf("%s: stock counters say %d people, want %d", tt.name, people, tt.left)
+		}
+	}
+}
+
+// Returns undo departures: a removed person comes back to the household
+// size, and the tie abroad goes.
+func TestReturnRestoresHousehold(t *testing.T) {
+	w, s := smallWorld(t)
+	h := s.lo
+	w.hh.size[h], w.hh.kids[h], w.hh.ties[h] = 4, 2, 0
+	s.leave(w, int(h), kindAdult)
+	if w.hh.size[h] != 3 || w.hh.flags[h]&fTransit == 0 {
+		t.Fatalf("after leaving: size %d, flags %b", w.hh.size[h], w.hh.flags[h])
+	}
+	s.arrive(w, s.travel[0], stUndocumented)
+	if w.hh.ties[h] != 1 || w.hh.flags[h]&fTransit != 0 {
+		t.Fatalf("after arriving: ties %d, flags %b", w.hh.ties[h], w.hh.flags[h])
+	}
+	s.leaveStock(w, s.abroad.len()-1)
+	if w.hh.size[h] != 4 || w.hh.ties[h] != 0 || w.hh.flags[h]&fReturnee == 0 {
+		t.Errorf("after return: size %d ties %d flags %b", w.hh.size[h], w.hh.ties[h], w.hh.flags[h])
+	}
+}
+
+// Gang targeting moves removals toward gang members without changing how many
+// removals the multiplier adds.
+func TestGangTargeting(t *testing.T) {
+	w, _ := smallWorld(t)
+	w.groups = [NumCountries][numStatus][3]int64{}
+	groups := [3]float64{9000, 800, 200}
+	for c := Country(0); c < NumCountries; c++ {
+		for k := range 3 {
+			w.groups[c][stUndocumented][k] = int64(groups[k])
+		}
+	}
+	expected := func() (all, gang float64) {
+		w.fillAbroad()
+		for k := range 3 {
+			r := w.cond.abroad.remove[SV][stUndocumented][k] * groups[k]
+			all += r
+			if k == 2 {
+				gang = r
+			}
+		}
+		return all, gang
+	}
+	w.cond.levers.removalMult, w.cond.levers.gangTargeting = 1, 0
+	base, baseGang := expected()
+	w.cond.levers.removalMult, w.cond.levers.gangTargeting = 3, 0
+	tripled, tripledGang := expected()
+	w.cond.levers.gangTargeting = 0.5
+	targeted, targetedGang := expected()
+	if math.Abs(tripled-3*base) > 1e-9 || math.Abs(targeted-3*base) > 1e-9 {
+		t.Errorf("removals: base %g, tripled %g, targeted %g; want 3× base in both", base, tripled, targeted)
+	}
+	if math.Abs(tripledGang-3*baseGang) > 1e-9 {
+		t.Errorf("untargeted: gang removals %g, want %g", tripledGang, 3*baseGang)
+	}
+	if want := 3*baseGang + 0.5*2*base*(1-baseGang/base); math.Abs(targetedGang-want) > 1e-6 {
+		// Half the extra removals (2× base) go to gangs; the other half falls
+		// like the usual removals, of which gangs get their usual share.
+		t.Errorf("targeted: gang removals %g, want %g", targetedGang, want)
+	}
+}
+
+// Thinning draws each eligible household with exactly its hazard.
+func TestDecisionHazard(t *testing.T) {
+	for _, h := range []float32{0.003, 0.05, 0.3, 1} {
+		w, s := smallWorld(t)
+		for i := range w.cond.hazard {
+			w.cond.hazard[i] = h
+		}
+		eligible := 0
+		for i := s.lo; i < s.hi; i++ {
+			if w.hh.size[i] > 0 {
+				eligible++
+			}
+		}
+		s.decide(w)
+		got := float64(len(s.travel) + len(s.cam))
+		mean := float64(eligible) * float64(h)
+		sd := math.Sqrt(mean * (1 - float64(h)))
+		if math.Abs(got-mean) > 4*sd+1e-9 {
+			t.Errorf("hazard %g: %g departures from %d households, want %g ± %.1f", h, got, eligible, mean, 4*sd)
+		}
+	}
+}
+
+// Households waiting on a traveller or a CAM case do not decide.
+func TestWaitingHouseholdsDoNotDecide(t *testing.T) {
+	w, s := smallWorld(t)
+	for i := range w.cond.hazard {
+		w.cond.hazard[i] = 1
+	}
+	for i := s.lo; i < s.hi; i++ {
+		w.hh.flags[i] |= fTransit
+	}
+	s.decide(w)
+	if len(s.travel) != 0 {
+		t.Errorf("%d waiting households sent someone", len(s.travel))
+	}
+}
+
+// Who goes: the kind shares, and CAM instead of a journey while it is open.
+func TestKindChoiceAndCAM(t *testing.T) {
+	tests := []struct {
+		name           string
+		uac, fam       float32
+		cam, lawful    bool
+		kind           uint8
+		camApplication bool
+	}{
+		{"children alone", 1, 0, false, false, kindUAC, false},
+		{"families", 0, 1, false, false, kindFamily, false},
+		{"adults", 0, 0, false, false, kindAdult, false},
+		{"CAM open, parent lawful", 1, 0, true, true, 0, true},
+		{"CAM open, no lawful parent", 1, 0, true, false, kindUAC, false},
+	}
+	for _, tt := range tests {
+		w, s := smallWorld(t)
+		for r := range w.cond.uacShare {
+			w.cond.uacShare[r], w.cond.famShare[r] = tt.uac, tt.fam
+		}
+		w.cond.levers.camOpen = tt.cam
+		w.p.Policy.CAM.ApplyShare = 1
+		h := int(s.lo)
+		w.hh.size[h], w.hh.kids[h] = 4, 2
+		if tt.lawful {
+			w.hh.flags[h] |= fLawful
+		}
+		s.depart(w, h, 0.5)
+		if tt.camApplication {
+			if len(s.cam) != 1 || len(s.travel) != 0 || w.hh.flags[h]&fCAM == 0 {
+				t.Errorf("%s: %d CAM cases, %d travellers", tt.name, len(s.cam), len(s.travel))
+			}
+			continue
+		}
+		if len(s.travel) != 1 || s.travel[0].flags&gKindMask != tt.kind {
+			t.Errorf("%s: travellers %+v, want one of kind %d", tt.name, s.travel, tt.kind)
+		}
+	}
+}
+
+func TestCAMProcessing(t *testing.T) {
+	tests := []struct {
+		name              string
+		approve, divert   float64
+		closing           bool
+		arrivals, leaving int
+	}{
+		{"approved", 1, 0, false, 1, 0},
+		{"denied, stays", 0, 0, false, 0, 0},
+		{"denied, goes irregularly", 0, 1, false, 0, 1},
+		{"cancelled at closing", 1, 1, true, 0, 1},
+	}
+	for _, tt := range tests {
+		w, s := smallWorld(t)
+		h := s.lo
+		w.hh.size[h], w.hh.kids[h] = 4, 2
+		w.hh.flags[h] |= fCAM
+		s.cam = append(s.cam[:0], camApp{home: h, due: w.month})
+		w.p.Policy.CAM.ApprovalRate, w.p.Policy.CAM.DivertShare = tt.approve, tt.divert
+		w.cond.levers.camClosing = tt.closing
+		s.camStep(w)
+		if got := flows(s)[CAMArrivals]; got != int64(tt.arrivals) {
+			t.Errorf("%s: %d CAM arrivals, want %d", tt.name, got, tt.arrivals)
+		}
+		if len(s.travel) != tt.leaving {
+			t.Errorf("%s: %d travelling, want %d", tt.name, len(s.travel), tt.leaving)
+		}
+		if len(s.cam) != 0 || w.hh.flags[h]&fCAM != 0 {
+			t.Errorf("%s: case still pending", tt.name)
+		}
+		if tt.arrivals == 1 && (w.hh.kids[h] != 1 || w.hh.ties[h] == 0) {
+			t.Errorf("%s: household kids %d ties %d after arrival", tt.name, w.hh.kids[h], w.hh.ties[h])
+		}
+	}
+}
+
+// Gang-tied returnees raise the homicide rate by Strength per returnee per
+// 100,000 per year once the pipeline reaches steady state.
+func TestFeedbackSteadyState(t *testing.T) {
+	w, _ := smallWorld(t)
+	p := w.p
+	p.Mechanisms.Reintegration = false
+	p.Feedback = FeedbackParams{Strength: 0.8, LagMonths: 3, DecayMonths: 12, Unemployment: 0.1}
+	for r := range w.regions {
+		rs := &w.regions[r]
+		rs.gangPipe, rs.jobPipe = make([]float64, 4), make([]float64, 4)
+		rs.gangActive, rs.jobActive, rs.gangRef, rs.jobRef = 0, 0, 0, 0
+	}
+	base := make([]float64, len(w.regions))
+	w.cond.levers = p.leversAt(w.month)
+	w.updateOrigin()
+	for r := range w.regions {
+		base[r] = w.regions[r].homicide
+	}
+	const perMonth = 100.0 // gang returnees a month to department 0
+	ret, gang := make([]float64, len(w.regions)), make([]float64, len(w.regions))
+	gang[0], ret[0] = perMonth, perMonth
+	for range 400 {
+		w.recordReturns(ret, gang)
+		w.t++
+		w.month++
+		w.cond.levers = p.leversAt(w.month)
+		w.updateOrigin()
+	}
+	rs := &w.regions[0]
+	want := 0.8 * perMonth * 12 / rs.pop * 1e5
+	exo := interpolate(p.Geography.Homicide[rs.country], w.month, true, 0) * rs.homFactor
+	if got := rs.homicide - exo; math.Abs(got-want) > 1e-6*want {
+		t.Errorf("homicide rises by %g, want %g", got, want)
+	}
+	if w.regions[1].homicide != interpolate(p.Geography.Homicide[w.regions[1].country], w.month, true, 0)*w.regions[1].homFactor {
+		t.Error("a department without returnees changed")
+	}
+	wantJobs := 0.1 * perMonth * 12 / rs.pop * 1e3
+	if got := rs.unemployment - p.Country.Of(rs.country).Unemployment*rs.jobFactor; math.Abs(got-wantJobs) > 1e-6*wantJobs {
+		t.Errorf("unemployment rises by %g, want %g", got, wantJobs)
+	}
+}
+
+// Department factors redistribute the national rate: the population-weighted
+// mean of the departments is the national rate.
+func TestFactorsPreserveNationalRate(t *testing.T) {
+	w, _ := smallWorld(t)
+	w.updateOrigin()
+	var pop, hom [NumCountries]float64
+	for _, rs := range w.regions {
+		pop[rs.country] += rs.pop
+		hom[rs.country] += rs.pop * rs.homicide
+	}
+	for c := Country(0); c < NumCountries; c++ {
+		want := interpolate(w.p.Geography.Homicide[c], w.month, true, 0)
+		if got := hom[c] / pop[c]; math.Abs(got-want) > 1e-9 {
+			t.Errorf("%s: weighted homicide %g, want %g", c, got, want)
+		}
+	}
+}
