@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 
@@ -13,14 +14,19 @@ import (
 )
 
 // Defaults returns the defaults every scenario starts from: sim.DefaultParams
-// plus the values derived from the embedded public data.
+// plus the values derived from the embedded public data. The data are read
+// once; the Geography is shared between the returned values and is read-only.
 func Defaults() (sim.Params, error) {
+	return defaults()
+}
+
+var defaults = sync.OnceValues(func() (sim.Params, error) {
 	p := sim.DefaultParams()
 	if err := applyData(&p); err != nil {
 		return p, fmt.Errorf("scenario data: %w", err)
 	}
 	return p, nil
-}
+})
 
 // Load resolves a scenario given by embedded name (e.g. "baseline") or by file
 // path (anything that contains a path separator or ends in .toml).
@@ -65,6 +71,7 @@ func Parse(file string, text []byte) (*sim.Params, error) {
 	if _, err := toml.Decode(string(text), &p); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
+	tidy(&p)
 	if p.Name == "default" || p.Name == "" {
 		p.Name = strings.TrimSuffix(baseName(file), ".toml")
 	}
@@ -163,4 +170,17 @@ func report(file string, lines lineIndex, problems []problem) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// tidy makes empty lists nil, so that equal scenarios compare equal however
+// they were written.
+func tidy(p *sim.Params) {
+	for c := sim.Country(0); c < sim.NumCountries; c++ {
+		if pk := p.Policy.Aid.Of(c); len(pk.Departments) == 0 {
+			pk.Departments = nil
+		}
+	}
+	if len(p.Shocks) == 0 {
+		p.Shocks = nil
+	}
 }

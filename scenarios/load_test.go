@@ -1,0 +1,191 @@
+package scenarios
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"migrasim/sim"
+)
+
+// Every shipped scenario loads, validates and round-trips through Format.
+func TestShippedScenariosLoad(t *testing.T) {
+	infos, err := List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(infos) == 0 || infos[0].Name == "" {
+		t.Fatalf("List() = %v", infos)
+	}
+	for _, in := range infos {
+		p, err := Load(in.Name)
+		if err != nil {
+			t.Errorf("%s: %v", in.Name, err)
+			continue
+		}
+		if in.Description == "" {
+			t.Errorf("%s: no description", in.Name)
+		}
+		if p.Name != in.Name {
+			t.Errorf("%s: name = %q", in.Name, p.Name)
+		}
+		src, _ := Source(in.Name)
+		if !strings.HasPrefix(string(src), "#") {
+			t.Errorf("%s: the file must open with a comment on its question and assumptions", in.Name)
+		}
+		q, err := Parse("formatted.toml", []byte(Format(p)))
+		if err != nil {
+			t.Errorf("%s: Format output does not parse: %v", in.Name, err)
+			continue
+		}
+		if !reflect.DeepEqual(p, q) {
+			t.Errorf("%s: Parse(Format(p)) differs from p", in.Name)
+		}
+	}
+}
+
+// Every bad input class gives an error naming the file, line and key.
+func TestBadInput(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want []string // substrings of the error, each on its own line
+	}{
+		{"syntax", "months = 12\nscale = = 3\n", []string{"bad.toml:2:"}},
+		{"unknown key", "months = 12\nsclae = 0.1\n", []string{`bad.toml:2: sclae: unknown key (did you mean "scale"?)`}},
+		{"unknown table key", "[policy.cam]\nopen = \"2014-12\"\nclosed = \"2017-08\"\n", []string{`bad.toml:3: policy.cam.closed: unknown key (did you mean "close"?)`}},
+		{"unknown table", "[polcy]\nx = 1\n", []string{"bad.toml:1: polcy: unknown key"}},
+		{"wrong type", "months = \"ten\"\n", []string{`bad.toml:1: months: want a whole number (months), got "ten"`}},
+		{"float for int", "months = 12.5\n", []string{"bad.toml:1: months: want a whole number"}},
+		{"string for number", "[decision]\nhomicide = \"high\"\n", []string{"bad.toml:2: decision.homicide: want a number"}},
+		{"table for value", "scale = { a = 1 }\n", []string{"bad.toml:1: scale: want a number"}},
+		{"bad month", "start = \"2012-13\"\n", []string{"bad.toml:1: start: month \"2012-13\""}},
+		{"unquoted date", "start = 2012-01-01\n", []string{"bad.toml:1: start: want a quoted string"}},
+		{"out of range", "scale = 2.0\n", []string{"bad.toml:1: scale: 2 is out of range [0.0001, 1]"}},
+		{"out of range in table", "[country.HN]\nchild_share = -0.1\n", []string{"bad.toml:2: country.HN.child_share: -0.1 is out of range [0, 1]"}},
+		{"cross-field", "[policy.interior_removals]\nfrom = \"2018-01\"\nto = \"2017-01\"\n", []string{"bad.toml:3: policy.interior_removals.to: 2017-01 is not after from (2018-01)"}},
+		{"unknown department", "[policy.aid.HN]\ndepartments = [\"Atlantis\"]\n", []string{`bad.toml:2: policy.aid.HN.departments[0]: "Atlantis" is not a department of Honduras`}},
+		{"bad shock", "[[shock]]\ncountry = \"MX\"\nvariable = \"rain\"\nmode = \"multiply\"\npath = { \"2015\" = 2.0 }\n", []string{
+			`bad.toml:2: shock[0].country: country "MX"`, `bad.toml:3: shock[0].variable: "rain": want homicide or unemployment`}},
+		{"several problems at once", "months = 0\nscale = 3\nfoo = 1\n", []string{
+			"bad.toml:3: foo: unknown key"}},
+		{"several range problems at once", "months = 0\nscale = 3\n", []string{
+			"bad.toml:1: months: 0 is out of range", "bad.toml:2: scale: 3 is out of range"}},
+	}
+	for _, tt := range tests {
+		_, err := Parse("bad.toml", []byte(tt.text))
+		if err == nil {
+			t.Errorf("%s: no error", tt.name)
+			continue
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: error\n%v\ndoes not contain %q", tt.name, err, w)
+			}
+		}
+	}
+}
+
+func TestLoadByNameOrPath(t *testing.T) {
+	if _, err := Load("no-such-scenario"); err == nil || !strings.Contains(err.Error(), "migrasim list") {
+		t.Errorf("unknown name: %v", err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "mine.toml")
+	os.WriteFile(path, []byte("months = 6\n"), 0o644)
+	p, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Name != "mine" || p.Months != 6 || p.Scale != sim.DefaultParams().Scale {
+		t.Errorf("loaded %q months %d scale %g", p.Name, p.Months, p.Scale)
+	}
+	if _, err := Load(filepath.Join(dir, "missing.toml")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+func TestApply(t *testing.T) {
+	p, err := Load("baseline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = Apply(p, map[string]any{"feedback.strength": 0.4, "policy.interior_removals.from": "2018-01",
+		"policy.interior_removals.rate_multiplier": 3, "months": 24, "policy.aid.HN.departments": []string{"Cortés"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Feedback.Strength != 0.4 || p.Policy.InteriorRemovals.RateMultiplier != 3 || p.Months != 24 ||
+		p.Policy.InteriorRemovals.From != sim.MonthOf(2018, 1) || p.Policy.Aid.HN.Departments[0] != "Cortés" {
+		t.Errorf("not applied: %+v", p.Policy.InteriorRemovals)
+	}
+	before := *p
+	for _, bad := range []map[string]any{
+		{"feedback.strenght": 1.0},
+		{"feedback.strength": "strong"},
+		{"scale": 5.0},
+		{"months.x": 1},
+	} {
+		if err := Apply(p, bad); err == nil {
+			t.Errorf("Apply(%v) succeeded", bad)
+		}
+		if !reflect.DeepEqual(*p, before) {
+			t.Errorf("Apply(%v) changed p on error", bad)
+		}
+	}
+}
+
+// The data give the departments, populations and series the model needs.
+func TestDefaultsFromData(t *testing.T) {
+	p, err := Defaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[sim.Country]int{}
+	for _, r := range p.Geography.Regions {
+		count[r.Country]++
+	}
+	if count[sim.SV] != 14 || count[sim.HN] != 18 || count[sim.GT] != 22 {
+		t.Errorf("departments: %v, want SV 14, HN 18, GT 22", count)
+	}
+	if p.Country.HN.Population != 8385072 || p.Country.GT.Population != 15073375 {
+		t.Errorf("populations: HN %g GT %g", p.Country.HN.Population, p.Country.GT.Population)
+	}
+	if p.Country.SV.TPS != 195000 || p.Country.GT.DACA != 17700 {
+		t.Errorf("TPS SV %g, DACA GT %g", p.Country.SV.TPS, p.Country.GT.DACA)
+	}
+	for c := sim.Country(0); c < sim.NumCountries; c++ {
+		if n := len(p.Geography.Homicide[c]); n < 10 {
+			t.Errorf("%s: %d homicide anchors", c, n)
+		}
+	}
+	if err := p.Validate(); err != nil {
+		t.Error(err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, in := range []string{
+		"months = 12\n", "[policy.cam]\nclose = \"2017-08\"\n", "[[shock]]\ncountry = \"HN\"\nvariable = \"homicide\"\nmode = \"add\"\npath = { \"2015-01\" = 10.0 }\n",
+		"scale = 2\n", "x = [1, 2]\n", "[country.SV]\nabroad = 1e7\ntie_share = 0.9\n",
+	} {
+		f.Add(in)
+	}
+	src, _ := Source("baseline")
+	f.Add(string(src))
+	f.Fuzz(func(t *testing.T, text string) {
+		p, err := Parse("fuzz.toml", []byte(text))
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.toml") {
+				t.Errorf("error does not name the file: %v", err)
+			}
+			return
+		}
+		if err := Check(p); err != nil {
+			t.Errorf("Parse accepted a scenario Check rejects: %v", err)
+		}
+	})
+}
