@@ -81,9 +81,9 @@ func TestMechanismsSwitchOff(t *testing.T) {
 	}
 	tests := []struct {
 		key     string
-		setup   string // TOML giving the mechanism something to do
-		on      overrides   // overrides on top of setup, for both runs
-		neutral overrides   // overrides that zero the mechanism's effect another way
+		setup   string    // TOML giving the mechanism something to do
+		on      overrides // overrides on top of setup, for both runs
+		neutral overrides // overrides that zero the mechanism's effect another way
 		measure func(*sim.Series) float64
 		more    bool // the measure is larger with the mechanism on
 	}{
