@@ -123,7 +123,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	if err := results.WriteTable(e.stdout, series); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "\nwrote %s (series.csv, summary.csv, manifest.json) in %.1fs\n", dir, wall.Seconds())
+	fmt.Fprintf(e.stdout, "\nwrote %s (series.csv, summary.csv, manifest.json)\n", dir)
 	return nil
 }
 
