@@ -44,7 +44,10 @@ type abroadEvents struct {
 	ret    [NumCountries][numStatus][3]float64
 	change [NumCountries][numStatus][3]float64 // claim, decision or DACA expiry
 	total  [NumCountries][numStatus][3]float64
-	max    float64
+	// maxSettled and maxPending are the largest totals outside and inside
+	// the pending status: each pool is thinned at its own bound, so the
+	// frequent asylum decisions do not make the whole stock candidates.
+	maxSettled, maxPending float64
 }
 
 // fillAbroad computes this month's stock event probabilities. Mass
@@ -96,7 +99,11 @@ func (w *World) fillAbroad() {
 					t = 1
 				}
 				ev.total[c][st][k] = t
-				ev.max = math.Max(ev.max, t)
+				if st == stPending {
+					ev.maxPending = math.Max(ev.maxPending, t)
+				} else {
+					ev.maxSettled = math.Max(ev.maxSettled, t)
+				}
 			}
 		}
 	}
@@ -104,25 +111,33 @@ func (w *World) fillAbroad() {
 
 // abroadStep is step 6 for one shard: interior removals, voluntary returns,
 // asylum decisions, affirmative claims, DACA expiry and TPS termination. The
-// stock is visited by thinning, like the households.
+// stock is visited by thinning, like the households: first the settled pool,
+// then the cases that were pending at the start of the month.
 func (s *shard) abroadStep(w *World) {
 	a := &s.abroad
-	ev := &w.cond.abroad
 	for c := Country(0); c < NumCountries; c++ {
 		if w.cond.levers.tpsEnded[c] && !s.tpsSwept[c] {
 			s.tpsSwept[c] = true
 			for i := range a.len() {
 				if a.status[i] == stTPS && w.regions[a.region[i]].country == c {
-					s.setStatus(w, i, stUndocumented)
+					s.setStatus(w, a, i, stUndocumented)
 				}
 			}
 		}
 	}
-	sk := newSkipper(boundFor(ev.max))
+	pending := s.pending.len()
+	s.stockPass(w, a, w.cond.abroad.maxSettled, a.len())
+	s.stockPass(w, &s.pending, w.cond.abroad.maxPending, pending)
+}
+
+// stockPass draws this month's events for entries [0, n) of pool a.
+func (s *shard) stockPass(w *World, a *stock, hmax float64, n int) {
+	ev := &w.cond.abroad
+	sk := newSkipper(boundFor(hmax))
 	s.gone = s.gone[:0]
 	for i := -1; ; {
 		i += 1 + sk.gap(&s.rng)
-		if i >= a.len() {
+		if i >= n {
 			break
 		}
 		c := w.regions[a.region[i]].country
@@ -131,20 +146,22 @@ func (s *shard) abroadStep(w *World) {
 		if u > ev.total[c][st][k] {
 			continue
 		}
-		n := int64(a.size[i])
+		size := int64(a.size[i])
 		switch {
 		case u <= ev.remove[c][st][k]:
-			s.flow[c][USRemovalsInterior] += n
+			s.flow[c][USRemovalsInterior] += size
 			if k > 0 {
-				s.flow[c][USRemovalsCriminal] += n
+				s.flow[c][USRemovalsCriminal] += size
 			}
-			s.leaveStock(w, i)
+			s.leaveStock(w, a, i)
 			s.gone = append(s.gone, int32(i))
 		case u <= ev.remove[c][st][k]+ev.ret[c][st][k]:
-			s.leaveStock(w, i)
+			s.leaveStock(w, a, i)
 			s.gone = append(s.gone, int32(i))
 		default:
-			s.change(w, i)
+			if s.change(w, a, i) {
+				s.gone = append(s.gone, int32(i))
+			}
 		}
 	}
 	for j := len(s.gone) - 1; j >= 0; j-- { // descending, so swaps never move a pending index
@@ -152,15 +169,15 @@ func (s *shard) abroadStep(w *World) {
 	}
 }
 
-// change applies a status change to stock entry i: an undocumented person
-// files a claim, a pending case is decided, or a DACA permit lapses.
-func (s *shard) change(w *World, i int) {
-	a := &s.abroad
+// change applies a status change to entry i of pool a: an undocumented person
+// files a claim, a pending case is decided, or a DACA permit lapses. It
+// reports whether the entry moved to the other pool.
+func (s *shard) change(w *World, a *stock, i int) bool {
 	c := w.regions[a.region[i]].country
 	switch a.status[i] {
 	case stUndocumented:
 		s.flow[c][USAsylumClaims] += int64(a.size[i])
-		s.setStatus(w, i, stPending)
+		return s.setStatus(w, a, i, stPending)
 	case stPending:
 		grant := w.p.Abroad.GrantAdult
 		switch a.flags[i] & gKindMask {
@@ -170,11 +187,11 @@ func (s *shard) change(w *World, i int) {
 			grant = w.p.Abroad.GrantFamily
 		}
 		if uniform(&s.rng) <= grant {
-			s.setStatus(w, i, stProtected)
-		} else {
-			s.setStatus(w, i, stUndocumented)
+			return s.setStatus(w, a, i, stProtected)
 		}
+		return s.setStatus(w, a, i, stUndocumented)
 	case stDACA:
-		s.setStatus(w, i, stUndocumented)
+		return s.setStatus(w, a, i, stUndocumented)
 	}
+	return false
 }

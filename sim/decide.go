@@ -84,13 +84,13 @@ func (w *World) fillHazards() {
 		row := cond.hazard[r*numClasses : (r+1)*numClasses]
 		for k := range row {
 			x := base + pov[k&povMask]
-			if k&(1<<2) != 0 {
+			if k&classKids != 0 {
 				x += pull
 			}
 			if mech.Networks {
 				x += p.Ties * math.Log1p(tieBucketValue[k>>3&3])
 			}
-			if k&(1<<5) != 0 && mech.Remigration {
+			if k&classReturnee != 0 && mech.Remigration {
 				x += p.Returnee
 			}
 			row[k] = float32(logistic(x))
@@ -105,23 +105,27 @@ func (w *World) fillHazards() {
 }
 
 // decide is step 3 for one shard: every household not waiting on a member
-// draws whether to send someone this month. Households are visited by
-// thinning: candidates are proposed at the shard's bound, then accepted with
-// probability hazard/bound, which is exactly a Bernoulli(hazard) draw per
-// household. This loop must not allocate.
+// draws whether to send someone this month. Households with a recent
+// returnee, whose hazard is several times the others', are drawn one by one
+// from the shard's returnee list; the rest are visited by thinning:
+// candidates are proposed at the bound over their hazard classes, then
+// accepted with probability hazard/bound, which is exactly a
+// Bernoulli(hazard) draw per household. This loop must not allocate.
 func (s *shard) decide(w *World) {
+	s.decideReturnees(w)
 	hh := &w.hh
 	cond := &w.cond
 	hmax := float32(0)
 	for r := s.rlo; r < s.rhi; r++ {
-		for _, h := range cond.hazard[r*numClasses : (r+1)*numClasses] {
-			hmax = max(hmax, h)
+		for k, h := range cond.hazard[r*numClasses : (r+1)*numClasses] {
+			if k&classReturnee == 0 {
+				hmax = max(hmax, h)
+			}
 		}
 	}
 	sk := newSkipper(boundFor(float64(hmax)))
 	b := float32(sk.b)
 	rng := &s.decideRNG
-	window := uint8(w.p.Decision.RemigrationMonths)
 	for i := int(s.lo) - 1; ; {
 		i += 1 + sk.gap(rng)
 		if i >= int(s.hi) {
@@ -129,15 +133,43 @@ func (s *shard) decide(w *World) {
 		}
 		ua := float32(uniform(rng))
 		uk := float32(uniform(rng))
-		if hh.flags[i]&fWaiting != 0 || hh.size[i] == 0 {
+		if hh.flags[i]&(fWaiting|fReturnee) != 0 || hh.size[i] == 0 {
 			continue
 		}
-		r := int(hh.region[i])
-		if ua*b >= cond.hazard[r*numClasses+hh.class(i, w.t, window)] {
+		if ua*b >= cond.hazard[int(hh.region[i])*numClasses+hh.class(i)] {
 			continue
 		}
 		s.depart(w, i, uk)
 	}
+}
+
+// decideReturnees draws the decisions of the households on the returnee
+// list, from a stream of their own so that the thinning stream stays aligned
+// across scenarios. A returnee counts for Decision.RemigrationMonths; then
+// the household leaves the list and is drawn with the others.
+func (s *shard) decideReturnees(w *World) {
+	hh := &w.hh
+	cond := &w.cond
+	window := uint8(w.p.Decision.RemigrationMonths)
+	now := uint8(w.t)
+	keep := s.returnees[:0]
+	for _, i32 := range s.returnees {
+		i := int(i32)
+		if hh.flags[i]&fReturnee == 0 || now-hh.back[i] >= window {
+			hh.flags[i] &^= fReturnee | fListed
+			continue
+		}
+		keep = append(keep, i32)
+		ua := float32(uniform(&s.returneeRNG))
+		uk := float32(uniform(&s.returneeRNG))
+		if hh.flags[i]&fWaiting != 0 || hh.size[i] == 0 {
+			continue
+		}
+		if ua < cond.hazard[int(hh.region[i])*numClasses+hh.class(i)] {
+			s.depart(w, i, uk)
+		}
+	}
+	s.returnees = keep
 }
 
 // depart chooses who goes from household i (uk is the choice draw) and sets

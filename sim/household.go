@@ -20,6 +20,7 @@ const (
 	fTransit  = 1 << 4 // a member is in transit: the household waits
 	fCAM      = 1 << 5 // a child's CAM application is pending: the household waits
 	fLawful   = 1 << 6 // a relative is lawfully in the U.S. (CAM eligibility)
+	fListed   = 1 << 7 // the household is on its shard's returnee list
 	fWaiting  = fTransit | fCAM
 )
 
@@ -35,24 +36,24 @@ func newHouseholds(n int) households {
 }
 
 // Hazard classes: households of one region share a monthly departure hazard
-// when they share poverty level, children present, ties bucket and returnee.
-const numClasses = 64
+// when they share poverty level (bits 0–1), children present (bit 2), ties
+// bucket (bits 3–4) and a recent returnee (bit 5).
+const (
+	numClasses    = 64
+	classKids     = 1 << 2
+	classReturnee = 1 << 5
+)
 
-// class returns household i's hazard class in engine month t. A returnee
-// counts for window months after coming home; the bit is cleared lazily.
-func (h *households) class(i int, t int, window uint8) int {
+// class returns household i's hazard class.
+func (h *households) class(i int) int {
 	f := h.flags[i]
-	if f&fReturnee != 0 && uint8(t)-h.back[i] >= window {
-		f &^= fReturnee
-		h.flags[i] = f
-	}
 	c := int(f & povMask)
 	if h.kids[i] > 0 {
-		c |= 1 << 2
+		c |= classKids
 	}
 	c |= tieBucket(h.ties[i]) << 3
 	if f&fReturnee != 0 {
-		c |= 1 << 5
+		c |= classReturnee
 	}
 	return c
 }

@@ -28,11 +28,19 @@ func (s *shard) arrive(w *World, g traveller, status uint8) {
 	s.join(w, g.home, g.size, status, flags)
 }
 
+// poolFor returns the pool that holds status st: pending cases apart.
+func (s *shard) poolFor(st uint8) *stock {
+	if st == stPending {
+		return &s.pending
+	}
+	return &s.abroad
+}
+
 // join adds a group from household home to the stock abroad.
 func (s *shard) join(w *World, home int32, size, status, flags uint8) {
 	hh := &w.hh
 	r := hh.region[home]
-	s.abroad.add(home, r, size, status, flags)
+	s.poolFor(status).add(home, r, size, status, flags)
 	hh.ties[home] = addSat(hh.ties[home], size)
 	if status == stProtected || status == stTPS || status == stDACA {
 		hh.flags[home] |= fLawful
@@ -43,9 +51,10 @@ func (s *shard) join(w *World, home int32, size, status, flags uint8) {
 	s.regionAbroad[r] += int64(size)
 }
 
-// setStatus changes the status of stock entry i.
-func (s *shard) setStatus(w *World, i int, status uint8) {
-	a := &s.abroad
+// setStatus changes the status of entry i of pool a. When the new status
+// belongs to the other pool, the entry is copied there and setStatus reports
+// true: the caller deletes entry i from a.
+func (s *shard) setStatus(w *World, a *stock, i int, status uint8) bool {
 	c := w.regions[a.region[i]].country
 	old := a.status[i]
 	s.persons[c][old] -= int64(a.size[i])
@@ -56,12 +65,16 @@ func (s *shard) setStatus(w *World, i int, status uint8) {
 	if status == stProtected {
 		w.hh.flags[a.home[i]] |= fLawful
 	}
+	if to := s.poolFor(status); to != a {
+		to.add(a.home[i], a.region[i], a.size[i], status, a.flags[i])
+		return true
+	}
+	return false
 }
 
-// leaveStock takes stock entry i home (removed or returning of its own
+// leaveStock takes entry i of pool a home (removed or returning of its own
 // accord). The entry is deleted later, by the caller, so indices stay valid.
-func (s *shard) leaveStock(w *World, i int) {
-	a := &s.abroad
+func (s *shard) leaveStock(w *World, a *stock, i int) {
 	c := w.regions[a.region[i]].country
 	home, size := a.home[i], a.size[i]
 	s.persons[c][a.status[i]] -= int64(size)
@@ -92,6 +105,10 @@ func (s *shard) comeHome(w *World, home int32, size, kids, flags uint8, fromTran
 	gang := flags&gGang != 0
 	if gang {
 		f |= fGang
+	}
+	if f&fListed == 0 {
+		f |= fListed
+		s.returnees = append(s.returnees, home)
 	}
 	hh.flags[home] = f
 	hh.back[home] = uint8(w.t)

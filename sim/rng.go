@@ -21,9 +21,10 @@ func splitmix64(x uint64) uint64 {
 type stream uint64
 
 const (
-	streamDecide stream = iota + 1 // candidate selection and acceptance in the decision step
-	streamEvents                   // everything else a shard draws
-	streamInit                     // building the world
+	streamDecide    stream = iota + 1 // candidate selection and acceptance in the decision step
+	streamEvents                      // everything else a shard draws
+	streamInit                        // building the world
+	streamReturnees                   // decisions of households with a recent returnee
 )
 
 // newStream returns the PCG for (seed, replicate, shard, purpose).

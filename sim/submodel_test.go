@@ -14,9 +14,11 @@ func smallWorld(t *testing.T) (*World, *shard) {
 	w.cond.levers = p.leversAt(w.month)
 	s := &w.shards[0]
 	s.travel = s.travel[:0]
-	for s.abroad.len() > 0 {
-		s.leaveStock(w, 0)
-		s.abroad.remove(0)
+	for _, a := range []*stock{&s.abroad, &s.pending} {
+		for a.len() > 0 {
+			s.leaveStock(w, a, 0)
+			a.remove(0)
+		}
 	}
 	for i := range w.hh.flags {
 		w.hh.flags[i] &^= fWaiting | fReturnee | fGang
@@ -148,12 +150,13 @@ func TestBorder(t *testing.T) {
 		w.p.Transit.Months = 1
 		s.transit(w)
 		sameFlows(t, tt.name, flows(s), tt.want)
-		if s.abroad.len() != tt.stock {
-			t.Errorf("%s: %d stock entries, want %d", tt.name, s.abroad.len(), tt.stock)
+		a := s.poolFor(uint8(tt.status))
+		if n := s.abroad.len() + s.pending.len(); n != tt.stock || a.len() != tt.stock {
+			t.Errorf("%s: %d stock entries (%d in the status's pool), want %d", tt.name, n, a.len(), tt.stock)
 		}
-		for i := range s.abroad.len() {
-			if int(s.abroad.status[i]) != tt.status {
-				t.Errorf("%s: status %d, want %d", tt.name, s.abroad.status[i], tt.status)
+		for i := range a.len() {
+			if int(a.status[i]) != tt.status {
+				t.Errorf("%s: status %d, want %d", tt.name, a.status[i], tt.status)
 				break
 			}
 		}
@@ -215,17 +218,20 @@ func TestAbroad(t *testing.T) {
 		tt.set(ev, &w.cond.levers)
 		all(func(st uint8, k int, c Country) {
 			ev.total[c][st][k] = ev.remove[c][st][k] + ev.ret[c][st][k] + ev.change[c][st][k]
-			ev.max = math.Max(ev.max, ev.total[c][st][k])
+			ev.maxSettled = math.Max(ev.maxSettled, ev.total[c][st][k])
+			ev.maxPending = math.Max(ev.maxPending, ev.total[c][st][k])
 		})
 		s.abroadStep(w)
 		sameFlows(t, tt.name, flows(s), tt.want)
-		if s.abroad.len() != tt.left {
-			t.Errorf("%s: %d left in the stock, want %d", tt.name, s.abroad.len(), tt.left)
+		if n := s.abroad.len() + s.pending.len(); n != tt.left {
+			t.Errorf("%s: %d left in the stock, want %d", tt.name, n, tt.left)
 		}
-		for i := range s.abroad.len() {
-			if s.abroad.status[i] != tt.after {
-				t.Errorf("%s: status %d, want %d", tt.name, s.abroad.status[i], tt.after)
-				break
+		for _, a := range []*stock{&s.abroad, &s.pending} {
+			for i := range a.len() {
+				if a.status[i] != tt.after {
+					t.Errorf("%s: status %d, want %d", tt.name, a.status[i], tt.after)
+					break
+				}
 			}
 		}
 		var people int64
@@ -254,7 +260,7 @@ func TestReturnRestoresHousehold(t *testing.T) {
 	if w.hh.ties[h] != 1 || w.hh.flags[h]&fTransit != 0 {
 		t.Fatalf("after arriving: ties %d, flags %b", w.hh.ties[h], w.hh.flags[h])
 	}
-	s.leaveStock(w, s.abroad.len()-1)
+	s.leaveStock(w, &s.abroad, s.abroad.len()-1)
 	if w.hh.size[h] != 4 || w.hh.ties[h] != 0 || w.hh.flags[h]&fReturnee == 0 {
 		t.Errorf("after return: size %d ties %d flags %b", w.hh.size[h], w.hh.ties[h], w.hh.flags[h])
 	}

@@ -58,15 +58,18 @@ type conditions struct {
 // shard is a fixed block of households with the migrants that came from them
 // and its own random streams. Only the goroutine running the shard touches it.
 type shard struct {
-	lo, hi    int32 // households [lo, hi)
-	rlo, rhi  int   // departments spanned [rlo, rhi)
-	decideRNG rand.PCG
-	rng       rand.PCG
-	travel    []traveller
-	cam       []camApp
-	abroad    stock
-	gone      []int32
-	tpsSwept  [NumCountries]bool
+	lo, hi      int32    // households [lo, hi)
+	rlo, rhi    int      // departments spanned [rlo, rhi)
+	decideRNG   rand.PCG // thinning over the households
+	returneeRNG rand.PCG // the returnee list
+	rng         rand.PCG // everything else
+	returnees   []int32  // households with a recent returnee (fListed)
+	travel      []traveller
+	cam         []camApp
+	abroad      stock // the stock abroad, pending cases apart
+	pending     stock // pending asylum and immigration cases
+	gone        []int32
+	tpsSwept    [NumCountries]bool
 
 	flow            [NumCountries][NumMetrics]int64 // this month's flows
 	asylumDemand    int64
@@ -150,6 +153,7 @@ func (w *World) build() error {
 		s.lo, s.hi = int32(k*ShardSize), int32(min((k+1)*ShardSize, n))
 		s.rlo, s.rhi = int(w.hh.region[s.lo]), int(w.hh.region[s.hi-1])+1
 		s.decideRNG = newStream(p.Seed, w.replicate, k, streamDecide)
+		s.returneeRNG = newStream(p.Seed, w.replicate, k, streamReturnees)
 		s.rng = newStream(p.Seed, w.replicate, k, streamEvents)
 		s.regionAbroad = make([]int64, nr)
 		s.regionReturnees = make([]int64, nr)
