@@ -51,7 +51,8 @@ var departmentSeries = [sim.NumCountries]struct{ year, metric string }{
 	sim.GT: {"2020", "population_projection_post2018census"},
 }
 
-// National population at the default start (2012), from population_departments.csv.
+// National population near the default start, from population_departments.csv:
+// 2012 for Honduras and Guatemala, 2013 (the sum of the departments) for El Salvador.
 var nationalSeries = [sim.NumCountries]struct{ year, metric string }{
 	sim.SV: {"2013", "population"}, // sum of the 2013 departments
 	sim.HN: {"2012", "population_projection_ine"},
@@ -211,9 +212,14 @@ func homicideSeries() ([sim.NumCountries][]sim.Point, error) {
 		found := math.NaN()
 		for _, r := range rates {
 			if r["country"] == ch["country"] && r["year"] == ch["year"] && r["metric"] == ch["metric"] {
-				if v, err := r.value(); err == nil {
-					found = v
+				v, err := r.value()
+				if err != nil {
+					continue
 				}
+				if !math.IsNaN(found) && v != found {
+					return out, fmt.Errorf("data/homicide_rates_national.csv: %s %s %s: two rows disagree (%g, %g)", ch["country"], ch["year"], ch["metric"], found, v)
+				}
+				found = v
 			}
 		}
 		if math.IsNaN(found) {

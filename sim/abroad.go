@@ -63,14 +63,21 @@ func (w *World) fillAbroad() {
 	for c := Country(0); c < NumCountries; c++ {
 		if mech.InteriorRemovals {
 			base := [3]float64{p.RemovalRate, p.RemovalRate * p.CriminalMultiplier, p.RemovalRate * p.CriminalMultiplier}
-			spread := 1 + (1-l.gangTargeting)*(l.removalMult-1)
+			// Only extra removals (a multiplier above 1) can be targeted, and
+			// only at gang members there are.
+			extra := math.Max(l.removalMult-1, 0)
+			target := l.gangTargeting
+			gangs := float64(w.groups[c][stUndocumented][2])
+			if gangs == 0 {
+				target = 0
+			}
 			var expected float64 // removals of undocumented groups at the base rates
 			for k := range 3 {
 				expected += base[k] * float64(w.groups[c][stUndocumented][k])
-				ev.remove[c][stUndocumented][k] = base[k] * spread
+				ev.remove[c][stUndocumented][k] = base[k] * math.Min(l.removalMult, 1+(1-target)*extra)
 			}
-			if g := float64(w.groups[c][stUndocumented][2]); g > 0 {
-				ev.remove[c][stUndocumented][2] += l.gangTargeting * (l.removalMult - 1) * expected / g
+			if target > 0 {
+				ev.remove[c][stUndocumented][2] += target * extra * expected / gangs
 			}
 		}
 		if mech.VoluntaryReturn {

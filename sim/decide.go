@@ -24,7 +24,8 @@ type DecisionParams struct {
 	// sent back (Mexico, border, and a year of interior removals).
 	Deterrence float64 `toml:"deterrence" unit:"log-odds per unit probability" min:"-20" max:"0"`
 	// Pull is the coefficient, for households with children, on the perceived
-	// chance that a family reaching the border is allowed to stay.
+	// chance that a family gets through Mexico and, at the U.S. border, either
+	// crosses unseen or is released with a pending case.
 	Pull float64 `toml:"pull" unit:"log-odds per unit probability" min:"0" max:"20"`
 	// RemigrationMonths is how long a returnee keeps the household's raised
 	// hazard (Returnee) after coming home.
@@ -144,32 +145,65 @@ func (s *shard) decide(w *World) {
 }
 
 // decideReturnees draws the decisions of the households on the returnee
-// list, from a stream of their own so that the thinning stream stays aligned
-// across scenarios. A returnee counts for Decision.RemigrationMonths; then
-// the household leaves the list and is drawn with the others.
+// list, thinned at the bound over the returnee classes, from a stream of
+// their own so that the main thinning stream stays aligned across scenarios.
 func (s *shard) decideReturnees(w *World) {
+	s.expireReturnees(w)
 	hh := &w.hh
 	cond := &w.cond
-	window := uint8(w.p.Decision.RemigrationMonths)
-	now := uint8(w.t)
-	keep := s.returnees[:0]
-	for _, i32 := range s.returnees {
-		i := int(i32)
-		if hh.flags[i]&fReturnee == 0 || now-hh.back[i] >= window {
-			hh.flags[i] &^= fReturnee | fListed
-			continue
+	hmax := float32(0)
+	for r := s.rlo; r < s.rhi; r++ {
+		for k, h := range cond.hazard[r*numClasses : (r+1)*numClasses] {
+			if k&classReturnee != 0 {
+				hmax = max(hmax, h)
+			}
 		}
-		keep = append(keep, i32)
-		ua := float32(uniform(&s.returneeRNG))
-		uk := float32(uniform(&s.returneeRNG))
-		if hh.flags[i]&fWaiting != 0 || hh.size[i] == 0 {
-			continue
+	}
+	sk := newSkipper(boundFor(float64(hmax)))
+	b := float32(sk.b)
+	rng := &s.returneeRNG
+	list := s.returnees[s.returneeHead:]
+	for j := -1; ; {
+		j += 1 + sk.gap(rng)
+		if j >= len(list) {
+			break
 		}
-		if ua < cond.hazard[int(hh.region[i])*numClasses+hh.class(i)] {
+		ua := float32(uniform(rng))
+		uk := float32(uniform(rng))
+		i := int(list[j].home)
+		if hh.flags[i]&fReturnee == 0 || hh.flags[i]&fWaiting != 0 || hh.size[i] == 0 {
+			continue // a stale entry: the returnee left again and the household is drawn with the others
+		}
+		if ua*b < cond.hazard[int(hh.region[i])*numClasses+hh.class(i)] {
 			s.depart(w, i, uk)
 		}
 	}
-	s.returnees = keep
+}
+
+// expireReturnees takes households whose returnee came home more than
+// Decision.RemigrationMonths ago off the list: a returnee raises the
+// household's hazard in the RemigrationMonths months after the return. The list is a queue in order
+// of expiry; a household whose member came home again meanwhile goes back
+// to the end of the queue.
+func (s *shard) expireReturnees(w *World) {
+	hh := &w.hh
+	window := int32(w.p.Decision.RemigrationMonths)
+	now := int32(w.t)
+	for s.returneeHead < len(s.returnees) && s.returnees[s.returneeHead].expires <= now {
+		e := s.returnees[s.returneeHead]
+		s.returneeHead++
+		i := e.home
+		if back := now - int32(uint8(now)-hh.back[i]); back+window+1 > now && hh.flags[i]&fReturnee != 0 {
+			s.returnees = append(s.returnees, listed{home: i, expires: back + window + 1})
+			continue
+		}
+		hh.flags[i] &^= fReturnee | fListed
+	}
+	if s.returneeHead > len(s.returnees)/2 && s.returneeHead > 1024 {
+		n := copy(s.returnees, s.returnees[s.returneeHead:])
+		s.returnees = s.returnees[:n]
+		s.returneeHead = 0
+	}
 }
 
 // depart chooses who goes from household i (uk is the choice draw) and sets

@@ -87,3 +87,9 @@ func subSat(a uint8, n uint8) uint8 {
 	}
 	return 0
 }
+
+// listed is a household on its shard's returnee list, until engine month expires.
+type listed struct {
+	home    int32
+	expires int32
+}

@@ -14,7 +14,8 @@ type FeedbackParams struct {
 	// per 100,000 for +10 criminal deportees per 100,000, i.e. 0.2 per criminal
 	// deportee, or 0.8 per gang-tied one when a quarter of them have gang ties.
 	Strength float64 `toml:"strength" unit:"homicides per 100,000 per (gang returnee per 100,000 per year)" min:"0" max:"10"`
-	// LagMonths is the delay before returnees affect violence and jobs.
+	// LagMonths is the delay before returnees affect violence and jobs:
+	// returnees of month t first count in month t+1+LagMonths (0 = the next month).
 	LagMonths int `toml:"lag_months" unit:"months" min:"0" max:"60"`
 	// DecayMonths is the mean time a returnee stays active (in a gang, or out of work).
 	DecayMonths float64 `toml:"decay_months" unit:"months" min:"1" max:"600"`
@@ -46,7 +47,6 @@ type regionState struct {
 // countryState holds one country's perceptions and references.
 type countryState struct {
 	perceivedRisk, perceivedStay float64
-	shockHom, shockJobs          [2]float64 // multiply, add
 }
 
 // shockPaths are the parsed scenario shocks.

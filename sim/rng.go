@@ -56,23 +56,67 @@ func boundFor(h float64) float64 {
 	return 1
 }
 
-// skipper draws geometric gaps between candidates for a candidate probability b.
+// skipper draws geometric gaps between candidates for a candidate
+// probability b: the number of items before the next candidate is k with
+// probability b(1-b)^k. It inverts the distribution with a guide table
+// (Chen & Asau 1974): a uniform u in (0, 1] gives the k with
+// S(k+1) < u ≤ S(k), S(k) = (1-b)^k, which is floor(log(u)/log(1-b))
+// without computing a logarithm for every candidate.
 type skipper struct {
-	b      float64
-	invLog float64 // 1/log(1-b); 0 when b = 1 (every item is a candidate)
+	b   float64
+	tab *geoTable // nil when b = 1: every item is a candidate
 }
+
+// geoTable holds S(k) for k = 0..n and, for each of guideSize slices of
+// (0, 1], the smallest gap a uniform in that slice can give.
+type geoTable struct {
+	invLog float64 // 1/log(1-b), for the far tail
+	surv   []float64
+	guide  []int32
+}
+
+const guideSize = 1024
+
+var geoTables = func() map[float64]*geoTable {
+	m := map[float64]*geoTable{}
+	for _, b := range bounds {
+		if b >= 1 {
+			continue
+		}
+		t := &geoTable{invLog: 1 / math.Log1p(-b)}
+		for k, s := 0, 1.0; s > 1e-13; k++ {
+			t.surv = append(t.surv, s)
+			s = math.Pow(1-b, float64(k+1))
+		}
+		t.guide = make([]int32, guideSize)
+		for j := range t.guide {
+			t.guide[j] = int32(math.Log(float64(j+1)/guideSize) * t.invLog)
+		}
+		m[b] = t
+	}
+	return m
+}()
 
 func newSkipper(b float64) skipper {
 	if b >= 1 {
 		return skipper{b: 1}
 	}
-	return skipper{b: b, invLog: 1 / math.Log1p(-b)}
+	return skipper{b: b, tab: geoTables[b]}
 }
 
 // gap returns how many items to pass over before the next candidate.
 func (s skipper) gap(r *rand.PCG) int {
-	if s.invLog == 0 {
+	if s.tab == nil {
 		return 0
 	}
-	return int(math.Log(uniform(r)) * s.invLog)
+	u := uniform(r)
+	t := s.tab
+	k := int(t.guide[min(int(u*guideSize), guideSize-1)])
+	for k+1 < len(t.surv) && u <= t.surv[k+1] {
+		k++
+	}
+	if k+1 >= len(t.surv) { // the far tail, probability below 1e-13
+		return int(math.Log(u) * t.invLog)
+	}
+	return k
 }

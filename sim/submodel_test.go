@@ -300,6 +300,15 @@ func TestGangTargeting(t *testing.T) {
 	if math.Abs(tripledGang-3*baseGang) > 1e-9 {
 		t.Errorf("untargeted: gang removals %g, want %g", tripledGang, 3*baseGang)
 	}
+	w.cond.levers.removalMult, w.cond.levers.gangTargeting = 0.5, 1
+	if fewer, fewerGang := expected(); math.Abs(fewer-0.5*base) > 1e-9 || math.Abs(fewerGang-0.5*baseGang) > 1e-9 {
+		t.Errorf("fewer removals: %g (gang %g), want half of %g (%g): targeting only moves extra removals", fewer, fewerGang, base, baseGang)
+	}
+	w.groups[SV][stUndocumented][2] = 0
+	w.cond.levers.removalMult, w.cond.levers.gangTargeting = 3, 1
+	if all, _ := expected(); math.Abs(all-3*base) > 1e-9 {
+		t.Errorf("no gang members to target: rates give %g removals, want the untargeted %g", all, 3*base)
+	}
 	if want := 3*baseGang + 0.5*2*base*(1-baseGang/base); math.Abs(targetedGang-want) > 1e-6 {
 		// Half the extra removals (2× base) go to gangs; the other half falls
 		// like the usual removals, of which gangs get their usual share.
@@ -479,5 +488,33 @@ func TestFactorsPreserveNationalRate(t *testing.T) {
 		if got := hom[c] / pop[c]; math.Abs(got-want) > 1e-9 {
 			t.Errorf("%s: weighted homicide %g, want %g", c, got, want)
 		}
+	}
+}
+
+// A returnee raises the household's hazard for RemigrationMonths, then the
+// household is drawn with the others again; a second return restarts the clock.
+func TestReturneeWindow(t *testing.T) {
+	w, s := smallWorld(t)
+	w.p.Decision.RemigrationMonths = 6
+	for i := range w.cond.hazard {
+		w.cond.hazard[i] = 0
+	}
+	h := s.lo
+	s.returnees, s.returneeHead = s.returnees[:0], 0
+	s.comeHome(w, h, 1, 0, kindAdult, false)
+	active := func() bool { return w.hh.flags[h]&fReturnee != 0 }
+	for month := 0; month < 12; month++ {
+		if month == 8 {
+			s.comeHome(w, h, 1, 0, kindAdult, false) // comes home again
+		}
+		s.decideReturnees(w)
+		want := month <= 6 || month >= 8
+		if active() != want {
+			t.Errorf("month %d: returnee active %v, want %v", month, active(), want)
+		}
+		w.t++
+	}
+	if n := len(s.returnees) - s.returneeHead; n != 1 {
+		t.Errorf("%d entries on the list, want 1", n)
 	}
 }

@@ -101,3 +101,26 @@ func TestBoundFor(t *testing.T) {
 		}
 	}
 }
+
+// The guide-table skipper gives the same gaps as the closed form
+// floor(log(u)/log(1-b)), and gaps with the geometric mean.
+func TestSkipperMatchesClosedForm(t *testing.T) {
+	for _, b := range bounds[:len(bounds)-1] {
+		sk := newSkipper(b)
+		rng := newStream(1, 0, 0, streamEvents)
+		ref := rng
+		var sum float64
+		const n = 200000
+		for range n {
+			g := sk.gap(&rng)
+			u := uniform(&ref)
+			if want := int(math.Log(u) / math.Log1p(-b)); g != want && math.Abs(math.Log(u)/math.Log1p(-b)-float64(want+1)) > 1e-9 {
+				t.Fatalf("b=%g u=%g: gap %d, closed form %d", b, u, g, want)
+			}
+			sum += float64(g)
+		}
+		if mean, want := sum/n, (1-b)/b; math.Abs(mean-want) > 5*math.Sqrt((1-b)/(b*b)/n) {
+			t.Errorf("b=%g: mean gap %g, want %g", b, mean, want)
+		}
+	}
+}

@@ -63,13 +63,16 @@ type shard struct {
 	decideRNG   rand.PCG // thinning over the households
 	returneeRNG rand.PCG // the returnee list
 	rng         rand.PCG // everything else
-	returnees   []int32  // households with a recent returnee (fListed)
-	travel      []traveller
-	cam         []camApp
-	abroad      stock // the stock abroad, pending cases apart
-	pending     stock // pending asylum and immigration cases
-	gone        []int32
-	tpsSwept    [NumCountries]bool
+	// returnees queues the households with a recent returnee (fListed) in
+	// order of expiry, from returneeHead on.
+	returnees    []listed
+	returneeHead int
+	travel       []traveller
+	cam          []camApp
+	abroad       stock // the stock abroad, pending cases apart
+	pending      stock // pending asylum and immigration cases
+	gone         []int32
+	tpsSwept     [NumCountries]bool
 
 	flow            [NumCountries][NumMetrics]int64 // this month's flows
 	asylumDemand    int64
