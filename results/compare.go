@@ -1,0 +1,220 @@
+package results
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"migrasim/sim"
+)
+
+// Measure is a metric, or a sum of metrics of one kind, to compare.
+type Measure struct {
+	Name    string
+	Metrics []sim.Metric
+}
+
+// Kind is how the measure aggregates over time (that of its metrics).
+func (m Measure) Kind() sim.Kind { return m.Metrics[0].Kind() }
+
+// Aggregate reduces the measure for country c over period p of one replicate.
+func (m Measure) Aggregate(s *sim.Series, c sim.Country, p Period) float64 {
+	var v float64
+	for _, x := range m.Metrics {
+		v += Aggregate(s, c, x, p)
+	}
+	return v
+}
+
+// At is the measure's monthly value.
+func (m Measure) At(s *sim.Series, t int, c sim.Country) float64 {
+	var v float64
+	for _, x := range m.Metrics {
+		v += s.At(t, c, x)
+	}
+	return v
+}
+
+func single(m sim.Metric) Measure { return Measure{Name: m.Name(), Metrics: []sim.Metric{m}} }
+
+// CompareMeasures are the key measures of a policy comparison.
+var CompareMeasures = []Measure{
+	{"departures_total", []sim.Metric{sim.DeparturesUAC, sim.DeparturesFamily, sim.DeparturesAdult}},
+	single(sim.DeparturesUAC), single(sim.DeparturesFamily), single(sim.DeparturesAdult),
+	{"us_apprehensions_total", []sim.Metric{sim.USApprehensionsUAC, sim.USApprehensionsFamily, sim.USApprehensionsAdult}},
+	single(sim.MXDeportations),
+	{"us_removals_total", []sim.Metric{sim.USRemovalsBorder, sim.USRemovalsInterior}},
+	single(sim.USRemovalsInterior),
+	single(sim.Returnees), single(sim.ReturneesGang),
+	single(sim.HomicideRate),
+	single(sim.StockUndocumented),
+	{"stock_us_total", []sim.Metric{sim.StockUndocumented, sim.StockPending, sim.StockTPS, sim.StockDACA, sim.StockProtected}},
+}
+
+// Difference is a scenario against the reference for one country, measure
+// and period: its mean, the reference's, and the paired difference over
+// replicates (common random numbers make replicate r of both comparable).
+type Difference struct {
+	Scenario, Reference string
+	Country             sim.Country
+	Measure             Measure
+	Period              Period
+	Mean, RefMean       float64
+	Diff                Estimate
+	SameSign            float64 // share of replicates whose difference has the sign of the mean difference
+}
+
+// Compare pairs each scenario's replicates with the reference's (runs[0]).
+// All runs must have the same start, months and number of replicates.
+func Compare(names []string, runs [][]sim.Series, measures []Measure, periods []Period) ([]Difference, error) {
+	if len(runs) < 2 || len(names) != len(runs) {
+		return nil, fmt.Errorf("compare: want two or more scenarios, got %d", len(runs))
+	}
+	ref := runs[0]
+	for i, r := range runs[1:] {
+		if len(r) != len(ref) || r[0].Start != ref[0].Start || r[0].Months != ref[0].Months {
+			return nil, fmt.Errorf("compare: %s and %s do not share start, months and replicates", names[0], names[i+1])
+		}
+	}
+	n := len(ref)
+	var out []Difference
+	a, b, d := make([]float64, n), make([]float64, n), make([]float64, n)
+	for i := 1; i < len(runs); i++ {
+		for c := sim.Country(0); c < sim.NumCountries; c++ {
+			for _, m := range measures {
+				for _, p := range periods {
+					for r := range n {
+						a[r] = m.Aggregate(&runs[i][r], c, p)
+						b[r] = m.Aggregate(&ref[r], c, p)
+						d[r] = a[r] - b[r]
+					}
+					e := EstimateOf(d)
+					out = append(out, Difference{Scenario: names[i], Reference: names[0], Country: c, Measure: m,
+						Period: p, Mean: EstimateOf(a).Mean, RefMean: EstimateOf(b).Mean, Diff: e, SameSign: sameSign(d, e.Mean)})
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func sameSign(d []float64, mean float64) float64 {
+	same := 0
+	for _, x := range d {
+		if (x > 0 && mean > 0) || (x < 0 && mean < 0) || (x == 0 && mean == 0) {
+			same++
+		}
+	}
+	return float64(same) / float64(len(d))
+}
+
+// ComparisonHeader is the column order of comparison.csv.
+var ComparisonHeader = []string{"vary_key", "vary_value", "scenario", "reference", "country", "metric", "period",
+	"aggregate", "replicates", "mean", "reference_mean", "diff_mean", "diff_sd", "diff_ci_low", "diff_ci_high", "same_sign_share"}
+
+// VariedDifferences are the differences of one comparison, for one value of a
+// varied key (empty when nothing varies).
+type VariedDifferences struct {
+	Key, Value string
+	Diffs      []Difference
+}
+
+// WriteComparison writes comparisons in tidy long format.
+func WriteComparison(w io.Writer, sets []VariedDifferences) error {
+	bw := bufio.NewWriter(w)
+	writeRow(bw, ComparisonHeader)
+	var buf []byte
+	for _, set := range sets {
+		for _, d := range set.Diffs {
+			buf = buf[:0]
+			for _, f := range []string{set.Key, set.Value, d.Scenario, d.Reference, d.Country.Code(), d.Measure.Name, d.Period.Label, aggregateName[d.Measure.Kind()]} {
+				buf = appendField(buf, f)
+				buf = append(buf, ',')
+			}
+			buf = strconv.AppendInt(buf, int64(d.Diff.N), 10)
+			for _, v := range []float64{d.Mean, d.RefMean, d.Diff.Mean, d.Diff.SD, d.Diff.Low, d.Diff.High, d.SameSign} {
+				buf = append(buf, ',')
+				buf = AppendValue(buf, v)
+			}
+			buf = append(buf, '\n')
+			bw.Write(buf)
+		}
+	}
+	return bw.Flush()
+}
+
+// WriteComparisonTable prints, for the given period, one table per country:
+// each measure's mean per scenario, and each scenario's paired difference to
+// the reference with its 95% CI and the share of replicates with the same sign.
+func WriteComparisonTable(w io.Writer, set VariedDifferences, period string) error {
+	if set.Key != "" {
+		fmt.Fprintf(w, "\nwith %s = %s\n", set.Key, set.Value)
+	}
+	type key struct {
+		c sim.Country
+		m string
+	}
+	var scenarios []string
+	rows := map[key][]Difference{}
+	var order []key
+	for _, d := range set.Diffs {
+		if d.Period.Label != period {
+			continue
+		}
+		k := key{d.Country, d.Measure.Name}
+		if _, ok := rows[k]; !ok {
+			order = append(order, k)
+		}
+		rows[k] = append(rows[k], d)
+		if !slices.Contains(scenarios, d.Scenario) {
+			scenarios = append(scenarios, d.Scenario)
+		}
+	}
+	if len(order) == 0 {
+		return fmt.Errorf("compare: no period %q", period)
+	}
+	ref := rows[order[0]][0].Reference
+	for c := sim.Country(0); c < sim.NumCountries; c++ {
+		fmt.Fprintf(w, "\n%s (%s), %s:\n", c.Name(), c.Code(), period)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		head := []string{"metric", "aggregate", ref}
+		for _, s := range scenarios {
+			head = append(head, s, s+" - "+ref+" [95% CI]", "same sign")
+		}
+		fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+		for _, k := range order {
+			if k.c != c {
+				continue
+			}
+			ds := rows[k]
+			row := []string{k.m, aggregateName[ds[0].Measure.Kind()], Human(ds[0].RefMean)}
+			for _, d := range ds {
+				row = append(row, Human(d.Mean), signed(d.Diff), fmt.Sprintf("%.0f%%", 100*d.SameSign))
+			}
+			fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// signed prints a difference with its sign and interval.
+func signed(e Estimate) string {
+	s := func(v float64) string {
+		if v > 0 {
+			return "+" + Human(v)
+		}
+		return Human(v)
+	}
+	if math.IsNaN(e.Low) {
+		return s(e.Mean)
+	}
+	return fmt.Sprintf("%s [%s, %s]", s(e.Mean), s(e.Low), s(e.High))
+}
