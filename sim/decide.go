@@ -20,13 +20,19 @@ type DecisionParams struct {
 	Network float64 `toml:"network" unit:"log-odds per percentage point" min:"-1" max:"1"`
 	// Returnee is the log-odds shift for households with a returned migrant (re-migration).
 	Returnee float64 `toml:"returnee" unit:"log-odds" min:"-5" max:"5"`
-	// Deterrence is the coefficient on the perceived risk of being caught and
-	// sent back (Mexico, border, and a year of interior removals).
-	Deterrence float64 `toml:"deterrence" unit:"log-odds per unit probability" min:"-20" max:"0"`
-	// Pull is the coefficient, for households with children, on the perceived
-	// chance that a family gets through Mexico and, at the U.S. border, either
-	// crosses unseen or is released with a pending case.
-	Pull float64 `toml:"pull" unit:"log-odds per unit probability" min:"0" max:"20"`
+	// Children is the log-odds shift for households with children under 18.
+	Children float64 `toml:"children" unit:"log-odds" min:"-5" max:"5"`
+	// Deterrence is the coefficient on the change in the perceived risk of
+	// being caught and sent back (Mexico, border, and a year of interior
+	// removals) from its level at the start of the warm-up: the intercepts
+	// carry the level, so changing this coefficient changes the response to
+	// enforcement, not the number of departures under the status quo.
+	Deterrence float64 `toml:"deterrence" unit:"log-odds per unit probability" min:"-50" max:"0"`
+	// Pull is the coefficient, for households with children, on the change in
+	// the perceived chance that a family gets through Mexico and, at the U.S.
+	// border, either crosses unseen or is released with a pending case (from
+	// its level at the start of the warm-up).
+	Pull float64 `toml:"pull" unit:"log-odds per unit probability" min:"0" max:"50"`
 	// RemigrationMonths is how long a returnee keeps the household's raised
 	// hazard (Returnee) after coming home.
 	RemigrationMonths int `toml:"remigration_months" unit:"months" min:"1" max:"255"`
@@ -39,9 +45,11 @@ type DecisionParams struct {
 	// UACViolence is how much violence shifts departures toward children.
 	UACViolence float64 `toml:"uac_violence" unit:"log-odds per log(homicides/50)" min:"-5" max:"5"`
 	// FamilyShare is the share of the other departures from households with
-	// children that go as family units, at a perceived stay chance of 0.5.
+	// children that go as family units, at the perceived stay chance of the
+	// start of the warm-up.
 	FamilyShare float64 `toml:"family_share" unit:"fraction" min:"0.001" max:"0.999"`
-	// FamilyPull is how much the perceived stay chance shifts departures toward families.
+	// FamilyPull is how much a change in the perceived stay chance shifts
+	// departures toward families.
 	FamilyPull float64 `toml:"family_pull" unit:"log-odds per unit probability" min:"0" max:"20"`
 	// FamilySize is the mean number of people in a family unit (one parent and children).
 	FamilySize float64 `toml:"family_size" unit:"persons" min:"2" max:"6"`
@@ -51,8 +59,8 @@ type DecisionParams struct {
 func DefaultDecision() DecisionParams {
 	return DecisionParams{
 		Homicide: 0.75, Unemployment: 0.05, Poor: 0.25, ExtremePoor: -0.2, Ties: 0.7,
-		Network: 0.02, Returnee: 1.6, RemigrationMonths: 24, Deterrence: -2.0, Pull: 1.5, PerceptionMonths: 6,
-		UACShare: 0.2, UACViolence: 1.0, FamilyShare: 0.25, FamilyPull: 2.0, FamilySize: 2.6,
+		Network: 0.02, Returnee: 1.6, RemigrationMonths: 24, Children: 0.9, Deterrence: -2.0, Pull: 1.5, PerceptionMonths: 6,
+		UACShare: 0.2, UACViolence: 1.0, FamilyShare: 0.29, FamilyPull: 2.0, FamilySize: 2.6,
 	}
 }
 
@@ -76,17 +84,17 @@ func (w *World) fillHazards() {
 			base += p.Network * rs.network
 		}
 		if mech.Deterrence {
-			base += p.Deterrence * w.riskWithShock(rs.country)
+			base += p.Deterrence * (w.riskWithShock(rs.country) - cs.riskRef)
 		}
-		pull := 0.0
+		kids := p.Children
 		if mech.Pull {
-			pull = p.Pull * cs.perceivedStay
+			kids += p.Pull * (cs.perceivedStay - cs.stayRef)
 		}
 		row := cond.hazard[r*numClasses : (r+1)*numClasses]
 		for k := range row {
 			x := base + pov[k&povMask]
 			if k&classKids != 0 {
-				x += pull
+				x += kids
 			}
 			if mech.Networks {
 				x += p.Ties * math.Log1p(tieBucketValue[k>>3&3])
@@ -99,7 +107,7 @@ func (w *World) fillHazards() {
 		cond.uacShare[r] = float32(logistic(logit(p.UACShare) + p.UACViolence*math.Log(math.Max(rs.homicide, 0.1)/50)))
 		fam := logit(p.FamilyShare)
 		if mech.Pull {
-			fam += p.FamilyPull * (cs.perceivedStay - 0.5)
+			fam += p.FamilyPull * (cs.perceivedStay - cs.stayRef)
 		}
 		cond.famShare[r] = float32(logistic(fam))
 	}

@@ -47,6 +47,7 @@ type regionState struct {
 // countryState holds one country's perceptions and references.
 type countryState struct {
 	perceivedRisk, perceivedStay float64
+	riskRef, stayRef             float64 // their values at the start of the warm-up
 }
 
 // shockPaths are the parsed scenario shocks.
@@ -127,6 +128,7 @@ func (w *World) updatePerceptions() {
 		cs := &w.countries[c]
 		if w.t == 0 {
 			cs.perceivedRisk, cs.perceivedStay = risk, stay
+			cs.riskRef, cs.stayRef = risk, stay
 		} else {
 			k := 1 / w.p.Decision.PerceptionMonths
 			cs.perceivedRisk += k * (risk - cs.perceivedRisk)

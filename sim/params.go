@@ -100,7 +100,8 @@ type CountryParams struct {
 	// DACA is the number of DACA recipients at the start.
 	DACA float64 `toml:"daca" unit:"persons" min:"0" max:"5000000"`
 	// Intercept is the log-odds of a monthly departure for a reference household
-	// (not poor, no children, no ties, homicide rate 1, unemployment 0): calibrated.
+	// (not poor, no children, no ties, homicide rate 1, unemployment 0,
+	// enforcement as at the start of the warm-up): calibrated.
 	Intercept float64 `toml:"intercept" unit:"log-odds per month" min:"-20" max:"0"`
 	// ReintegrationCapacity is how many returnees a month the country's
 	// reintegration programmes absorb, so they do not feed violence or unemployment.
@@ -183,13 +184,13 @@ func DefaultParams() Params {
 	// with ranges in docs/ODD.md; shared/data has only the three-country total.
 	p.Country.SV = CountryParams{HouseholdSize: 3.7, ChildShare: 0.62, PoorShare: 0.24, ExtremePoorShare: 0.08,
 		Unemployment: 6.5, Abroad: 1250000, TieShare: 0.36, UndocumentedShare: 0.5, PendingShare: 0.02,
-		Intercept: -9.6, ReintegrationCapacity: 500}
+		Intercept: -10.87, ReintegrationCapacity: 500}
 	p.Country.HN = CountryParams{HouseholdSize: 4.4, ChildShare: 0.70, PoorShare: 0.23, ExtremePoorShare: 0.40,
 		Unemployment: 5.3, Abroad: 600000, TieShare: 0.22, UndocumentedShare: 0.65, PendingShare: 0.02,
-		Intercept: -9.1, ReintegrationCapacity: 500}
+		Intercept: -10.37, ReintegrationCapacity: 500}
 	p.Country.GT = CountryParams{HouseholdSize: 4.9, ChildShare: 0.74, PoorShare: 0.36, ExtremePoorShare: 0.23,
 		Unemployment: 2.9, Abroad: 900000, TieShare: 0.15, UndocumentedShare: 0.6, PendingShare: 0.02,
-		Intercept: -8.9, ReintegrationCapacity: 500}
+		Intercept: -10.17, ReintegrationCapacity: 500}
 	return p
 }
 
