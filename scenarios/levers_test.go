@@ -90,3 +90,36 @@ func TestLevers(t *testing.T) {
 		}
 	}
 }
+
+// The README's answer to "will mass deportations slow migration?": it depends
+// on deterrence. With no deterrence response, tripled removals raise
+// departures over 2018–2027 (returnees go again, violence rises); with a
+// strong one, departures fall. Both runs share the baseline's seeds.
+func TestAnswerDependsOnDeterrence(t *testing.T) {
+	departures := func(deterrence float64, policy bool) float64 {
+		text := "start = \"2012-01\"\nmonths = 192\nscale = 0.01\nreplicates = 1\nseed = 9\n"
+		if policy {
+			src, _ := Source("mass-deportation")
+			p, err := Parse("mass-deportation.toml", src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text += "[policy.interior_removals]\nfrom = \"" + p.Policy.InteriorRemovals.From.String() + "\"\nramp_months = 6\nrate_multiplier = 3.0\n"
+		}
+		s := runText(t, text, overrides{"decision.deterrence": deterrence})
+		from := int(sim.MonthOf(2018, 1) - s.Start)
+		var v float64
+		for c := sim.Country(0); c < sim.NumCountries; c++ {
+			for _, m := range []sim.Metric{sim.DeparturesUAC, sim.DeparturesFamily, sim.DeparturesAdult} {
+				v += s.Total(c, m, from, s.Months)
+			}
+		}
+		return v
+	}
+	if weak := departures(0, true) - departures(0, false); weak <= 0 {
+		t.Errorf("deterrence 0: mass deportation changes departures by %g, want more", weak)
+	}
+	if strong := departures(-30, true) - departures(-30, false); strong >= 0 {
+		t.Errorf("deterrence -30: mass deportation changes departures by %g, want fewer", strong)
+	}
+}

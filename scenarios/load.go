@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"sort"
 	"strings"
 	"sync"
 
@@ -157,6 +158,7 @@ type problem struct {
 
 // report formats problems as "file:line: key: message", one per line.
 func report(file string, lines lineIndex, problems []problem) error {
+	sort.SliceStable(problems, func(i, j int) bool { return lines.lineOf(problems[i].key) < lines.lineOf(problems[j].key) })
 	var errs []error
 	for _, pr := range problems {
 		where := file

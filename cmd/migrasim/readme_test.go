@@ -1,0 +1,77 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"migrasim/scenarios"
+)
+
+func readme(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// The README's key table is exactly what 'migrasim keys --markdown' prints.
+func TestReadmeKeys(t *testing.T) {
+	text := readme(t)
+	start := strings.Index(text, "<!-- keys:")
+	end := strings.Index(text, "<!-- /keys -->")
+	if start < 0 || end < start {
+		t.Fatal("README.md has no keys section")
+	}
+	got := text[strings.Index(text[start:], "\n")+start+1 : end]
+	keys, err := scenarios.Keys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := formatKeys(keys, true); got != want {
+		os.WriteFile(filepath.Join(t.TempDir(), "keys.md"), []byte(want), 0o644)
+		t.Error("README.md's key table is out of date: replace it with the output of 'bin/migrasim keys --markdown'")
+	}
+}
+
+// Every command and every embedded scenario the README should name, it names;
+// the README's error example is what the loader prints.
+func TestReadmeNamesEverything(t *testing.T) {
+	text := readme(t)
+	for _, c := range commands {
+		if !strings.Contains(text, "| `"+c.name) {
+			t.Errorf("README.md's command table lacks %s", c.name)
+		}
+	}
+	infos, _ := scenarios.List()
+	for _, in := range infos {
+		if !strings.HasPrefix(in.Name, "teach-") && !strings.Contains(text, "`"+in.Name+"`") {
+			t.Errorf("README.md's scenario library lacks %s", in.Name)
+		}
+	}
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.toml")
+	os.WriteFile(bad, []byte("name = \"bad\"\nsclae = 0.1\n\n[policy.interior_removals]\nfrom = \"2018-13\"\nrate_multiplier = \"three\"\n"), 0o644)
+	_, err := scenarios.Load(bad)
+	if err == nil {
+		t.Fatal("bad.toml loads")
+	}
+	msg := strings.ReplaceAll(err.Error(), bad, "bad.toml")
+	for _, line := range strings.Split(msg, "\n") {
+		if !strings.Contains(text, line) {
+			t.Errorf("README.md does not show the error line %q", line)
+		}
+	}
+	for _, target := range []string{"run", "test", "check", "bench", "race", "build"} {
+		if !strings.Contains(text, "make "+target) {
+			t.Errorf("README.md does not name make %s", target)
+		}
+		if err := exec.Command("make", "-n", "-C", "../..", target).Run(); err != nil {
+			t.Errorf("make %s: %v", target, err)
+		}
+	}
+}
