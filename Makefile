@@ -45,13 +45,47 @@ staticcheck: $(TOOLS)/staticcheck
 $(TOOLS)/benchstat:
 	GOBIN=$(TOOLS) $(GO) install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
 
-## bench: engine benchmarks (household-months/s, allocations) and the full-scale run
+## bench: engine benchmarks (household-months/s, allocations), the full-scale run's wall time and peak memory, and the 1- vs 2-worker speed-up; benchstat compares out/bench.txt between commits
 bench: build
-	$(GO) test ./sim -run '^$$' -bench . -benchmem -count 1 | tee out/bench.txt
-	@echo
-	@echo "full-scale run: migrasim run baseline --scale 1 --months 120 --replicates 1"
-	/usr/bin/time -v ./$(BIN) run baseline --scale 1 --months 120 --replicates 1 --quiet --out out/fullscale 2>&1 >/dev/null \
-		| grep -E 'Elapsed|Maximum resident'
+	@mkdir -p out
+	$(GO) test ./sim -run '^$$' -bench . -benchmem -count 1 -timeout 30m | tee out/bench.txt
+	$(GO) test ./cmd/migrasim -run '^$$' -bench 'FullScale/workers=1$$' -benchtime 1x -count 1 | grep Benchmark | tee -a out/bench.txt
+	$(GO) test ./cmd/migrasim -run '^$$' -bench 'FullScale/workers=2$$' -benchtime 1x -count 1 | grep Benchmark | tee -a out/bench.txt
+	@awk '/FullScale\/workers=1/ {a=$$3} /FullScale\/workers=2/ {b=$$3} END {if (a && b) printf "full-scale speed-up, 2 workers over 1: %.2fx\n", a/b}' out/bench.txt
+	@if [ -x /usr/bin/time ]; then \
+		echo "bin/migrasim run baseline --scale 1 --months 120 --replicates 1 (start-up and output included):"; \
+		/usr/bin/time -v ./$(BIN) run baseline --scale 1 --months 120 --replicates 1 --quiet --out out/fullscale 2>&1 >/dev/null \
+			| grep -E 'Elapsed|Maximum resident'; \
+	fi
 
 clean:
 	rm -rf bin out
+
+.PHONY: browser-deps browser-test
+
+## browser-deps: Debian's Chromium for the browser tests, installed only if /usr/bin/chromium is missing
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "browser-deps: installing Debian's chromium"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium; \
+	fi
+
+## browser-test: drive the teaching page in headless Chromium (chromedp); screenshot in out/teaching.png
+browser-test: browser-deps
+	@mkdir -p out
+	$(GO) test -tags browser -run '^TestBrowser' -count=1 -v ./web
+
+## slurm-install: slurm-wlm and munge from Debian, if they are missing (needs root)
+slurm-install:
+	@if command -v slurmctld >/dev/null && command -v slurmd >/dev/null && command -v sbatch >/dev/null && command -v munged >/dev/null; then \
+		echo "slurm-wlm and munge are installed"; \
+	else \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slurm-wlm munge; \
+	fi
+
+## slurm-test: a one-node Slurm cluster on this machine runs a sweep as a job array; checks merge, kill and resume
+slurm-test: build slurm-install
+	bash cmd/migrasim/testdata/slurm-test.sh $(BIN)
+
+.PHONY: slurm-install slurm-test

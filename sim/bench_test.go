@@ -51,3 +51,19 @@ func BenchmarkRun(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecide is the household decision step alone (step 3 for every
+// shard) at full scale: the loop the numpy reference does.
+func BenchmarkDecide(b *testing.B) {
+	p := benchParams(b, 1)
+	w, err := sim.New(p, 0, sim.Serial)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		sim.DecideOnly(w)
+	}
+	b.ReportMetric(float64(w.Households())*float64(b.N)/b.Elapsed().Seconds(), "household-months/s")
+}

@@ -121,7 +121,11 @@ func (w *World) fillHazards() {
 // accepted with probability hazard/bound, which is exactly a
 // Bernoulli(hazard) draw per household. This loop must not allocate.
 func (s *shard) decide(w *World) {
-	s.decideReturnees(w)
+	// Expired returnees first, so they are drawn with the others this month;
+	// the returnee list last, when the sweep has brought the shard's
+	// households into cache.
+	s.expireReturnees(w)
+	defer s.decideReturnees(w)
 	hh := &w.hh
 	cond := &w.cond
 	hmax := float32(0)
@@ -140,8 +144,7 @@ func (s *shard) decide(w *World) {
 		if i >= int(s.hi) {
 			break
 		}
-		ua := float32(uniform(rng))
-		uk := float32(uniform(rng))
+		ua, uk := twoUniforms(rng)
 		if hh.flags[i]&(fWaiting|fReturnee) != 0 || hh.size[i] == 0 {
 			continue
 		}
@@ -156,7 +159,6 @@ func (s *shard) decide(w *World) {
 // list, thinned at the bound over the returnee classes, from a stream of
 // their own so that the main thinning stream stays aligned across scenarios.
 func (s *shard) decideReturnees(w *World) {
-	s.expireReturnees(w)
 	hh := &w.hh
 	cond := &w.cond
 	hmax := float32(0)
@@ -176,8 +178,7 @@ func (s *shard) decideReturnees(w *World) {
 		if j >= len(list) {
 			break
 		}
-		ua := float32(uniform(rng))
-		uk := float32(uniform(rng))
+		ua, uk := twoUniforms(rng)
 		i := int(list[j].home)
 		if hh.flags[i]&fReturnee == 0 || hh.flags[i]&fWaiting != 0 || hh.size[i] == 0 {
 			continue // a stale entry: the returnee left again and the household is drawn with the others

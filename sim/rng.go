@@ -39,6 +39,13 @@ func uniform(r *rand.PCG) float64 {
 	return float64(r.Uint64()>>11+1) * 0x1p-53
 }
 
+// twoUniforms returns two float32 uniforms in [0, 1) with 24 bits each, from
+// one 64-bit draw: the precision of the hazard tables.
+func twoUniforms(r *rand.PCG) (float32, float32) {
+	x := r.Uint64()
+	return float32(x>>40) * 0x1p-24, float32(x>>16&0xffffff) * 0x1p-24
+}
+
 // bounds is the ladder of candidate probabilities used for thinning. A hazard
 // is sampled by proposing candidates at the smallest bound above the largest
 // hazard, then accepting each with probability hazard/bound. Keeping the bound

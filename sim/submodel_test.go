@@ -507,7 +507,7 @@ func TestReturneeWindow(t *testing.T) {
 		if month == 8 {
 			s.comeHome(w, h, 1, 0, kindAdult, false) // comes home again
 		}
-		s.decideReturnees(w)
+		s.decide(w)
 		want := month <= 6 || month >= 8
 		if active() != want {
 			t.Errorf("month %d: returnee active %v, want %v", month, active(), want)
