@@ -32,14 +32,19 @@ fail() {
 	exit 1
 }
 
+# alive PID: the process runs (a zombie waiting for its reaper does not).
+alive() { [ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+
 stop_daemons() {
 	local rc=$?
-	for pidfile in "${STARTED[@]}"; do
+	local i
+	for ((i = ${#STARTED[@]} - 1; i >= 0; i--)); do # slurmd, slurmctld, then munged
+		local pidfile=${STARTED[i]}
 		[ -f "$pidfile" ] || continue
 		local pid
 		pid=$(cat "$pidfile")
 		kill "$pid" 2>/dev/null || true
-		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		for _ in $(seq 100); do alive "$pid" || break; sleep 0.1; done
 		kill -9 "$pid" 2>/dev/null || true
 	done
 	[ ${#STARTED[@]} -gt 0 ] && say "stopped the daemons this test started (munged, slurmctld, slurmd)"
@@ -158,7 +163,10 @@ same() {
 }
 
 # runs_of LOG: the runs a task's JSON log says succeeded, one per line.
-runs_of() { grep '"event":"run"' "$1" | grep '"status":"succeeded"' | grep -o '"run":[0-9]*' | cut -d: -f2 | sort -n; }
+runs_of() { grep '"event":"run"' "$1" | grep '"status":"succeeded"' | grep -o '"run":[0-9]*' | cut -d: -f2 | sort; }
+
+# list FILE: the lines of FILE on one line.
+list() { sort -n "$1" | paste -sd ' ' -; }
 
 # --- pass 1: a sweep as a job array, merged by a dependent job ----------------
 ARGS1=(--scale 0.002 --months 84)
@@ -207,8 +215,8 @@ scancel --full --signal=KILL "${ARRAY2}_1"
 sleep 1
 before=$(grep -c '"succeeded"' "$STATUS")
 [ "$before" -ge 1 ] && [ "$before" -lt 4 ] || fail "task 1 had finished $before of its 4 runs when killed; want 1 to 3"
-grep -o '"run":[0-9]*,"status":"succeeded"' "$STATUS" | grep -o '[0-9]*' | sort -n >"$WORK/killed-done.txt"
-say "pass 2: killed array task ${ARRAY2}_1 with SIGKILL after $before of its 4 runs (runs $(tr '\n' ' ' <"$WORK/killed-done.txt"))"
+grep -o '"run":[0-9]*,"status":"succeeded"' "$STATUS" | grep -o '[0-9]*' | sort >"$WORK/killed-done.txt"
+say "pass 2: killed array task ${ARRAY2}_1 with SIGKILL after $before of its 4 runs (runs $(list "$WORK/killed-done.txt"))"
 wait_array "$ARRAY2"
 state=$(job_state "${ARRAY2}_1")
 [ "$state" != COMPLETED ] || fail "the killed task ended COMPLETED"
@@ -235,7 +243,7 @@ runs_of "$LOG" >"$WORK/rerun-done.txt"
 [ "$skipped" = "$before" ] || fail "the resubmitted task skipped $skipped runs, want $before"
 [ "$(wc -l <"$WORK/rerun-done.txt")" = $((4 - before)) ] || fail "the resubmitted task ran $(wc -l <"$WORK/rerun-done.txt") runs, want $((4 - before))"
 [ -z "$(comm -12 "$WORK/killed-done.txt" "$WORK/rerun-done.txt")" ] || fail "runs $(comm -12 "$WORK/killed-done.txt" "$WORK/rerun-done.txt") ran twice"
-say "pass 2: the resubmitted task skipped the $skipped finished runs and ran the other $((4 - before)) (runs $(tr '\n' ' ' <"$WORK/rerun-done.txt"))"
+say "pass 2: the resubmitted task skipped the $skipped finished runs and ran the other $((4 - before)) (runs $(list "$WORK/rerun-done.txt"))"
 cut -d, -f1 "$S2/merged/runs.csv" | tail -n +2 | sort -n | uniq -c | awk '$1 != 1 { bad = 1 } END { exit bad }' || fail "runs.csv has a run twice"
 [ "$(tail -n +2 "$S2/merged/runs.csv" | wc -l)" = 16 ] || fail "runs.csv does not have 16 runs"
 say "pass 2: runs.csv has each of the 16 runs exactly once"

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"migrasim/scenarios"
+)
+
+func init() {
+	register(command{name: "sweep", usage: "plan|run|slurm|merge|status ARGUMENTS",
+		summary: "parameter sweeps, in one process or as a Slurm job array", run: runSweep})
+}
+
+// sweepCommands are the subcommands of sweep, each in its own file.
+var sweepCommands []command
+
+func registerSweep(c command) { sweepCommands = append(sweepCommands, c) }
+
+func findSweep(name string) *command {
+	for i := range sweepCommands {
+		if sweepCommands[i].name == "sweep "+name {
+			return &sweepCommands[i]
+		}
+	}
+	return nil
+}
+
+const sweepDetails = `
+A sweep is a scenario with a [sweep] table: a grid (every combination of
+listed values), cases (explicit tuples), a sample (Latin hypercube or Sobol)
+and the replicates of each design point. A run is one replicate of one point.
+
+  migrasim sweep plan SPEC --out DIR     expand the sweep into DIR/plan.jsonl
+  migrasim sweep run DIR                 run it here (or one task of it: --task I --tasks N)
+  migrasim sweep slurm DIR               write sbatch scripts for a job array and its merge
+  migrasim sweep merge DIR               combine the tasks into DIR/merged/
+  migrasim sweep status DIR              show which runs are done, failed or missing
+
+The merged series.csv and summary.csv are byte-identical however the runs
+were split into tasks. Run 'migrasim sweep COMMAND -h' for a command's flags.`
+
+func runSweep(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		if len(args) > 1 {
+			if c := findSweep(args[1]); c != nil {
+				return c.run(ctx, e, []string{"-h"})
+			}
+		}
+		return sweepHelp(e.stdout)
+	}
+	c := findSweep(args[0])
+	if c == nil {
+		sweepHelp(e.stderr)
+		return fmt.Errorf("sweep: unknown command %q (want plan, run, slurm, merge or status)", args[0])
+	}
+	return c.run(ctx, e, args[1:])
+}
+
+func sweepHelp(w io.Writer) error {
+	fmt.Fprintln(w, "Usage: migrasim sweep COMMAND [ARGUMENTS]")
+	fmt.Fprintln(w, strings.TrimRight(sweepDetails, "\n"))
+	infos, err := scenarios.Sweeps()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nEmbedded sweeps (any embedded scenario is also a sweep of one point):")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, in := range infos {
+		fmt.Fprintf(tw, "  %s\t%s\n", in.Name, in.Description)
+	}
+	return tw.Flush()
+}

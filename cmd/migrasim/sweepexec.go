@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	"migrasim/results"
+	"migrasim/sim"
+)
+
+// execute runs todo with up to t.workers runs at once, their shards sharing
+// t.workers goroutines, and records each run as it finishes.
+func (t *sweepTask) execute(ctx context.Context, task *results.Task, todo []int, l *runLog) (succeeded, failed int, err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pool := newShardPool(t.workers)
+	defer pool.close()
+	var mu sync.Mutex
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(t.workers, len(todo)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range next {
+				began := time.Now()
+				s, runErr := t.simulate(ctx, r, pool.run)
+				if runErr != nil && ctx.Err() != nil {
+					continue // interrupted: the run is neither done nor failed
+				}
+				secs := time.Since(began).Seconds()
+				recErr := t.record(task, r, s, runErr, secs)
+				l.finished(r, t.plan.Runs[r].Replicate, t.plan.Runs[r].Scenario, secs, runErr)
+				mu.Lock()
+				if runErr == nil {
+					succeeded++
+				} else {
+					failed++
+				}
+				if err == nil && recErr != nil {
+					err = recErr
+				}
+				if err == nil && runErr != nil && t.stopOnError {
+					err = fmt.Errorf("run %d failed: %w (stopping: --on-error stop)", r, runErr)
+				}
+				if err != nil {
+					cancel()
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for _, r := range todo {
+		select {
+		case next <- r:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	return succeeded, failed, err
+}
+
+// record stores the outcome of run r in the task's files.
+func (t *sweepTask) record(task *results.Task, r int, s *sim.Series, runErr error, secs float64) error {
+	if runErr != nil {
+		return task.Fail(r, runErr, secs)
+	}
+	return task.Record(r, s, secs)
+}
+
+// simulate runs one run: replicate pr.Replicate of its design point. A
+// panic in the engine fails the run, not the task.
+func (t *sweepTask) simulate(ctx context.Context, r int, ex sim.Executor) (s *sim.Series, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("panic: %v", v)
+		}
+	}()
+	if err := sweepRunHook(r); err != nil {
+		return nil, err
+	}
+	p, err := t.params(r)
+	if err != nil {
+		return nil, err
+	}
+	w, err := sim.New(p, t.plan.Runs[r].Replicate, ex)
+	if err != nil {
+		return nil, err
+	}
+	for !w.Done() {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		w.Step(ex)
+	}
+	return w.Series(), nil
+}
+
+// decodeJSONValue decodes a planned value, numbers as json.Number so that
+// whole numbers stay whole.
+func decodeJSONValue(b []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	err := dec.Decode(&v)
+	return v, err
+}
+
+// sweepRunHook lets tests make a run fail or stall; it does nothing otherwise.
+var sweepRunHook = func(run int) error { return nil }
+
+// shardPool is a fixed set of goroutines that run the shard work of every
+// run in flight, so W workers mean W busy cores however many runs there are.
+type shardPool struct{ jobs chan func() }
+
+func newShardPool(workers int) *shardPool {
+	p := &shardPool{jobs: make(chan func())}
+	for range workers {
+		go func() {
+			for job := range p.jobs {
+				job()
+			}
+		}()
+	}
+	return p
+}
+
+// run is a sim.Executor. A panic in fn is raised again in the caller, where
+// simulate turns it into the run's error.
+func (p *shardPool) run(n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	var once sync.Once
+	var panicked any
+	wg.Add(n)
+	for i := range n {
+		p.jobs <- func() {
+			defer wg.Done()
+			defer func() {
+				if v := recover(); v != nil {
+					once.Do(func() { panicked = v })
+				}
+			}()
+			fn(i)
+		}
+	}
+	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
+}
+
+func (p *shardPool) close() { close(p.jobs) }

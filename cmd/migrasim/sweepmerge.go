@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"migrasim/results"
+	"migrasim/scenarios"
+)
+
+func init() {
+	registerSweep(command{name: "sweep merge", usage: "DIR [--out DIR/merged]",
+		summary: "combine the results of a sweep's tasks into series.csv, summary.csv and runs.csv",
+		run:     runSweepMerge})
+}
+
+const sweepMergeDetails = `
+Reads every task's results in DIR/tasks/ and writes to DIR/merged/:
+
+  series.csv   every run, in the columns of 'migrasim run' (scenario,
+               replicate, month, country, metric, value); the scenario column
+               names the design point (<sweep>-pNN), so (scenario, replicate)
+               identifies the run
+  summary.csv  per design point, the mean, sd and 95% CI over its replicates,
+               in the columns of 'migrasim run'
+  runs.csv     one row per run for sensitivity analysis: run, point, scenario,
+               replicate, seed, the swept keys, then COUNTRY_metric outcomes
+               over the whole run (flows summed, stocks at the end, rates
+               averaged)
+  manifest.json
+
+For each design point, its rows of series.csv and summary.csv are the bytes
+'migrasim run' writes for that point's scenario, and the files do not depend
+on how the runs were split into tasks. If any run is missing or failed,
+nothing is written: the error names the runs, and the exit status is 1.`
+
+func runSweepMerge(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(findSweep("merge"), e, sweepMergeDetails)
+	out := fs.String("out", "", "output folder (default DIR/merged)")
+	pos, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("sweep merge: want the plan's folder, got %d arguments", len(pos))
+	}
+	dir := pos[0]
+	if *out == "" {
+		*out = filepath.Join(dir, "merged")
+	}
+	pl, err := results.ReadPlan(dir)
+	if err != nil {
+		return err
+	}
+	base, err := scenarios.Parse(filepath.Join(dir, results.PlanBaseFile), pl.Base)
+	if err != nil {
+		return err
+	}
+	h := &pl.Header
+	m := &results.Manifest{
+		Scenario:   h.Sweep,
+		Seed:       base.Seed,
+		Replicates: h.Replicates,
+		Engine:     h.Engine,
+		Go:         runtime.Version(),
+		Command:    append([]string{"migrasim"}, os.Args[1:]...),
+		InputHash:  results.Hash(pl.Base, []byte(h.PlanHash), scenarios.DataHash()),
+		Resolved:   string(pl.Base),
+	}
+	rep, err := results.MergeSweep(pl, *out, m)
+	if err != nil {
+		return fmt.Errorf("sweep merge %s: %w", dir, err)
+	}
+	fmt.Fprintf(e.stdout, "%s: merged %d runs (%d design points x %d replicates) into %s (%s, %s, %s, manifest.json)\n",
+		h.Sweep, rep.Succeeded, h.Points, h.Replicates, *out, results.MergedSeries, results.MergedSummary, results.MergedRuns)
+	return nil
+}

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"migrasim/results"
+	"migrasim/scenarios"
+	"migrasim/sim"
+)
+
+func init() {
+	registerSweep(command{name: "sweep plan",
+		usage:   "SPEC [--out DIR] [--max-runs N] [--replicates N] [--seed N] [--scale F] [--months N]",
+		summary: "expand a sweep into a plan: one line per run with its parameters and seed",
+		run:     runSweepPlan})
+}
+
+const sweepPlanDetails = `
+SPEC is an embedded sweep (see 'migrasim sweep'), an embedded scenario (a
+sweep of one point: its replicates), or a path to a scenario TOML file with
+a [sweep] table:
+
+  [sweep]
+  replicates = 2                 # of each design point (default: the scenario's)
+  seeds = "common"               # or "independent"
+  [sweep.grid]                   # every combination of the listed values
+  feedback.strength = [0.0, 0.4, 0.8, 1.6]
+  [sweep.cases]                  # explicit tuples, one row per case
+  keys = ["policy.interior_removals.rate_multiplier", "policy.interior_removals.from"]
+  values = [[1.0, "2018-01"], [3.0, "2018-01"], [3.0, "2020-01"]]
+  [sweep.sample]                 # "lhs" (Latin hypercube) or "sobol"
+  method = "lhs"
+  n = 64
+  design_seed = 7                # the design's own seed, not the simulation's
+  [sweep.sample.ranges]
+  decision.network = [0.0, 0.05]
+
+The design points are the product of the parts given (cases slowest, then
+the grid keys in written order, then the sample). Every value is checked
+like a scenario's, and every point as a whole, before the plan is written to
+DIR (default out/<sweep>):
+
+  sweep.json   the header: sweep, keys, counts, engine version, hashes
+  base.toml    the resolved scenario every run starts from
+  plan.jsonl   one JSON object per run: run, point, replicate, scenario, seed
+               and params (the swept keys' values)
+
+Unless the spec says seeds = "independent", every design point gets the
+scenario's seed, so replicate r of every point uses the same random streams
+(common random numbers) and differences between points are the parameters'
+doing, not sampling noise. The flags change the base scenario; swept keys
+win over them. Planning the same sweep into the same folder again changes
+nothing; a different plan is refused there.`
+
+func runSweepPlan(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(findSweep("plan"), e, sweepPlanDetails)
+	out := fs.String("out", "", "folder for the plan (default out/<sweep>)")
+	maxRuns := fs.Int("max-runs", 10000, "refuse sweeps with more runs than this")
+	reps := fs.Int("replicates", 0, "replicates of each design point (default: the spec's)")
+	seed := fs.Uint64("seed", 0, "root random seed (default: the scenario's)")
+	scale := fs.Float64("scale", 0, "fraction of real households simulated (default: the scenario's)")
+	months := fs.Int("months", 0, "months to simulate (default: the scenario's)")
+	pos, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("sweep plan: want one SPEC (a sweep name or file), got %d arguments", len(pos))
+	}
+	s, err := scenarios.LoadSweep(pos[0])
+	if err != nil {
+		return err
+	}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "replicates":
+			s.Replicates = *reps
+		case "seed":
+			s.Base.Seed = *seed
+		case "scale":
+			s.Base.Scale = *scale
+		case "months":
+			s.Base.Months = *months
+		}
+	})
+	s.Base.Replicates = s.Replicates
+	if err := scenarios.Check(s.Base); err != nil {
+		return fmt.Errorf("command line: %w", err)
+	}
+	if s.Replicates < 1 {
+		return fmt.Errorf("command line: --replicates %d: want 1 or more", s.Replicates)
+	}
+	n := s.Runs()
+	if n > *maxRuns {
+		return fmt.Errorf("sweep %s has %d runs (%d design points x %d replicates), more than --max-runs %d; pass --max-runs %d to plan it anyway",
+			s.Name, n, s.Points(), s.Replicates, *maxRuns, n)
+	}
+	if err := s.Check(); err != nil {
+		return err
+	}
+	dir := *out
+	if dir == "" {
+		dir = filepath.Join("out", s.Name)
+	}
+	h, runs, err := newPlan(s, pos[0])
+	if err != nil {
+		return err
+	}
+	err = results.WritePlan(dir, h, []byte(scenarios.Format(s.Base)), runs)
+	switch {
+	case errors.Is(err, results.ErrSamePlan):
+		fmt.Fprintf(e.stdout, "%s: %s already holds this plan; nothing changed\n", s.Name, dir)
+	case err != nil:
+		return err
+	default:
+		fmt.Fprintf(e.stdout, "%s: %d design points x %d replicates = %d runs\n", s.Name, s.Points(), s.Replicates, n)
+		fmt.Fprintf(e.stdout, "wrote %s (%s, %s, %s)\n", dir, results.PlanHeaderFile, results.PlanBaseFile, results.PlanRunsFile)
+	}
+	fmt.Fprintf(e.stdout, "next: 'migrasim sweep run %s' here, or 'migrasim sweep slurm %s' for a Slurm job array\n", dir, dir)
+	return nil
+}
+
+// newPlan lists the runs of s with their parameters as JSON.
+func newPlan(s *scenarios.Sweep, spec string) (*results.PlanHeader, []results.PlanRun, error) {
+	h := &results.PlanHeader{
+		Sweep: s.Name, Spec: spec, Engine: sim.Version, DataHash: hex.EncodeToString(scenarios.DataHash()),
+		Keys: s.Keys, Points: s.Points(), Replicates: s.Replicates, Runs: s.Runs(), Seeds: s.Seeds,
+		Command: append([]string{"migrasim"}, os.Args[1:]...),
+	}
+	var runs []results.PlanRun
+	var params results.ParamValues
+	for _, r := range s.RunList() {
+		if r.Replicate == 0 {
+			params = nil
+			for j, v := range s.Point(r.Point) {
+				b, err := json.Marshal(v)
+				if err != nil {
+					return nil, nil, fmt.Errorf("sweep %s: point %d: %s: %w", s.Name, r.Point, s.Keys[j], err)
+				}
+				params = append(params, results.ParamValue{Key: s.Keys[j], Value: b})
+			}
+		}
+		runs = append(runs, results.PlanRun{Run: r.Run, Point: r.Point, Replicate: r.Replicate,
+			Scenario: r.Scenario, Seed: r.Seed, Params: params})
+	}
+	return h, runs, nil
+}

@@ -1,0 +1,303 @@
+package results
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"migrasim/sim"
+)
+
+// Merged outputs of a sweep, beside manifest.json.
+const (
+	MergedSeries  = "series.csv"  // every run, the scenario column naming the design point
+	MergedSummary = "summary.csv" // per design point, over its replicates
+	MergedRuns    = "runs.csv"    // one row per run: parameters and outcomes
+)
+
+// MergeReport says what a merge found in the task files.
+type MergeReport struct {
+	Runs      int         // in the plan
+	Succeeded int         // with a checked record
+	Missing   []int       // runs no task has tried
+	Failed    []FailedRun // runs whose last try failed and that no task completed
+	Copies    int         // runs completed by more than one task file, all identical
+}
+
+// FailedRun is a run that failed, with its task and error.
+type FailedRun struct {
+	Run      int
+	Task     string
+	Attempts int
+	Error    string
+}
+
+// Complete reports whether every run of the plan succeeded.
+func (r *MergeReport) Complete() bool { return r.Succeeded == r.Runs }
+
+// Err describes the missing and failed runs, or is nil.
+func (r *MergeReport) Err() error {
+	if r.Complete() {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d of %d runs have no result", r.Runs-r.Succeeded, r.Runs)
+	if len(r.Missing) > 0 {
+		fmt.Fprintf(&b, "\n  %d never ran: %s", len(r.Missing), runList(r.Missing))
+	}
+	for i, f := range r.Failed {
+		if i == 10 {
+			fmt.Fprintf(&b, "\n  … and %d more failed runs (see the status logs in tasks/)", len(r.Failed)-i)
+			break
+		}
+		fmt.Fprintf(&b, "\n  run %d failed in %s (%d tries): %s", f.Run, f.Task, f.Attempts, f.Error)
+	}
+	b.WriteString("\nrerun the tasks that own them ('migrasim sweep run DIR --task I --tasks N'; finished runs are skipped), then merge again")
+	return fmt.Errorf("%s", b.String())
+}
+
+// runList prints run numbers compactly: 1-4, 9, 12-13.
+func runList(runs []int) string {
+	var parts []string
+	for i := 0; i < len(runs); {
+		j := i
+		for j+1 < len(runs) && runs[j+1] == runs[j]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, fmt.Sprintf("%d-%d", runs[i], runs[j]))
+		} else {
+			parts = append(parts, strconv.Itoa(runs[i]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
+}
+
+// source is where a run's record is.
+type source struct {
+	task string
+	st   RunStatus
+}
+
+// merger reads the records of a plan's runs.
+type merger struct {
+	pl    *Plan
+	src   []*source
+	files map[string]*os.File
+}
+
+// MergeSweep combines the results of every task of pl into the folder out:
+// series.csv and summary.csv exactly as 'migrasim run' writes them for each
+// design point's scenario (concatenated, one header), runs.csv (one row per
+// run: its parameters and outcomes), and the manifest m. The outputs depend
+// only on the plan and the runs' results, never on how the runs were split
+// into tasks. If any run has no result, it writes nothing and returns the
+// report with an error naming them.
+func MergeSweep(pl *Plan, out string, m *Manifest) (*MergeReport, error) {
+	mg, rep, err := collect(pl)
+	if err != nil {
+		return rep, err
+	}
+	if err := rep.Err(); err != nil {
+		return rep, err
+	}
+	defer func() {
+		for _, f := range mg.files {
+			f.Close()
+		}
+	}()
+	outputs := []Output{
+		{Name: MergedSeries, Write: func(w io.Writer) error { return mg.eachPoint(w, WriteSeries) }},
+		{Name: MergedSummary, Write: func(w io.Writer) error { return mg.eachPoint(w, WriteSummary) }},
+		{Name: MergedRuns, Write: mg.writeRuns},
+	}
+	return rep, WriteSet(out, outputs, m)
+}
+
+// collect finds, for every run, a task file that completed it.
+func collect(pl *Plan) (*merger, *MergeReport, error) {
+	rep := &MergeReport{Runs: len(pl.Runs)}
+	mg := &merger{pl: pl, src: make([]*source, len(pl.Runs)), files: map[string]*os.File{}}
+	tasks, err := ReadStatuses(pl.Dir)
+	if err != nil {
+		return nil, rep, err
+	}
+	failed := map[int]FailedRun{}
+	for _, t := range tasks {
+		for _, st := range t.Runs {
+			if st.Run < 0 || st.Run >= len(pl.Runs) {
+				return nil, rep, fmt.Errorf("%s: run %d is not in the plan (%d runs): is this task from another plan?",
+					filepath.Join(pl.Dir, TasksDir, t.Name+".status"), st.Run, len(pl.Runs))
+			}
+			if st.Status == Failed {
+				if _, ok := failed[st.Run]; !ok {
+					failed[st.Run] = FailedRun{Run: st.Run, Task: t.Name, Attempts: st.Attempts, Error: st.Error}
+				}
+				continue
+			}
+			if prev := mg.src[st.Run]; prev != nil {
+				if prev.st.SHA256 != st.SHA256 {
+					return nil, rep, fmt.Errorf("run %d has different results in %s and %s: the runs are not reproducible (different migrasim builds?)", st.Run, prev.task, t.Name)
+				}
+				rep.Copies++
+				continue
+			}
+			mg.src[st.Run] = &source{task: t.Name, st: st}
+		}
+	}
+	for r, s := range mg.src {
+		switch f, ok := failed[r]; {
+		case s != nil:
+			rep.Succeeded++
+		case ok:
+			rep.Failed = append(rep.Failed, f)
+		default:
+			rep.Missing = append(rep.Missing, r)
+		}
+	}
+	return mg, rep, nil
+}
+
+// load reads and checks the series of run r.
+func (mg *merger) load(r int) (sim.Series, error) {
+	src := mg.src[r]
+	f, ok := mg.files[src.task]
+	if !ok {
+		var err error
+		if f, err = os.Open(filepath.Join(mg.pl.Dir, TasksDir, src.task+".runs")); err != nil {
+			return sim.Series{}, err
+		}
+		mg.files[src.task] = f
+	}
+	b, err := readRecord(f, &src.st)
+	if err != nil {
+		return sim.Series{}, fmt.Errorf("%s: %w", f.Name(), err)
+	}
+	run, s, err := ReadRunRecord(b)
+	if err != nil {
+		return s, fmt.Errorf("%s: %w", f.Name(), err)
+	}
+	want := mg.pl.Runs[r]
+	if run != r || s.Replicate != want.Replicate || s.Scenario != want.Scenario {
+		return s, fmt.Errorf("%s: record of run %d is run %d (%s, replicate %d), want %s replicate %d",
+			f.Name(), r, run, s.Scenario, s.Replicate, want.Scenario, want.Replicate)
+	}
+	return s, nil
+}
+
+// eachPoint writes every design point's replicates with write (WriteSeries
+// or WriteSummary), keeping the header of the first point only.
+func (mg *merger) eachPoint(w io.Writer, write func(io.Writer, []sim.Series) error) error {
+	runs := mg.pl.Runs
+	for i := 0; i < len(runs); {
+		j := i
+		for j < len(runs) && runs[j].Point == runs[i].Point {
+			j++
+		}
+		series := make([]sim.Series, 0, j-i)
+		for r := i; r < j; r++ {
+			s, err := mg.load(r)
+			if err != nil {
+				return err
+			}
+			series = append(series, s)
+		}
+		dst := w
+		if i > 0 {
+			dst = &skipLine{w: w}
+		}
+		if err := write(dst, series); err != nil {
+			return err
+		}
+		i = j
+	}
+	return nil
+}
+
+// RunsHeader returns the columns of runs.csv for swept keys: run, point,
+// scenario, replicate, seed, each key, then COUNTRY_metric for every
+// country and metric (flows summed over the run, stocks at its end, rates
+// averaged, as in summary.csv's "all" period).
+func RunsHeader(keys []string) []string {
+	h := append([]string{"run", "point", "scenario", "replicate", "seed"}, keys...)
+	for c := sim.Country(0); c < sim.NumCountries; c++ {
+		for m := sim.Metric(0); m < sim.NumMetrics; m++ {
+			h = append(h, c.Code()+"_"+m.Name())
+		}
+	}
+	return h
+}
+
+func (mg *merger) writeRuns(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	writeRow(bw, RunsHeader(mg.pl.Header.Keys))
+	var buf []byte
+	for r, pr := range mg.pl.Runs {
+		s, err := mg.load(r)
+		if err != nil {
+			return err
+		}
+		all := Period{Label: "all", From: 0, To: s.Months}
+		buf = buf[:0]
+		buf = strconv.AppendInt(buf, int64(pr.Run), 10)
+		buf = append(buf, ',')
+		buf = strconv.AppendInt(buf, int64(pr.Point), 10)
+		buf = append(buf, ',')
+		buf = appendField(buf, pr.Scenario)
+		buf = append(buf, ',')
+		buf = strconv.AppendInt(buf, int64(pr.Replicate), 10)
+		buf = append(buf, ',')
+		buf = strconv.AppendUint(buf, pr.Seed, 10)
+		for _, p := range pr.Params {
+			buf = append(buf, ',')
+			buf = appendField(buf, jsonCell(p.Value))
+		}
+		for c := sim.Country(0); c < sim.NumCountries; c++ {
+			for m := sim.Metric(0); m < sim.NumMetrics; m++ {
+				buf = append(buf, ',')
+				buf = AppendValue(buf, Aggregate(&s, c, m, all))
+			}
+		}
+		buf = append(buf, '\n')
+		bw.Write(buf)
+	}
+	return bw.Flush()
+}
+
+// jsonCell is a JSON value as a CSV cell: strings unquoted, numbers exactly
+// as planned, anything else as JSON.
+func jsonCell(v json.RawMessage) string {
+	var s string
+	if bytes.HasPrefix(v, []byte(`"`)) && json.Unmarshal(v, &s) == nil {
+		return s
+	}
+	return string(v)
+}
+
+// skipLine drops everything up to and including the first newline.
+type skipLine struct {
+	w    io.Writer
+	done bool
+}
+
+func (s *skipLine) Write(p []byte) (int, error) {
+	if s.done {
+		return s.w.Write(p)
+	}
+	i := bytes.IndexByte(p, '\n')
+	if i < 0 {
+		return len(p), nil
+	}
+	s.done = true
+	if _, err := s.w.Write(p[i+1:]); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}

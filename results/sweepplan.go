@@ -1,0 +1,243 @@
+package results
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// A sweep folder holds a planned sweep, the results of its tasks and their
+// merge. Every file in it is written atomically.
+//
+//	sweep.json    the plan's header (PlanHeader); written last, so a folder
+//	              without it holds no complete plan
+//	base.toml     the resolved scenario every run starts from
+//	plan.jsonl    the manifest of runs: one JSON object (PlanRun) per line
+//	tasks/        per task I of N: task-I-of-N.runs (results, appended) and
+//	              task-I-of-N.status (its status log, rewritten atomically)
+//	slurm/        sbatch scripts and the logs of their jobs
+//	merged/       series.csv, summary.csv, runs.csv and manifest.json
+const (
+	PlanHeaderFile = "sweep.json"
+	PlanBaseFile   = "base.toml"
+	PlanRunsFile   = "plan.jsonl"
+	TasksDir       = "tasks"
+)
+
+// planFormat is the version of the folder's layout and file formats.
+const planFormat = 1
+
+// PlanHeader describes a planned sweep.
+type PlanHeader struct {
+	Format     int      `json:"format"`
+	Sweep      string   `json:"sweep"`          // the sweep's name
+	Spec       string   `json:"spec"`           // the spec it was planned from
+	Engine     string   `json:"engine_version"` // sim.Version of the planning binary
+	DataHash   string   `json:"data_sha256"`    // of the embedded data the runs use
+	Keys       []string `json:"keys"`           // swept keys, the order of every run's params
+	Points     int      `json:"points"`
+	Replicates int      `json:"replicates"` // of each point
+	Runs       int      `json:"runs"`
+	Seeds      string   `json:"seeds"` // "common" or "independent"
+	BaseHash   string   `json:"base_sha256"`
+	PlanHash   string   `json:"plan_sha256"`
+	Command    []string `json:"command"`
+}
+
+// PlanRun is one line of plan.jsonl: a run and everything that defines it
+// besides base.toml.
+type PlanRun struct {
+	Run       int         `json:"run"`       // index in the plan, from 0
+	Point     int         `json:"point"`     // design point
+	Replicate int         `json:"replicate"` // its random streams derive from (Seed, Replicate)
+	Scenario  string      `json:"scenario"`  // the point's scenario name, the scenario column of series.csv
+	Seed      uint64      `json:"seed"`      // the point's root seed
+	Params    ParamValues `json:"params"`    // the swept keys' values, in the header's key order
+}
+
+// ParamValue is one swept key's value, as JSON.
+type ParamValue struct {
+	Key   string
+	Value json.RawMessage
+}
+
+// ParamValues is a JSON object whose keys keep their order.
+type ParamValues []ParamValue
+
+// MarshalJSON writes the values as one object, keys in order.
+func (ps ParamValues) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, p := range ps {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(p.Key)
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(p.Value)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// UnmarshalJSON reads an object, keeping the order of its keys.
+func (ps *ParamValues) UnmarshalJSON(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return errors.New("params: want an object")
+	}
+	*ps = nil
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return err
+		}
+		*ps = append(*ps, ParamValue{Key: t.(string), Value: v})
+	}
+	_, err := dec.Token()
+	return err
+}
+
+// Plan is a planned sweep read back from its folder.
+type Plan struct {
+	Dir    string
+	Header PlanHeader
+	Base   []byte // base.toml
+	Runs   []PlanRun
+}
+
+// ErrSamePlan is returned by WritePlan when the folder already holds the
+// same plan: nothing is rewritten, and results already there stay valid.
+var ErrSamePlan = errors.New("the folder already holds this plan")
+
+// WritePlan writes a plan into dir: base.toml, plan.jsonl, then sweep.json.
+// It refuses a folder that holds a different plan, whose results would no
+// longer match it.
+func WritePlan(dir string, h *PlanHeader, base []byte, runs []PlanRun) error {
+	var lines bytes.Buffer
+	enc := json.NewEncoder(&lines)
+	for i := range runs {
+		if err := enc.Encode(&runs[i]); err != nil {
+			return fmt.Errorf("plan: run %d: %w", runs[i].Run, err)
+		}
+	}
+	h.Format = planFormat
+	h.BaseHash = sha256Hex(base)
+	h.PlanHash = sha256Hex(lines.Bytes())
+	if old, err := readHeader(dir); err == nil {
+		if old.PlanHash == h.PlanHash && old.BaseHash == h.BaseHash {
+			return ErrSamePlan
+		}
+		return fmt.Errorf("%s already holds a different plan (sweep %s, %d runs): plan into a new folder, or remove it first", dir, old.Sweep, old.Runs)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("plan: %w", err)
+	}
+	if _, err := WriteAtomic(filepath.Join(dir, PlanBaseFile), func(w io.Writer) error { _, err := w.Write(base); return err }); err != nil {
+		return err
+	}
+	if _, err := WriteAtomic(filepath.Join(dir, PlanRunsFile), func(w io.Writer) error { _, err := w.Write(lines.Bytes()); return err }); err != nil {
+		return err
+	}
+	_, err := WriteAtomic(filepath.Join(dir, PlanHeaderFile), func(w io.Writer) error {
+		e := json.NewEncoder(w)
+		e.SetIndent("", "  ")
+		return e.Encode(h)
+	})
+	return err
+}
+
+func readHeader(dir string) (*PlanHeader, error) {
+	path := filepath.Join(dir, PlanHeaderFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var h PlanHeader
+	if err := json.Unmarshal(b, &h); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if h.Format != planFormat {
+		return nil, fmt.Errorf("%s: format %d, this migrasim reads format %d", path, h.Format, planFormat)
+	}
+	return &h, nil
+}
+
+// ReadPlan reads the plan in dir and checks that its files are the ones
+// planned (their SHA-256 against the header's).
+func ReadPlan(dir string) (*Plan, error) {
+	h, err := readHeader(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%s: no sweep plan here (no %s); make one with 'migrasim sweep plan SPEC --out %s'", dir, PlanHeaderFile, dir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	pl := &Plan{Dir: dir, Header: *h}
+	if pl.Base, err = os.ReadFile(filepath.Join(dir, PlanBaseFile)); err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	if sha256Hex(pl.Base) != h.BaseHash {
+		return nil, fmt.Errorf("%s: changed since it was planned (SHA-256 differs from %s); plan again into a new folder", filepath.Join(dir, PlanBaseFile), PlanHeaderFile)
+	}
+	path := filepath.Join(dir, PlanRunsFile)
+	lines, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	if sha256Hex(lines) != h.PlanHash {
+		return nil, fmt.Errorf("%s: changed since it was planned (SHA-256 differs from %s); plan again into a new folder", path, PlanHeaderFile)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(lines))
+	sc.Buffer(nil, 1<<24)
+	for n := 1; sc.Scan(); n++ {
+		var r PlanRun
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, n, err)
+		}
+		if r.Run != len(pl.Runs) {
+			return nil, fmt.Errorf("%s:%d: run %d, want %d (runs are numbered in order from 0)", path, n, r.Run, len(pl.Runs))
+		}
+		if len(r.Params) != len(h.Keys) {
+			return nil, fmt.Errorf("%s:%d: %d params, want %d (%v)", path, n, len(r.Params), len(h.Keys), h.Keys)
+		}
+		pl.Runs = append(pl.Runs, r)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(pl.Runs) != h.Runs {
+		return nil, fmt.Errorf("%s: %d runs, the header says %d", path, len(pl.Runs), h.Runs)
+	}
+	return pl, nil
+}
+
+// TaskRuns returns the runs of task i of n: runs i, i+n, i+2n, … Striding
+// rather than cutting the plan in blocks spreads the costly corners of a
+// design (long months, large multipliers) over all tasks.
+func (pl *Plan) TaskRuns(i, n int) []int {
+	var out []int
+	for r := i; r < len(pl.Runs); r += n {
+		out = append(out, r)
+	}
+	return out
+}
+
+func sha256Hex(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}

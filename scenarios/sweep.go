@@ -1,0 +1,308 @@
+package scenarios
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"reflect"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"migrasim/sim"
+)
+
+// A sweep spec is a scenario with a [sweep] table:
+//
+//	[sweep]
+//	replicates = 2      # replicates of each design point (default: the scenario's)
+//	seeds = "common"    # or "independent" (default "common")
+//
+//	[sweep.grid]        # Cartesian product of the listed values
+//	feedback.strength = [0.0, 0.4, 0.8, 1.6]
+//
+//	[sweep.cases]       # explicit tuples, one row per case
+//	keys = ["policy.interior_removals.rate_multiplier", "policy.interior_removals.gang_targeting"]
+//	values = [[1.0, 0.0], [3.0, 0.5]]
+//
+//	[sweep.sample]      # Latin hypercube ("lhs") or Sobol ("sobol") sample
+//	method = "lhs"
+//	n = 64
+//	design_seed = 7     # the design's own seed (default 1), not the simulation's
+//	[sweep.sample.ranges]
+//	decision.network_effect = [0.1, 0.6]
+//
+// The design points are the product of the parts present, the cases varying
+// slowest, then the grid keys in the order written (the last fastest), then
+// the sample points. Every value is checked like a scenario file's, and
+// every design point as a whole, before anything runs.
+
+//go:embed sweeps/*.toml
+var sweepFiles embed.FS
+
+// Seeds modes of a sweep.
+const (
+	// SeedsCommon gives every design point the scenario's seed, so replicate
+	// r of every point uses the same random streams (common random numbers):
+	// differences between points are then due to the parameters, not to
+	// sampling noise, which is what sensitivity analysis needs.
+	SeedsCommon = "common"
+	// SeedsIndependent gives each design point its own seed, derived from the
+	// scenario's seed and the point's index.
+	SeedsIndependent = "independent"
+)
+
+// Sweep is a parameter sweep: a base scenario, a design of key overrides
+// (its points), and the replicates of each point. A run is one replicate of
+// one point.
+type Sweep struct {
+	// Name names the sweep: the base scenario's name.
+	Name string
+	// File is where the spec was read from, for messages.
+	File string
+	// Base is the scenario without its [sweep] table.
+	Base *sim.Params
+	// Keys are the swept scenario keys in column order: the cases', the
+	// grid's, the sample's.
+	Keys []string
+	// Replicates is the number of replicates of each design point.
+	Replicates int
+	// Seeds is SeedsCommon or SeedsIndependent.
+	Seeds string
+
+	factors []factor
+	lines   lineIndex
+}
+
+// SweepRun is one run of a sweep: replicate Replicate of design point Point.
+type SweepRun struct {
+	Run       int    // index in the plan: Point*Replicates + Replicate
+	Point     int    // design point
+	Replicate int    // replicate of the point (its random streams derive from Seed and Replicate)
+	Scenario  string // the point's scenario name
+	Seed      uint64 // the point's root seed
+}
+
+// Sweeps lists the embedded sweep specs, sorted by name.
+func Sweeps() ([]Info, error) {
+	names, err := fs.Glob(sweepFiles, "sweeps/*.toml")
+	if err != nil {
+		return nil, err
+	}
+	var out []Info
+	for _, n := range names {
+		b, err := sweepFiles.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		var head struct {
+			Description string `toml:"description"`
+		}
+		toml.Decode(string(b), &head)
+		out = append(out, Info{Name: strings.TrimSuffix(path.Base(n), ".toml"), Description: head.Description})
+	}
+	return out, nil
+}
+
+// SweepSource returns the TOML text of the embedded sweep spec name.
+func SweepSource(name string) ([]byte, error) {
+	return sweepFiles.ReadFile("sweeps/" + path.Clean(name) + ".toml")
+}
+
+// LoadSweep reads a sweep spec given by embedded sweep name, by embedded
+// scenario name (a sweep of one point), or by file path.
+func LoadSweep(nameOrPath string) (*Sweep, error) {
+	if strings.ContainsRune(nameOrPath, os.PathSeparator) || strings.HasSuffix(nameOrPath, ".toml") {
+		b, err := os.ReadFile(nameOrPath)
+		if err != nil {
+			return nil, fmt.Errorf("sweep %s: %w", nameOrPath, err)
+		}
+		return ParseSweep(nameOrPath, b)
+	}
+	b, err := SweepSource(nameOrPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		b, err = Source(nameOrPath)
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("sweep %q: no such embedded sweep or scenario (see 'migrasim sweep' and 'migrasim list'), and not a file path", nameOrPath)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ParseSweep(nameOrPath+".toml", b)
+}
+
+// ParseSweep reads a sweep spec; file names it in error messages, which
+// give the line and key of every problem, all at once. A scenario without
+// a [sweep] table is a sweep of one design point.
+func ParseSweep(file string, text []byte) (*Sweep, error) {
+	var raw map[string]any
+	md, err := toml.Decode(string(text), &raw)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%s:%d: %s", file, pe.Position.Line, pe.Message)
+		}
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	tm := mapText(string(text))
+	table, hasSweep := raw["sweep"]
+	base, err := parseBase(file, string(text), raw, tm)
+	if err != nil {
+		return nil, err
+	}
+	s := &Sweep{Name: base.Name, File: file, Base: base, Replicates: base.Replicates, Seeds: SeedsCommon, lines: tm.lines}
+	if hasSweep {
+		r := &specReader{md: md}
+		r.read(s, table)
+		if len(r.problems) > 0 {
+			return nil, report(file, tm.lines, r.problems)
+		}
+	}
+	return s, nil
+}
+
+// parseBase parses the scenario part of a spec: the text with the lines of
+// the [sweep] table emptied, so errors keep their line numbers. Should the
+// emptied text not decode to the same tables (a [sweep] written in a way the
+// line scanner misreads), the scenario part is re-encoded instead.
+func parseBase(file, text string, raw map[string]any, tm textMap) (*sim.Params, error) {
+	if _, ok := raw["sweep"]; !ok {
+		return Parse(file, []byte(text))
+	}
+	rest := map[string]any{}
+	for k, v := range raw {
+		if k != "sweep" {
+			rest[k] = v
+		}
+	}
+	blank := tm.blankTables(text, "sweep")
+	var got map[string]any
+	if _, err := toml.Decode(blank, &got); err == nil && reflect.DeepEqual(got, rest) {
+		return Parse(file, []byte(blank))
+	}
+	var b strings.Builder
+	if err := toml.NewEncoder(&b).Encode(rest); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return Parse(file, []byte(b.String()))
+}
+
+// countPoints returns the number of design points, saturating above maxPoints.
+func (s *Sweep) countPoints() int {
+	n := 1
+	for _, f := range s.factors {
+		n *= len(f.rows)
+		if n > maxPoints || len(f.rows) == 0 {
+			return min(n, maxPoints+1)
+		}
+	}
+	return n
+}
+
+// Points returns the number of design points.
+func (s *Sweep) Points() int { return s.countPoints() }
+
+// Runs returns the number of runs: points times replicates.
+func (s *Sweep) Runs() int { return s.Points() * s.Replicates }
+
+// Point returns the values of design point i, one per key of s.Keys.
+func (s *Sweep) Point(i int) []any {
+	out := make([]any, 0, len(s.Keys))
+	stride := s.countPoints()
+	for _, f := range s.factors {
+		stride /= len(f.rows)
+		out = append(out, f.rows[(i/stride)%len(f.rows)]...)
+	}
+	return out
+}
+
+// PointName returns the scenario name of design point i: the sweep's name
+// and the point's index, zero-padded so that names sort like indices.
+func (s *Sweep) PointName(i int) string {
+	width := max(2, len(fmt.Sprint(s.Points()-1)))
+	return fmt.Sprintf("%s-p%0*d", s.Name, width, i)
+}
+
+// Seed returns the root seed of design point i.
+func (s *Sweep) Seed(i int) uint64 {
+	if s.Seeds == SeedsIndependent {
+		return mix64(s.Base.Seed ^ mix64(uint64(i)+0x9e3779b97f4a7c15))
+	}
+	return s.Base.Seed
+}
+
+// RunList returns every run, point by point, replicates innermost.
+func (s *Sweep) RunList() []SweepRun {
+	out := make([]SweepRun, 0, s.Runs())
+	for i := range s.Points() {
+		for r := range s.Replicates {
+			out = append(out, SweepRun{Run: len(out), Point: i, Replicate: r, Scenario: s.PointName(i), Seed: s.Seed(i)})
+		}
+	}
+	return out
+}
+
+// Params returns the resolved scenario of design point i.
+func (s *Sweep) Params(i int) (*sim.Params, error) {
+	return Resolve(s.Base, s.PointName(i), s.Seed(i), s.Replicates, s.Keys, s.Point(i))
+}
+
+// Check resolves every design point and reports those the engine would
+// refuse (a combination of values that breaks a cross-field rule), naming
+// the point and its values, all at once.
+func (s *Sweep) Check() error {
+	var problems []problem
+	for i := range s.Points() {
+		if _, err := s.Params(i); err != nil {
+			var vals []string
+			for j, v := range s.Point(i) {
+				vals = append(vals, fmt.Sprintf("%s = %v", s.Keys[j], v))
+			}
+			problems = append(problems, problem{key: "sweep", msg: fmt.Sprintf("design point %d (%s): %v",
+				i, strings.Join(vals, ", "), strings.ReplaceAll(err.Error(), "\n", "; "))})
+			if len(problems) == 20 {
+				problems = append(problems, problem{key: "sweep", msg: "(more points fail; fix these first)"})
+				break
+			}
+		}
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	return report(s.File, s.lines, problems)
+}
+
+// Resolve returns base with the swept keys set to values, named name, with
+// root seed seed and replicates replicates. Values may come from a spec or
+// from a plan's JSON (json.Number); each is checked like a scenario file's.
+func Resolve(base *sim.Params, name string, seed uint64, replicates int, keys []string, values []any) (*sim.Params, error) {
+	if len(keys) != len(values) {
+		return nil, fmt.Errorf("%d keys and %d values", len(keys), len(values))
+	}
+	overrides := make(map[string]any, len(keys))
+	for i, k := range keys {
+		v, err := coerce(k, values[i])
+		if err != nil {
+			return nil, err
+		}
+		overrides[k] = v
+	}
+	p := *base
+	if err := Apply(&p, overrides); err != nil {
+		return nil, err
+	}
+	p.Name, p.Seed, p.Replicates = name, seed, replicates
+	return &p, nil
+}
+
+// mix64 is splitmix64's finaliser, to derive seeds.
+func mix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
