@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"migrasim/web"
+)
+
+func init() {
+	register(command{
+		name:    "serve",
+		usage:   "[--addr HOST:PORT] [--max-scale F] [--max-runs N] [--workers N]",
+		summary: "serve the teaching page: sliders, live charts and a map in the browser",
+		run:     runServe,
+	})
+}
+
+const serveDetails = `
+Serves the teaching page on the given address: controls for push factors,
+policies and scale, live charts of departures, apprehensions, removals and
+homicide rates, a map of emigration by department, and side-by-side mode for
+two policies with the same seed. The simulation runs here, with the same
+engine as 'migrasim run'; the page exports the run's CSV and its settings as
+a scenario file that 'migrasim run' accepts.
+
+By default the server listens on localhost only. To let a classroom connect,
+give an address such as --addr 0.0.0.0:8080 (anyone who can reach the
+machine can then use the page) and raise --max-runs. Stop it with Ctrl-C.`
+
+// shutdownGrace is how long serve waits for requests to finish on Ctrl-C.
+const shutdownGrace = 5 * time.Second
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(find("serve"), e, serveDetails)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+	maxScale := fs.Float64("max-scale", web.DefaultMaxScale, "largest population scale a run may use, up to 1")
+	maxRuns := fs.Int("max-runs", web.DefaultMaxRuns, "runs the server holds at once (one per browser tab)")
+	workers := fs.Int("workers", 0, "goroutines stepping simulations (default: all cores); never changes results")
+	pos, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("serve: takes no arguments, got %v (did you mean --addr %s?)", pos, pos[0])
+	}
+	switch {
+	case !(*maxScale > 0 && *maxScale <= 1):
+		return fmt.Errorf("serve: --max-scale %g: want more than 0 and at most 1", *maxScale)
+	case *maxRuns < 1:
+		return fmt.Errorf("serve: --max-runs %d: want at least 1", *maxRuns)
+	case *workers < 0:
+		return fmt.Errorf("serve: --workers %d: want 0 (all cores) or more", *workers)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w (is another server on that port? try --addr 127.0.0.1:8081)", err)
+	}
+	local := isLoopback(ln.Addr())
+	srv, err := web.New(web.Config{MaxScale: *maxScale, MaxRuns: *maxRuns, Workers: *workers, LocalOnly: local,
+		Logf: func(format string, args ...any) { fmt.Fprintf(e.stderr, "serve: "+format+"\n", args...) }})
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("serve: %w", err)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	hs.RegisterOnShutdown(srv.Close)
+	fmt.Fprintf(e.stdout, "migrasim: teaching page at %s (Ctrl-C to stop)\n", pageURL(ln.Addr()))
+	if !local {
+		fmt.Fprintf(e.stderr, "serve: listening on %s, not only on localhost: anyone who can reach this machine can use the page\n", ln.Addr())
+	}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	select {
+	case err := <-served:
+		srv.Close()
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	err = hs.Shutdown(sctx)
+	srv.Close()
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("serve: shutting down: %w", err)
+	}
+	return nil
+}
+
+func isLoopback(a net.Addr) bool {
+	tcp, ok := a.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
+}
+
+// pageURL is the address to open in a browser.
+func pageURL(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok {
+		return "http://" + a.String() + "/"
+	}
+	host := tcp.IP.String()
+	if tcp.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, fmt.Sprint(tcp.Port)) + "/"
+}
