@@ -54,6 +54,8 @@ func TestLevers(t *testing.T) {
 			sim.SV, []sim.Metric{sim.USEvasions}, false},
 		{"a deterrence shock lowers departures", "", "[policy.border]\nfrom = \"2016-01\"\ndeterrence_shock = 0.5\nshock_decay_months = 12.0\n",
 			sim.HN, []sim.Metric{sim.DeparturesAdult, sim.DeparturesFamily, sim.DeparturesUAC}, false},
+		{"family detention releases fewer families", "", "[policy.family_detention]\nfrom = \"2016-01\"\nrelease_multiplier = 0.3\n",
+			sim.GT, []sim.Metric{sim.USAsylumClaims}, false},
 		{"reintegration capacity dampens the feedback", "[policy.interior_removals]\nfrom = \"2016-01\"\nrate_multiplier = 3.0\n",
 			"[policy.interior_removals]\nfrom = \"2016-01\"\nrate_multiplier = 3.0\n[policy.reintegration]\nfrom = \"2016-01\"\ncapacity_multiplier = 50.0\n",
 			sim.SV, []sim.Metric{sim.HomicideRate}, false},

@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -48,18 +47,29 @@ func locate(text string) lineIndex {
 	return idx
 }
 
-// cleanKey normalises a TOML key: spaces around dots removed, quotes dropped.
+// cleanKey normalises a TOML key: spaces around dots removed, quotes dropped;
+// dots inside quotes belong to the key.
 func cleanKey(k string) string {
-	parts := strings.Split(strings.TrimSpace(k), ".")
-	for i, p := range parts {
-		p = strings.TrimSpace(p)
-		if u, err := strconv.Unquote(p); err == nil {
-			p = u
-		} else {
-			p = strings.Trim(p, "'")
+	var parts []string
+	var cur strings.Builder
+	quote := byte(0)
+	for i := 0; i < len(k); i++ {
+		ch := k[i]
+		switch {
+		case quote != 0 && ch == quote:
+			quote = 0
+		case quote != 0:
+			cur.WriteByte(ch)
+		case ch == '"' || ch == '\'':
+			quote = ch
+		case ch == '.':
+			parts = append(parts, strings.TrimSpace(cur.String()))
+			cur.Reset()
+		default:
+			cur.WriteByte(ch)
 		}
-		parts[i] = p
 	}
+	parts = append(parts, strings.TrimSpace(cur.String()))
 	return strings.Join(parts, ".")
 }
 

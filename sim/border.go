@@ -55,7 +55,7 @@ func (s *shard) border(w *World, g traveller, c Country) {
 	removed := false
 	switch kind {
 	case kindFamily:
-		removed = uniform(&s.rng) > w.p.Border.FamilyRelease
+		removed = uniform(&s.rng) > w.p.Border.FamilyRelease*w.cond.levers.familyRelease
 	case kindAdult:
 		removed = uniform(&s.rng) <= w.p.Border.AdultRemoval
 	}

@@ -36,6 +36,11 @@ type DecisionParams struct {
 	// RemigrationMonths is how long a returnee keeps the household's raised
 	// hazard (Returnee) after coming home.
 	RemigrationMonths int `toml:"remigration_months" unit:"months" min:"1" max:"255"`
+	// StayBelief is the perceived chance of being let in at the start of the
+	// warm-up, as a share of the actual chance: below 1, households learn
+	// over the following months that families and children are let in, and
+	// departures with children rise (the "permisos" of 2013–2014).
+	StayBelief float64 `toml:"stay_belief" unit:"fraction of the actual chance" min:"0" max:"1"`
 	// PerceptionMonths is how long households take to learn changed enforcement
 	// (time constant of adaptive expectations).
 	PerceptionMonths float64 `toml:"perception_months" unit:"months" min:"1" max:"120"`
@@ -59,7 +64,7 @@ type DecisionParams struct {
 func DefaultDecision() DecisionParams {
 	return DecisionParams{
 		Homicide: 0.75, Unemployment: 0.05, Poor: 0.25, ExtremePoor: -0.2, Ties: 0.7,
-		Network: 0.02, Returnee: 1.6, RemigrationMonths: 24, Children: 0.9, Deterrence: -2.0, Pull: 1.5, PerceptionMonths: 6,
+		Network: 0.02, Returnee: 1.6, RemigrationMonths: 24, Children: 0.9, Deterrence: -2.0, Pull: 1.5, StayBelief: 1, PerceptionMonths: 6,
 		UACShare: 0.2, UACViolence: 1.0, FamilyShare: 0.29, FamilyPull: 2.0, FamilySize: 2.6,
 	}
 }

@@ -40,25 +40,3 @@ func newTestWorld(t testing.TB, p *Params) *World {
 	}
 	return w
 }
-
-// runAll simulates every month of w.
-func runAll(w *World) *Series {
-	for !w.Done() {
-		w.Step(Serial)
-	}
-	return w.Series()
-}
-
-// total sums metric m over countries and months.
-func total(s *Series, m Metric) float64 {
-	var sum float64
-	for c := Country(0); c < NumCountries; c++ {
-		sum += s.Total(c, m, 0, s.Months)
-	}
-	return sum
-}
-
-// meanOf averages rate metric m over countries and months.
-func meanOf(s *Series, m Metric) float64 {
-	return total(s, m) / float64(int(NumCountries)*s.Months)
-}

@@ -121,14 +121,16 @@ func (w *World) updatePerceptions() {
 	ap := &cond.apprehend
 	b := &w.p.Border
 	reach := math.Pow(1-t.apprehend, float64(w.p.Transit.Months))
-	stay := reach * ((1 - ap[kindFamily]) + ap[kindFamily]*b.FamilyRelease)
+	stay := reach * ((1 - ap[kindFamily]) + ap[kindFamily]*b.FamilyRelease*cond.levers.familyRelease)
 	for c := Country(0); c < NumCountries; c++ {
 		keepYear := math.Pow(1-cond.abroad.remove[c][stUndocumented][0], 12)
 		risk := 1 - reach*((1-ap[kindAdult])+ap[kindAdult]*(1-b.AdultRemoval))*keepYear
 		cs := &w.countries[c]
 		if w.t == 0 {
-			cs.perceivedRisk, cs.perceivedStay = risk, stay
-			cs.riskRef, cs.stayRef = risk, stay
+			// Households may start out underestimating the chance of being
+			// let in (StayBelief < 1) and learn it over PerceptionMonths.
+			cs.perceivedRisk, cs.perceivedStay = risk, stay*w.p.Decision.StayBelief
+			cs.riskRef, cs.stayRef = cs.perceivedRisk, cs.perceivedStay
 		} else {
 			k := 1 / w.p.Decision.PerceptionMonths
 			cs.perceivedRisk += k * (risk - cs.perceivedRisk)

@@ -57,6 +57,8 @@ type PolicyParams struct {
 	Mexico MexicoPolicy `toml:"mexico"`
 	// Border is U.S. border enforcement and deterrence.
 	Border BorderPolicy `toml:"border"`
+	// FamilyDetention changes the share of apprehended families released.
+	FamilyDetention FamilyDetentionPolicy `toml:"family_detention"`
 	// Reintegration changes the origin countries' reintegration capacity.
 	Reintegration ReintegrationPolicy `toml:"reintegration"`
 }
@@ -175,6 +177,15 @@ type BorderPolicy struct {
 	ShockDecayMonths float64 `toml:"shock_decay_months" unit:"months" min:"0.1" max:"120"`
 }
 
+// FamilyDetentionPolicy scales the share of apprehended families released
+// with a pending case: below 1 while detention expands (as from mid-2014),
+// back to 1 when it ends (as after the Flores ruling of 2015).
+type FamilyDetentionPolicy struct {
+	Window
+	// ReleaseMultiplier multiplies border.family_release at full strength.
+	ReleaseMultiplier float64 `toml:"release_multiplier" unit:"factor" min:"0" max:"1"`
+}
+
 // ReintegrationPolicy scales the reintegration capacity of all three countries.
 type ReintegrationPolicy struct {
 	Window
@@ -189,11 +200,12 @@ func DefaultPolicy() PolicyParams {
 		InteriorRemovals: InteriorRemovals{RateMultiplier: 1},
 		CAM: CAMPolicy{Open: MonthOf(2014, 12), ApplyShare: 0.35, ApprovalRate: 0.85,
 			ProcessingMonths: 12, DivertShare: 0.6},
-		DACA:          DACAPolicy{WindDownMonths: 24},
-		Aid:           AidPolicy{DelayMonths: 6},
-		Mexico:        MexicoPolicy{ApprehensionMultiplier: 1},
-		Border:        BorderPolicy{ApprehensionMultiplier: 1, ShockDecayMonths: 6},
-		Reintegration: ReintegrationPolicy{CapacityMultiplier: 1},
+		DACA:            DACAPolicy{WindDownMonths: 24},
+		Aid:             AidPolicy{DelayMonths: 6},
+		Mexico:          MexicoPolicy{ApprehensionMultiplier: 1},
+		Border:          BorderPolicy{ApprehensionMultiplier: 1, ShockDecayMonths: 6},
+		FamilyDetention: FamilyDetentionPolicy{ReleaseMultiplier: 1},
+		Reintegration:   ReintegrationPolicy{CapacityMultiplier: 1},
 	}
 }
 
@@ -203,6 +215,7 @@ func (p *PolicyParams) validate() []error {
 	errs = append(errs, p.Aid.validate("policy.aid")...)
 	errs = append(errs, p.Mexico.validate("policy.mexico")...)
 	errs = append(errs, p.Border.validate("policy.border")...)
+	errs = append(errs, p.FamilyDetention.validate("policy.family_detention")...)
 	errs = append(errs, p.Reintegration.validate("policy.reintegration")...)
 	if p.CAM.Close.IsSet() && p.CAM.Open.IsSet() && p.CAM.Close <= p.CAM.Open {
 		errs = append(errs, &FieldError{Key: "policy.cam.close", Msg: fmt.Sprintf("%s is not after open (%s)", p.CAM.Close, p.CAM.Open)})
@@ -224,6 +237,7 @@ type levers struct {
 	mxAsylumCap   float64               // real persons per month; 0 = none
 	usApprehend   float64               // multiplier on border apprehension probabilities
 	deterShock    float64               // added to perceived risk
+	familyRelease float64               // multiplier on the share of families released
 	reintegration float64               // multiplier on reintegration capacity
 }
 
@@ -261,6 +275,7 @@ func (p *Params) leversAt(m Month) levers {
 	if pol.Border.From.IsSet() && m >= pol.Border.From {
 		l.deterShock = pol.Border.DeterrenceShock * math.Exp(-float64(m-pol.Border.From)/pol.Border.ShockDecayMonths)
 	}
+	l.familyRelease = 1 + pol.FamilyDetention.Level(m)*(pol.FamilyDetention.ReleaseMultiplier-1)
 	l.reintegration = 1 + pol.Reintegration.Level(m)*(pol.Reintegration.CapacityMultiplier-1)
 	return l
 }

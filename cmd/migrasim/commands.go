@@ -23,9 +23,6 @@ var commands []command
 
 func register(c command) { commands = append(commands, c) }
 
-// errUsage marks an error the user fixes by reading the command's help.
-var errUsage = errors.New("usage")
-
 // run dispatches args to a subcommand.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	e := &env{stdout: stdout, stderr: stderr, tty: isTerminal(stderr)}

@@ -1,0 +1,154 @@
+package scenarios
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"migrasim/sim"
+)
+
+//go:embed calibration/*.toml
+var calibrationFiles embed.FS
+
+// Prior is a uniform prior range for one scenario key.
+type Prior struct {
+	Key       string
+	Low, High float64
+}
+
+// Calibration says what to fit and how to run each candidate.
+type Calibration struct {
+	// Scenario is the scenario every candidate starts from.
+	Scenario string
+	// FitTo is the last month simulated: targets after it are not fitted.
+	FitTo sim.Month
+	// Scale, Replicates and Seed are the run settings of every candidate.
+	Scale      float64
+	Replicates int
+	Seed       uint64
+	// DesignSeed seeds the Latin hypercube of the ABC draws.
+	DesignSeed uint64
+	// Priors are the fitted keys, sorted by key.
+	Priors []Prior
+	// Base is the resolved scenario with the run settings applied.
+	Base *sim.Params
+}
+
+// LoadCalibration reads a calibration spec: "default" (embedded) or a file path.
+func LoadCalibration(nameOrPath string) (*Calibration, error) {
+	var b []byte
+	var err error
+	file := nameOrPath
+	if strings.ContainsRune(nameOrPath, os.PathSeparator) || strings.HasSuffix(nameOrPath, ".toml") {
+		b, err = os.ReadFile(nameOrPath)
+	} else {
+		file = "calibration/" + nameOrPath + ".toml"
+		b, err = calibrationFiles.ReadFile(file)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("calibration %q: no such embedded spec (there is \"default\"), and not a file path", nameOrPath)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("calibration %s: %w", nameOrPath, err)
+	}
+	return ParseCalibration(file, b)
+}
+
+// ParseCalibration parses a calibration spec; file names it in errors.
+func ParseCalibration(file string, text []byte) (*Calibration, error) {
+	var raw struct {
+		Scenario   string               `toml:"scenario"`
+		FitTo      sim.Month            `toml:"fit_to"`
+		Scale      float64              `toml:"scale"`
+		Replicates int                  `toml:"replicates"`
+		Seed       uint64               `toml:"seed"`
+		DesignSeed uint64               `toml:"design_seed"`
+		Prior      map[string][]float64 `toml:"prior"`
+	}
+	md, err := toml.Decode(string(text), &raw)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%s:%d: %s", file, pe.Position.Line, pe.Message)
+		}
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	lines := locate(string(text))
+	var problems []problem
+	for _, k := range md.Undecoded() {
+		problems = append(problems, problem{key: k.String(), msg: "unknown key (want scenario, fit_to, scale, replicates, seed, design_seed, [prior])"})
+	}
+	c := &Calibration{Scenario: raw.Scenario, FitTo: raw.FitTo, Scale: raw.Scale, Replicates: raw.Replicates,
+		Seed: raw.Seed, DesignSeed: raw.DesignSeed}
+	if c.Scenario == "" {
+		problems = append(problems, problem{key: "scenario", msg: "missing"})
+	}
+	if len(raw.Prior) == 0 {
+		problems = append(problems, problem{key: "prior", msg: "missing: give at least one \"key\" = [low, high]"})
+	}
+	for key, r := range raw.Prior {
+		path := "prior." + key
+		f, ok := keyField(key)
+		switch {
+		case !ok:
+			problems = append(problems, problem{key: path, msg: "not a scenario key (see 'migrasim keys')"})
+			continue
+		case f.Type.Kind() != reflect.Float64:
+			problems = append(problems, problem{key: path, msg: "only number keys can be fitted"})
+			continue
+		case len(r) != 2 || !(r[0] < r[1]):
+			problems = append(problems, problem{key: path, msg: "want [low, high] with low < high"})
+			continue
+		}
+		if lo, hi, ok := bounds(f); ok && (r[0] < lo || r[1] > hi) {
+			problems = append(problems, problem{key: path, msg: fmt.Sprintf("[%g, %g] leaves the key's range [%g, %g]", r[0], r[1], lo, hi)})
+			continue
+		}
+		c.Priors = append(c.Priors, Prior{Key: key, Low: r[0], High: r[1]})
+	}
+	sort.Slice(c.Priors, func(i, j int) bool { return c.Priors[i].Key < c.Priors[j].Key })
+	if len(problems) > 0 {
+		return nil, report(file, lines, problems)
+	}
+	base, err := Load(c.Scenario)
+	if err != nil {
+		return nil, fmt.Errorf("%s: scenario: %w", file, err)
+	}
+	base.Scale, base.Replicates, base.Seed = c.Scale, c.Replicates, c.Seed
+	if c.FitTo.IsSet() {
+		base.Months = int(c.FitTo-base.Start) + 1
+	}
+	if err := Check(base); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	c.Base = base
+	return c, nil
+}
+
+// Design returns n Latin-hypercube draws from the priors, one value per prior.
+func (c *Calibration) Design(n int) [][]float64 {
+	u := latinHypercube(n, len(c.Priors), c.DesignSeed)
+	for _, row := range u {
+		for j, p := range c.Priors {
+			row[j] = p.Low + row[j]*(p.High-p.Low)
+		}
+	}
+	return u
+}
+
+// Overrides maps a parameter vector (in Priors order) to scenario keys.
+func (c *Calibration) Overrides(x []float64) map[string]any {
+	m := make(map[string]any, len(x))
+	for j, p := range c.Priors {
+		m[p.Key] = x[j]
+	}
+	return m
+}

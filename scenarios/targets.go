@@ -1,0 +1,116 @@
+package scenarios
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"migrasim/sim"
+)
+
+// Target is one observed number the model is fitted to: an observable (named
+// as in results.Observables) for a country and a U.S. fiscal year (FY) or
+// calendar year (CY).
+type Target struct {
+	Name     string
+	Country  sim.Country
+	YearType string // "FY" or "CY"
+	Year     int
+	Observed float64
+	Weight   float64
+	Source   string // data file and metric the value comes from
+}
+
+// Targets returns the embedded calibration targets (data/calibration_targets.csv),
+// with values read from the data files they name.
+func Targets() ([]Target, error) {
+	f, err := files.Open("data/calibration_targets.csv")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readTargets("data/calibration_targets.csv", f)
+}
+
+// LoadTargets reads targets from a CSV file with the columns
+// target,country,year_type,year,weight,file,metric,value: each row gives its
+// value, or names the embedded data file and metric to read it from.
+func LoadTargets(path string) ([]Target, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("targets: %w", err)
+	}
+	defer f.Close()
+	return readTargets(path, f)
+}
+
+var targetColumns = []string{"target", "country", "year_type", "year", "weight", "file", "metric", "value"}
+
+func readTargets(name string, r io.Reader) ([]Target, error) {
+	rows, err := csv.NewReader(r).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(rows) == 0 || strings.Join(rows[0], ",") != strings.Join(targetColumns, ",") {
+		return nil, fmt.Errorf("%s:1: want the header %s", name, strings.Join(targetColumns, ","))
+	}
+	data := map[string][]record{}
+	var out []Target
+	var errs []string
+	for i, row := range rows[1:] {
+		line := i + 2
+		bad := func(col, format string, args ...any) {
+			errs = append(errs, fmt.Sprintf("%s:%d: %s: %s", name, line, col, fmt.Sprintf(format, args...)))
+		}
+		t := Target{Name: row[0], YearType: row[2]}
+		var err error
+		if t.Country, err = sim.ParseCountry(row[1]); err != nil {
+			bad("country", "%v", err)
+		}
+		if t.YearType != "FY" && t.YearType != "CY" {
+			bad("year_type", "%q: want FY or CY", t.YearType)
+		}
+		if t.Year, err = strconv.Atoi(row[3]); err != nil {
+			bad("year", "%q: want a year", row[3])
+		}
+		if t.Weight, err = strconv.ParseFloat(row[4], 64); err != nil || t.Weight < 0 {
+			bad("weight", "%q: want a number ≥ 0", row[4])
+		}
+		switch {
+		case row[7] != "":
+			if t.Observed, err = strconv.ParseFloat(row[7], 64); err != nil || t.Observed < 0 {
+				bad("value", "%q: want a count ≥ 0", row[7])
+			}
+			t.Source = name
+		case row[5] == "" || row[6] == "":
+			bad("value", "missing: give a value, or the data file and metric to read it from")
+		default:
+			if data[row[5]] == nil {
+				if data[row[5]], err = readCSV(row[5]); err != nil {
+					bad("file", "%v", err)
+					continue
+				}
+			}
+			found := false
+			for _, d := range data[row[5]] {
+				if d["country"] == row[1] && d["year"] == row[3] && d["metric"] == row[6] && d["year_type"] == row[2] {
+					if t.Observed, err = d.value(); err == nil {
+						found = true
+					}
+				}
+			}
+			if !found {
+				bad("metric", "no %s %s%s value of %s in data/%s", row[1], row[2], row[3], row[6], row[5])
+			}
+			t.Source = "data/" + row[5] + " " + row[6]
+		}
+		out = append(out, t)
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
+	}
+	return out, nil
+}
