@@ -105,23 +105,49 @@ func FitRows(series []sim.Series, targets []scenarios.Target) []FitRow {
 	return out
 }
 
-// Distance is the weighted mean squared log error of the simulated means:
-// the calibration's objective. Log errors weigh a child-apprehension count
-// and a removal count alike.
+// Distance is the calibration's objective: the weighted mean over
+// observables of their averaged relative difference (ARD, see Score), the
+// measure the fit is judged by. Within an observable, large counts count for
+// more than small ones; an observable's weight is the mean weight of its
+// targets, and a target's weight also scales its own error.
 func Distance(rows []FitRow) float64 {
-	var sum, w float64
+	type key struct {
+		name string
+		year int
+	}
+	abs, obs := map[key]float64{}, map[key]float64{}
+	weight, count := map[string]float64{}, map[string]float64{}
 	for _, r := range rows {
 		if !r.Fitted || r.Target.Weight == 0 {
 			continue
 		}
-		d := math.Log1p(r.Mean) - math.Log1p(r.Target.Observed)
-		sum += r.Target.Weight * d * d
-		w += r.Target.Weight
+		k := key{r.Target.Name, r.Target.Year}
+		abs[k] += r.Target.Weight * math.Abs(r.Mean-r.Target.Observed)
+		obs[k] += r.Target.Weight * r.Target.Observed
+		weight[r.Target.Name] += r.Target.Weight
+		count[r.Target.Name]++
+	}
+	sum, n := map[string]float64{}, map[string]int{}
+	for k, a := range abs {
+		if obs[k] > 0 {
+			sum[k.name] += a / obs[k]
+			n[k.name]++
+		}
+	}
+	var d, w float64
+	names := make(map[string]bool, len(sum))
+	for name := range sum {
+		names[name] = true
+	}
+	for _, name := range sortedNames(names) {
+		wn := weight[name] / count[name]
+		d += wn * sum[name] / float64(n[name])
+		w += wn
 	}
 	if w == 0 {
 		return math.Inf(1)
 	}
-	return sum / w
+	return d / w
 }
 
 // Score is the fit of one observable: the averaged relative difference (ARD:

@@ -41,6 +41,8 @@ type DecisionParams struct {
 	// over the following months that families and children are let in, and
 	// departures with children rise (the "permisos" of 2013–2014).
 	StayBelief float64 `toml:"stay_belief" unit:"fraction of the actual chance" min:"0" max:"1"`
+	// BeliefMonths is the e-folding time of that learning.
+	BeliefMonths float64 `toml:"belief_months" unit:"months" min:"1" max:"240"`
 	// PerceptionMonths is how long households take to learn changed enforcement
 	// (time constant of adaptive expectations).
 	PerceptionMonths float64 `toml:"perception_months" unit:"months" min:"1" max:"120"`
@@ -64,7 +66,7 @@ type DecisionParams struct {
 func DefaultDecision() DecisionParams {
 	return DecisionParams{
 		Homicide: 0.75, Unemployment: 0.05, Poor: 0.25, ExtremePoor: -0.2, Ties: 0.7,
-		Network: 0.02, Returnee: 1.6, RemigrationMonths: 24, Children: 0.9, Deterrence: -2.0, Pull: 1.5, StayBelief: 1, PerceptionMonths: 6,
+		Network: 0.02, Returnee: 1.6, RemigrationMonths: 24, Children: 0.9, Deterrence: -2.0, Pull: 1.5, StayBelief: 1, BeliefMonths: 24, PerceptionMonths: 6,
 		UACShare: 0.2, UACViolence: 1.0, FamilyShare: 0.29, FamilyPull: 2.0, FamilySize: 2.6,
 	}
 }

@@ -47,6 +47,7 @@ type regionState struct {
 // countryState holds one country's perceptions and references.
 type countryState struct {
 	perceivedRisk, perceivedStay float64
+	knownStay                    float64 // the stay chance as households track it, before the belief factor
 	riskRef, stayRef             float64 // their values at the start of the warm-up
 }
 
@@ -127,14 +128,19 @@ func (w *World) updatePerceptions() {
 		risk := 1 - reach*((1-ap[kindAdult])+ap[kindAdult]*(1-b.AdultRemoval))*keepYear
 		cs := &w.countries[c]
 		if w.t == 0 {
-			// Households may start out underestimating the chance of being
-			// let in (StayBelief < 1) and learn it over PerceptionMonths.
-			cs.perceivedRisk, cs.perceivedStay = risk, stay*w.p.Decision.StayBelief
-			cs.riskRef, cs.stayRef = cs.perceivedRisk, cs.perceivedStay
+			cs.perceivedRisk, cs.knownStay = risk, stay
 		} else {
 			k := 1 / w.p.Decision.PerceptionMonths
 			cs.perceivedRisk += k * (risk - cs.perceivedRisk)
-			cs.perceivedStay += k * (stay - cs.perceivedStay)
+			cs.knownStay += k * (stay - cs.knownStay)
+		}
+		// Households may start out underestimating the chance of being let
+		// in (StayBelief < 1) and unlearn it over BeliefMonths, whatever the
+		// policy does meanwhile.
+		belief := 1 - (1-w.p.Decision.StayBelief)*math.Exp(-float64(w.t)/w.p.Decision.BeliefMonths)
+		cs.perceivedStay = cs.knownStay * belief
+		if w.t == 0 {
+			cs.riskRef, cs.stayRef = cs.perceivedRisk, cs.perceivedStay
 		}
 	}
 	for c := range w.countries {

@@ -145,6 +145,13 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	writeCalibrationReport(e.stdout, cal, res, rows, *method, *budget, wall)
+	factsRun := check
+	factsRun.Months = max(factsRun.Months, int(sim.MonthOf(2017, 1)-factsRun.Start))
+	facts, err := stylisedFacts(ctx, &factsRun, *workers)
+	if err != nil {
+		return err
+	}
+	writeFacts(e.stdout, facts)
 	fmt.Fprintf(e.stdout, "\nwrote %s (fitted.toml, posterior.csv, samples.csv, fit.csv, manifest.json)\n", *out)
 	return nil
 }
@@ -275,7 +282,27 @@ func (f *fitter) nelderMead(ctx context.Context, x0 []float64, budget int) (cali
 		samples = append(samples, sample{x: x, distance: d, method: "nelder-mead"})
 		return d
 	}}
-	_, err := optimize.Minimize(problem, z0, &optimize.Settings{FuncEvaluations: budget, Converger: &optimize.FunctionConverge{Absolute: 1e-6, Iterations: 60}}, &optimize.NelderMead{SimplexSize: 0.5})
+	// Restart from the best point with a fresh simplex whenever Nelder-Mead
+	// converges, until the budget is spent.
+	var err error
+	for len(samples) < budget && runErr == nil && ctx.Err() == nil {
+		before := len(samples)
+		_, err = optimize.Minimize(problem, z0, &optimize.Settings{FuncEvaluations: budget - len(samples),
+			Converger: &optimize.FunctionConverge{Absolute: 1e-4, Iterations: 40}}, &optimize.NelderMead{SimplexSize: 0.5})
+		if len(samples) == before {
+			break
+		}
+		best := samples[0]
+		for _, s := range samples {
+			if s.distance < best.distance {
+				best = s
+			}
+		}
+		for j, p := range pr {
+			u := math.Min(math.Max((best.x[j]-p.Low)/(p.High-p.Low), 1e-4), 1-1e-4)
+			z0[j] = math.Log(u / (1 - u))
+		}
+	}
 	if runErr != nil {
 		return calibration{}, runErr
 	}
