@@ -21,8 +21,9 @@ type BorderParams struct {
 
 // DefaultBorder returns the border defaults.
 func DefaultBorder() BorderParams {
-	return BorderParams{ApprehensionUAC: 0.92, ApprehensionFamily: 0.9, ApprehensionAdult: 0.6,
-		FamilyRelease: 0.75, AdultRemoval: 0.88}
+	// ApprehensionAdult, FamilyRelease and AdultRemoval: fitted by 'migrasim calibrate'.
+	return BorderParams{ApprehensionUAC: 0.92, ApprehensionFamily: 0.9, ApprehensionAdult: 0.506,
+		FamilyRelease: 0.59, AdultRemoval: 0.372}
 }
 
 // borderProbs are this month's apprehension probabilities by kind after levers.

@@ -36,11 +36,14 @@ type DecisionParams struct {
 	// RemigrationMonths is how long a returnee keeps the household's raised
 	// hazard (Returnee) after coming home.
 	RemigrationMonths int `toml:"remigration_months" unit:"months" min:"1" max:"255"`
-	// StayBelief is the perceived chance of being let in at the start of the
-	// warm-up, as a share of the actual chance: below 1, households learn
-	// over the following months that families and children are let in, and
-	// departures with children rise (the "permisos" of 2013–2014).
+	// StayBelief is the perceived chance of being let in at BeliefFrom, as a
+	// share of the actual chance: below 1, households learn over the
+	// following months that families and children are let in, and departures
+	// with children rise (the "permisos" of 2013–2014). Calibrated.
 	StayBelief float64 `toml:"stay_belief" unit:"fraction of the actual chance" min:"0" max:"1"`
+	// BeliefFrom is the calendar month the learning starts from (before it,
+	// the belief is StayBelief), so runs that start later find it under way.
+	BeliefFrom Month `toml:"belief_from" unit:"YYYY-MM"`
 	// BeliefMonths is the e-folding time of that learning.
 	BeliefMonths float64 `toml:"belief_months" unit:"months" min:"1" max:"240"`
 	// PerceptionMonths is how long households take to learn changed enforcement
@@ -62,12 +65,16 @@ type DecisionParams struct {
 	FamilySize float64 `toml:"family_size" unit:"persons" min:"2" max:"6"`
 }
 
-// DefaultDecision returns the decision defaults (see docs/ODD.md for sources).
+// DefaultDecision returns the decision defaults (see docs/ODD.md for
+// sources). Homicide, Pull, StayBelief, BeliefMonths, PerceptionMonths,
+// UACShare, UACViolence and FamilyShare were fitted by 'migrasim calibrate'
+// (the default spec, 5,000 runs); the others are set by hand.
 func DefaultDecision() DecisionParams {
 	return DecisionParams{
-		Homicide: 0.75, Unemployment: 0.05, Poor: 0.25, ExtremePoor: -0.2, Ties: 0.7,
-		Network: 0.02, Returnee: 1.6, RemigrationMonths: 24, Children: 0.9, Deterrence: -2.0, Pull: 1.5, StayBelief: 1, BeliefMonths: 24, PerceptionMonths: 6,
-		UACShare: 0.2, UACViolence: 1.0, FamilyShare: 0.29, FamilyPull: 2.0, FamilySize: 2.6,
+		Homicide: 0.60, Unemployment: 0.05, Poor: 0.25, ExtremePoor: -0.2, Ties: 0.7,
+		Network: 0.02, Returnee: 1.6, RemigrationMonths: 24, Children: 0.9, Deterrence: -2.0, Pull: 4.65,
+		StayBelief: 0.256, BeliefFrom: MonthOf(2011, 1), BeliefMonths: 37, PerceptionMonths: 16.7,
+		UACShare: 0.124, UACViolence: 2.42, FamilyShare: 0.345, FamilyPull: 2.0, FamilySize: 2.6,
 	}
 }
 
@@ -111,7 +118,8 @@ func (w *World) fillHazards() {
 			}
 			row[k] = float32(logistic(x))
 		}
-		cond.uacShare[r] = float32(logistic(logit(p.UACShare) + p.UACViolence*math.Log(math.Max(rs.homicide, 0.1)/50)))
+		cond.uacShare[r] = float32(logistic(logit(p.UACShare) + w.p.Country.Of(rs.country).UACShift +
+			p.UACViolence*math.Log(math.Max(rs.homicide, 0.1)/50)))
 		fam := logit(p.FamilyShare)
 		if mech.Pull {
 			fam += p.FamilyPull * (cs.perceivedStay - cs.stayRef)

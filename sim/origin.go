@@ -10,9 +10,11 @@ import "math"
 // changes in returns move violence and jobs.
 type FeedbackParams struct {
 	// Strength is the homicide rate added per gang-tied returnee per 100,000
-	// residents per year, sustained. Ambrosius & Leblang (2020): +2 homicides
-	// per 100,000 for +10 criminal deportees per 100,000, i.e. 0.2 per criminal
-	// deportee, or 0.8 per gang-tied one when a quarter of them have gang ties.
+	// residents per year, sustained. The default is set so that the model
+	// reproduces Ambrosius & Leblang (2020): +2 homicides per 100,000 for +10
+	// criminal deportees per 100,000 a year, given the model's own share of
+	// gang ties among criminal deportees (most criminal removals are of
+	// people who re-entered after a removal); 'migrasim calibrate' reports it.
 	Strength float64 `toml:"strength" unit:"homicides per 100,000 per (gang returnee per 100,000 per year)" min:"0" max:"10"`
 	// LagMonths is the delay before returnees affect violence and jobs:
 	// returnees of month t first count in month t+1+LagMonths (0 = the next month).
@@ -26,7 +28,7 @@ type FeedbackParams struct {
 
 // DefaultFeedback returns the feedback defaults.
 func DefaultFeedback() FeedbackParams {
-	return FeedbackParams{Strength: 0.8, LagMonths: 6, DecayMonths: 36, Unemployment: 0.1}
+	return FeedbackParams{Strength: 2.5, LagMonths: 6, DecayMonths: 36, Unemployment: 0.1}
 }
 
 // regionState is one department's state, updated serially each month.
@@ -134,10 +136,11 @@ func (w *World) updatePerceptions() {
 			cs.perceivedRisk += k * (risk - cs.perceivedRisk)
 			cs.knownStay += k * (stay - cs.knownStay)
 		}
-		// Households may start out underestimating the chance of being let
-		// in (StayBelief < 1) and unlearn it over BeliefMonths, whatever the
-		// policy does meanwhile.
-		belief := 1 - (1-w.p.Decision.StayBelief)*math.Exp(-float64(w.t)/w.p.Decision.BeliefMonths)
+		// Households underestimated the chance of being let in at
+		// BeliefFrom (StayBelief < 1) and unlearn it over BeliefMonths,
+		// whatever the policy does meanwhile.
+		elapsed := math.Max(0, float64(w.month-w.p.Decision.BeliefFrom))
+		belief := 1 - (1-w.p.Decision.StayBelief)*math.Exp(-elapsed/w.p.Decision.BeliefMonths)
 		cs.perceivedStay = cs.knownStay * belief
 		if w.t == 0 {
 			cs.riskRef, cs.stayRef = cs.perceivedRisk, cs.perceivedStay

@@ -43,6 +43,7 @@ cores.
                the --accept share closest to the data is the posterior
   nelder-mead  gonum/optimize's Nelder-Mead from the defaults, for --budget runs
   both         ABC, then Nelder-Mead from ABC's best draw (half the budget each)
+  none         no search: report the fit of the spec's scenario as it is
 
 Writes to --out (default out/calibrate): fitted.toml (the scenario with the
 fitted values; 'migrasim run' accepts it), posterior.csv, samples.csv,
@@ -54,7 +55,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	spec := fs.String("spec", "default", "calibration spec: an embedded name or a file")
 	targetsFile := fs.String("targets", "", "targets CSV (default: the embedded data/calibration_targets.csv)")
 	budget := fs.Int("budget", 600, "model runs to spend")
-	method := fs.String("method", "both", "abc, nelder-mead or both")
+	method := fs.String("method", "both", "abc, nelder-mead, both, or none (report the fit of the defaults)")
 	accept := fs.Float64("accept", 0.05, "ABC: share of draws accepted into the posterior")
 	workers := fs.Int("workers", 0, "goroutines (default: all cores); never changes results")
 	quiet := fs.Bool("quiet", false, "no progress bar")
@@ -69,10 +70,10 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if len(pos) > 0 {
 		return fmt.Errorf("calibrate: takes no arguments, got %v", pos)
 	}
-	if *method != "abc" && *method != "nelder-mead" && *method != "both" {
-		return fmt.Errorf("--method %q: want abc, nelder-mead or both", *method)
+	if *method != "abc" && *method != "nelder-mead" && *method != "both" && *method != "none" {
+		return fmt.Errorf("--method %q: want abc, nelder-mead, both or none", *method)
 	}
-	if *budget < 10 {
+	if *budget < 10 && *method != "none" {
 		return fmt.Errorf("--budget %d: want at least 10 runs", *budget)
 	}
 	if *accept <= 0 || *accept > 1 {
@@ -94,6 +95,9 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	f := &fitter{cal: cal, targets: targets, workers: *workers, bar: bar, total: *budget}
 	var res calibration
 	switch *method {
+	case "none":
+		res.best = defaultsOf(cal)
+		res.bestDistance, err = f.distance(ctx, res.best, *workers)
 	case "abc":
 		res, err = f.abc(ctx, *budget, *accept)
 	case "nelder-mead":

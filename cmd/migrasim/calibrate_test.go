@@ -105,7 +105,7 @@ func TestCalibrateBadInput(t *testing.T) {
 		{[]string{"calibrate", "--spec", bad}, "bad.toml:3: prior.decision.homicde: not a scenario key"},
 		{[]string{"calibrate", "--spec", bad}, "bad.toml:4: prior.decision.uac_share: want [low, high] with low < high"},
 		{[]string{"calibrate", "--spec", bad}, "prior.months: only number keys can be fitted"},
-		{[]string{"calibrate", "--method", "grid"}, "want abc, nelder-mead or both"},
+		{[]string{"calibrate", "--method", "grid"}, "want abc, nelder-mead, both or none"},
 		{[]string{"calibrate", "--budget", "3"}, "want at least 10 runs"},
 		{[]string{"calibrate", "--targets", filepath.Join(dir, "none.csv")}, "no such file"},
 	} {
@@ -116,6 +116,30 @@ func TestCalibrateBadInput(t *testing.T) {
 		}
 		if _, err := os.Stat(out); !os.IsNotExist(err) {
 			t.Errorf("%v: wrote %s", tt.args, out)
+		}
+	}
+}
+
+// The stylised facts, at reduced scale: the 2014 surge of children, more
+// child migration where violence rises, and higher homicide rates where more
+// criminal deportees return.
+func TestStylisedFacts(t *testing.T) {
+	p, err := scenarios.Load("historical")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Scale, p.Replicates, p.Months = 0.005, 3, 60
+	facts, err := stylisedFacts(context.Background(), p, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		min  float64
+		name string
+	}{{1.5, "surge"}, {0, "violence"}, {0, "deportations"}}
+	for i, f := range facts {
+		if !(f.model > want[i].min) {
+			t.Errorf("%s: the model gives %g, want more than %g", f.name, f.model, want[i].min)
 		}
 	}
 }

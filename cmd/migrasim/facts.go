@@ -22,8 +22,9 @@ type fact struct {
 //   - the 2014 surge: unaccompanied children apprehended in FY2014 over FY2012
 //     (the three countries together; CBP data);
 //   - violence and child migration: extra child apprehensions FY2012–2016 per
-//     extra homicide when every department's homicide rate is 1 per 100,000
-//     higher from 2011 (Clemens 2017: 3.7 children per 6 homicides);
+//     extra homicide when every department's homicide rate is 5 per 100,000
+//     higher from 2011, a dose large enough to rise above the noise
+//     (Clemens 2017: 3.7 children per 6 homicides);
 //   - deportations and violence: extra homicides per 100,000 per extra
 //     criminal deportee per 100,000 a year, when interior removals double
 //     from 2013, over 2014–2016 (Ambrosius & Leblang 2020: +2 per +10).
@@ -64,7 +65,7 @@ func stylisedFacts(ctx context.Context, p *sim.Params, workers int) ([]fact, err
 	var shocks []sim.Shock
 	for c := sim.Country(0); c < sim.NumCountries; c++ {
 		shocks = append(shocks, sim.Shock{Country: c.Code(), Variable: "homicide", Mode: "add",
-			Path: map[string]float64{"2011": 1, "2012": 1, "2013": 1, "2014": 1, "2015": 1, "2016": 1}})
+			Path: map[string]float64{"2011": 5, "2012": 5, "2013": 5, "2014": 5, "2015": 5, "2016": 5}})
 	}
 	violent, err := run(nil, shocks)
 	if err != nil {
@@ -75,7 +76,7 @@ func stylisedFacts(ctx context.Context, p *sim.Params, workers int) ([]fact, err
 		extraUAC += fy(violent, y, sim.USApprehensionsUAC) - fy(base, y, sim.USApprehensionsUAC)
 	}
 	for c := sim.Country(0); c < sim.NumCountries; c++ {
-		extraHomicides += p.Country.Of(c).Population / 1e5 * 5 // five fiscal years at +1 per 100,000
+		extraHomicides += p.Country.Of(c).Population / 1e5 * 5 * 5 // five fiscal years at +5 per 100,000
 	}
 	facts = append(facts, fact{name: "child apprehensions per extra homicide (sustained)", unit: "children per homicide",
 		observed: 3.7 / 6, model: extraUAC / extraHomicides, source: "Clemens (2017), data/effect_sizes.csv"})
