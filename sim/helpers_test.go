@@ -40,3 +40,12 @@ func newTestWorld(t testing.TB, p *Params) *World {
 	}
 	return w
 }
+
+// total sums metric m over countries and months.
+func total(s *Series, m Metric) float64 {
+	var sum float64
+	for c := Country(0); c < NumCountries; c++ {
+		sum += s.Total(c, m, 0, s.Months)
+	}
+	return sum
+}

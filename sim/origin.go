@@ -1,13 +1,18 @@
 package sim
 
-import "math"
+import (
+	"math"
+	"reflect"
+)
 
 // FeedbackParams is the effect of returnees on the origin countries (step 2).
 // Effective returnees (those reintegration programmes do not absorb) enter
-// after a lag and stay active with exponential decay. The feedback is measured
-// against the warm-up months before the start, whose regime the exogenous
-// homicide series already contains, so the status quo adds nothing and only
-// changes in returns move violence and jobs.
+// after a lag and stay active with exponential decay. The observed homicide
+// series is violence under the status quo, returns included; so the feedback
+// acts on the difference between a scenario's active returnees and those of
+// its status-quo twin: the same scenario with the default policies and no
+// shocks, run with the same random numbers. The status quo itself follows
+// the observed series exactly.
 type FeedbackParams struct {
 	// Strength is the homicide rate added per gang-tied returnee per 100,000
 	// residents per year, sustained. The default is set so that the model
@@ -42,8 +47,6 @@ type regionState struct {
 	network                float64 // people abroad, percent of residents
 	gangPipe, jobPipe      []float64
 	gangActive, jobActive  float64 // active effective returnees (real persons)
-	gangRef, jobRef        float64 // reference active levels from the warm-up
-	gangSum, jobSum        float64 // warm-up accumulators
 }
 
 // countryState holds one country's perceptions and references.
@@ -101,12 +104,13 @@ func (w *World) updateOrigin() {
 		}
 		hom := exo[c]*rs.homFactor*aidH*shockMul[0][c] + shockAdd[0][c]
 		jobs := p.Country.Of(c).Unemployment*rs.jobFactor*aidJ*shockMul[1][c] + shockAdd[1][c]
-		if w.started() {
+		if w.twin != nil {
+			tw := &w.twin.regions[r]
 			if p.Mechanisms.DeporteeFeedback {
-				hom += fb.Strength * 12 / fb.DecayMonths * (rs.gangActive - rs.gangRef) / rs.pop * 1e5
+				hom += fb.Strength * 12 / fb.DecayMonths * (rs.gangActive - tw.gangActive) / rs.pop * 1e5
 			}
 			if p.Mechanisms.ReturneeUnemployment {
-				jobs += fb.Unemployment * 12 / fb.DecayMonths * (rs.jobActive - rs.jobRef) / rs.pop * 1e3
+				jobs += fb.Unemployment * 12 / fb.DecayMonths * (rs.jobActive - tw.jobActive) / rs.pop * 1e3
 			}
 		}
 		rs.homicide = math.Max(hom, 0)
@@ -179,21 +183,24 @@ func (w *World) recordReturns(returnees, gang []float64) {
 		keep := 1 - absorbed[rs.country]
 		rs.gangPipe[slot] = gang[r] * keep
 		rs.jobPipe[slot] = returnees[r] * keep
-		if !w.started() {
-			rs.gangSum += rs.gangPipe[slot]
-			rs.jobSum += rs.jobPipe[slot]
-		}
 	}
-	if w.t == warmup-1 {
-		// The reference regime: the warm-up's mean inflow, held at its steady state.
-		for r := range w.regions {
-			rs := &w.regions[r]
-			gin, jin := rs.gangSum/warmup, rs.jobSum/warmup
-			rs.gangRef, rs.jobRef = gin*p.Feedback.DecayMonths, jin*p.Feedback.DecayMonths
-			rs.gangActive, rs.jobActive = rs.gangRef, rs.jobRef
-			for i := range rs.gangPipe {
-				rs.gangPipe[i], rs.jobPipe[i] = gin, jin
-			}
-		}
+}
+
+// StatusQuo returns p with the default policies and no shocks: the twin
+// whose returns the feedback is measured against.
+func (p *Params) StatusQuo() Params {
+	q := *p
+	q.Name += " (status quo)"
+	q.Policy = DefaultPolicy()
+	q.Shocks = nil
+	return q
+}
+
+// needsTwin reports whether p differs from its status quo in a way the
+// feedback can see.
+func (p *Params) needsTwin() bool {
+	if !p.Mechanisms.DeporteeFeedback && !p.Mechanisms.ReturneeUnemployment {
+		return false
 	}
+	return len(p.Shocks) > 0 || !reflect.DeepEqual(p.Policy, DefaultPolicy())
 }

@@ -25,6 +25,9 @@ func (w *World) Step(ex Executor) {
 	if w.Done() {
 		return
 	}
+	if w.twin != nil {
+		w.twin.Step(ex) // the status quo's month first: the feedback compares with it
+	}
 	w.cond.levers = w.p.leversAt(w.month) // 1. policy timeline
 	w.cond.transit = w.transitProbs()
 	w.cond.apprehend = w.borderProbs()

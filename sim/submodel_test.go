@@ -431,32 +431,34 @@ func TestCAMProcessing(t *testing.T) {
 }
 
 // Gang-tied returnees raise the homicide rate by Strength per returnee per
-// 100,000 per year once the pipeline reaches steady state.
+// 100,000 per year, against the status-quo twin, once the pipeline reaches
+// steady state.
 func TestFeedbackSteadyState(t *testing.T) {
 	w, _ := smallWorld(t)
 	p := w.p
 	p.Mechanisms.Reintegration = false
 	p.Feedback = FeedbackParams{Strength: 0.8, LagMonths: 3, DecayMonths: 12, Unemployment: 0.1}
-	for r := range w.regions {
-		rs := &w.regions[r]
-		rs.gangPipe, rs.jobPipe = make([]float64, 4), make([]float64, 4)
-		rs.gangActive, rs.jobActive, rs.gangRef, rs.jobRef = 0, 0, 0, 0
+	w.twin = newTestWorld(t, p)
+	for _, x := range []*World{w, w.twin} {
+		for r := range x.regions {
+			rs := &x.regions[r]
+			rs.gangPipe, rs.jobPipe = make([]float64, 4), make([]float64, 4)
+			rs.gangActive, rs.jobActive = 0, 0
+		}
 	}
-	base := make([]float64, len(w.regions))
-	w.cond.levers = p.leversAt(w.month)
-	w.updateOrigin()
-	for r := range w.regions {
-		base[r] = w.regions[r].homicide
-	}
-	const perMonth = 100.0 // gang returnees a month to department 0
+	const perMonth = 100.0 // extra gang returnees a month to department 0
 	ret, gang := make([]float64, len(w.regions)), make([]float64, len(w.regions))
+	none := make([]float64, len(w.regions))
 	gang[0], ret[0] = perMonth, perMonth
 	for range 400 {
+		w.twin.recordReturns(none, none)
 		w.recordReturns(ret, gang)
-		w.t++
-		w.month++
-		w.cond.levers = p.leversAt(w.month)
-		w.updateOrigin()
+		for _, x := range []*World{w.twin, w} {
+			x.t++
+			x.month++
+			x.cond.levers = p.leversAt(x.month)
+			x.updateOrigin()
+		}
 	}
 	rs := &w.regions[0]
 	want := 0.8 * perMonth * 12 / rs.pop * 1e5
@@ -470,6 +472,41 @@ func TestFeedbackSteadyState(t *testing.T) {
 	wantJobs := 0.1 * perMonth * 12 / rs.pop * 1e3
 	if got := rs.unemployment - p.Country.Of(rs.country).Unemployment*rs.jobFactor; math.Abs(got-wantJobs) > 1e-6*wantJobs {
 		t.Errorf("unemployment rises by %g, want %g", got, wantJobs)
+	}
+}
+
+// The status quo follows the observed homicide series exactly; a policy
+// scenario runs a twin and moves away from it.
+func TestStatusQuoTwin(t *testing.T) {
+	p := testParams(t)
+	if p.needsTwin() {
+		t.Fatal("the defaults need a twin")
+	}
+	s := newTestWorld(t, p)
+	for !s.Done() {
+		s.Step(Serial)
+	}
+	for m := range s.series.Months {
+		for c := Country(0); c < NumCountries; c++ {
+			if got, want := s.series.At(m, c, HomicideRate), interpolate(p.Geography.Homicide[c], p.Start.Add(m), true, 0); math.Abs(got-want) > 1e-9 {
+				t.Fatalf("%s %s: homicide %g, observed %g", c, p.Start.Add(m), got, want)
+			}
+		}
+	}
+	q := *p
+	q.Policy.InteriorRemovals = InteriorRemovals{Window: Window{From: p.Start}, RateMultiplier: 5, GangTargeting: 1}
+	w := newTestWorld(t, &q)
+	if w.twin == nil {
+		t.Fatal("no twin for a policy scenario")
+	}
+	for !w.Done() {
+		w.Step(Serial)
+	}
+	if math.Float64bits(total(&w.twin.series, HomicideRate)) != math.Float64bits(total(&s.series, HomicideRate)) {
+		t.Error("the twin differs from the status quo run")
+	}
+	if total(&w.series, HomicideRate) <= total(&s.series, HomicideRate) {
+		t.Error("tripled removals aimed at gangs do not raise homicide")
 	}
 }
 

@@ -39,6 +39,10 @@ type World struct {
 	groups         [NumCountries][numStatus][3]int64
 	mxAsylumDemand float64 // real persons who tried to claim asylum in Mexico
 
+	// twin is the status quo of this scenario and replicate, stepped in
+	// lockstep; nil when the scenario is its own status quo.
+	twin *World
+
 	series  Series
 	scratch [2][]float64 // per-department returnees and gang returnees
 	left    []float64    // last month's departures per department (real persons)
@@ -85,20 +89,37 @@ type shard struct {
 }
 
 // New builds replicate r of scenario p and runs its warm-up. ex runs the
-// per-shard work; pass Serial for one goroutine.
+// per-shard work; pass Serial for one goroutine. A scenario whose policies
+// or shocks differ from the status quo also builds its status-quo twin (see
+// FeedbackParams), which doubles its cost.
 func New(p *Params, replicate int, ex Executor) (*World, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	w, err := newWorld(p, replicate, ex)
+	if err != nil {
+		return nil, err
+	}
+	if p.needsTwin() {
+		sq := p.StatusQuo()
+		if w.twin, err = newWorld(&sq, replicate, ex); err != nil {
+			return nil, err
+		}
+	}
+	for !w.started() {
+		w.Step(ex)
+	}
+	return w, nil
+}
+
+// newWorld builds and initialises a world, without its warm-up.
+func newWorld(p *Params, replicate int, ex Executor) (*World, error) {
 	w := &World{p: p, replicate: replicate}
 	if err := w.build(); err != nil {
 		return nil, err
 	}
 	ex(len(w.shards), w.initShard)
 	w.collect(new(totals))
-	for !w.started() {
-		w.Step(ex)
-	}
 	return w, nil
 }
 

@@ -68,6 +68,14 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	for _, v := range values { // check every value before running any
+		if key != "" {
+			p := *params[0]
+			if err := scenarios.Apply(&p, map[string]any{key: v}); err != nil {
+				return fmt.Errorf("--vary: %w", err)
+			}
+		}
+	}
 	window, err := windowPeriod(params[0], *from, *to)
 	if err != nil {
 		return err
