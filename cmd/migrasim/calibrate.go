@@ -54,7 +54,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(find("calibrate"), e, calibrateDetails)
 	spec := fs.String("spec", "default", "calibration spec: an embedded name or a file")
 	targetsFile := fs.String("targets", "", "targets CSV (default: the embedded data/calibration_targets.csv)")
-	budget := fs.Int("budget", 600, "model runs to spend")
+	budget := fs.Int("budget", 3000, "model runs to spend")
 	method := fs.String("method", "both", "abc, nelder-mead, both, or none (report the fit of the defaults)")
 	accept := fs.Float64("accept", 0.05, "ABC: share of draws accepted into the posterior")
 	workers := fs.Int("workers", 0, "goroutines (default: all cores); never changes results")
@@ -219,8 +219,10 @@ func (f *fitter) distance(ctx context.Context, x []float64, workers int) (float6
 }
 
 // abc is rejection ABC: n Latin-hypercube draws, the closest share accepted.
+// The spec's current values are one more candidate, so the best point is never
+// worse than where the search started.
 func (f *fitter) abc(ctx context.Context, n int, accept float64) (calibration, error) {
-	draws := f.cal.Design(n)
+	draws := append(f.cal.Design(n-1), defaultsOf(f.cal))
 	samples := make([]sample, n)
 	errs := make([]error, n)
 	next := make(chan int)
@@ -397,7 +399,11 @@ func writeSamples(w io.Writer, cal *scenarios.Calibration, samples []sample) err
 func writeCalibrationReport(w io.Writer, cal *scenarios.Calibration, res calibration, rows []results.FitRow, method string, budget int, wall time.Duration) {
 	fmt.Fprintf(w, "calibrate: %s, %d runs of %s to %s at scale %g with %d replicates, in %.0fs; distance %.4f\n\n",
 		method, len(res.samples), cal.Scenario, cal.FitTo, cal.Scale, cal.Replicates, wall.Seconds(), res.bestDistance)
-	fmt.Fprintln(w, "fitted values (ABC posterior mean and 90% credible interval where ABC ran):")
+	if method == "none" {
+		fmt.Fprintln(w, "values (the spec's scenario as it is):")
+	} else {
+		fmt.Fprintln(w, "fitted values (ABC posterior mean and 90% credible interval where ABC ran):")
+	}
 	for j, p := range cal.Priors {
 		line := fmt.Sprintf("  %-28s %10.4g", p.Key, res.best[j])
 		if len(res.accepted) > 0 {
