@@ -160,7 +160,8 @@ func Distance(rows []FitRow) float64 {
 // two years).
 type Score struct {
 	Observable    string
-	From, To      int // years
+	YearType      string // FY or CY
+	From, To      int    // years
 	ARD, Rescaled float64
 	MASE          float64
 }
@@ -193,6 +194,7 @@ func Scores(rows []FitRow, from, to int) []Score {
 			}
 			s.From, s.To = min(s.From, y), max(s.To, y)
 			var obs, sim_, abs float64
+			s.YearType = rs[0].Target.YearType
 			for _, r := range rs {
 				obs += r.Target.Observed
 				sim_ += r.Mean

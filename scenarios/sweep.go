@@ -22,7 +22,7 @@ import (
 //	seeds = "common"    # or "independent" (default "common")
 //
 //	[sweep.grid]        # Cartesian product of the listed values
-//	feedback.strength = [0.0, 0.4, 0.8, 1.6]
+//	feedback.strength = [0.0, 1.25, 2.5, 5.0]
 //
 //	[sweep.cases]       # explicit tuples, one row per case
 //	keys = ["policy.interior_removals.rate_multiplier", "policy.interior_removals.gang_targeting"]

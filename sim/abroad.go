@@ -120,7 +120,7 @@ func (w *World) fillAbroad() {
 // abroadStep is step 6 for one shard: interior removals, voluntary returns,
 // asylum decisions, affirmative claims, DACA expiry and TPS termination. The
 // stock is visited by thinning, like the households: first the settled pool,
-// then the cases that were pending at the start of the month.
+// then the pending cases (including this month's releases at the border).
 func (s *shard) abroadStep(w *World) {
 	a := &s.abroad
 	for c := Country(0); c < NumCountries; c++ {

@@ -194,9 +194,10 @@ func (s *shard) decideReturnees(w *World) {
 			break
 		}
 		ua, uk := twoUniforms(rng)
-		i := int(list[j].home)
-		if hh.flags[i]&fReturnee == 0 || hh.flags[i]&fWaiting != 0 || hh.size[i] == 0 {
-			continue // a stale entry: the returnee left again and the household is drawn with the others
+		e := list[j]
+		i := int(e.home)
+		if hh.flags[i]&fReturnee == 0 || !s.current(w, e) || hh.flags[i]&fWaiting != 0 || hh.size[i] == 0 {
+			continue // stale: the returnee left again, or came home again and has a later entry
 		}
 		if ua*b < cond.hazard[int(hh.region[i])*numClasses+hh.class(i)] {
 			s.depart(w, i, uk)
@@ -204,30 +205,31 @@ func (s *shard) decideReturnees(w *World) {
 	}
 }
 
-// expireReturnees takes households whose returnee came home more than
-// Decision.RemigrationMonths ago off the list: a returnee raises the
-// household's hazard in the RemigrationMonths months after the return. The list is a queue in order
-// of expiry; a household whose member came home again meanwhile goes back
-// to the end of the queue.
+// expireReturnees ends the raised hazard of households whose returnee came
+// home Decision.RemigrationMonths months ago. The list is a queue in order
+// of expiry, one entry per return; only a household's latest entry counts.
 func (s *shard) expireReturnees(w *World) {
-	hh := &w.hh
-	window := int32(w.p.Decision.RemigrationMonths)
 	now := int32(w.t)
 	for s.returneeHead < len(s.returnees) && s.returnees[s.returneeHead].expires <= now {
 		e := s.returnees[s.returneeHead]
 		s.returneeHead++
-		i := e.home
-		if back := now - int32(uint8(now)-hh.back[i]); back+window+1 > now && hh.flags[i]&fReturnee != 0 {
-			s.returnees = append(s.returnees, listed{home: i, expires: back + window + 1})
-			continue
+		if s.current(w, e) {
+			w.hh.flags[e.home] &^= fReturnee
 		}
-		hh.flags[i] &^= fReturnee | fListed
 	}
 	if s.returneeHead > len(s.returnees)/2 && s.returneeHead > 1024 {
 		n := copy(s.returnees, s.returnees[s.returneeHead:])
 		s.returnees = s.returnees[:n]
 		s.returneeHead = 0
 	}
+}
+
+// current reports whether e is its household's latest entry: the one its
+// last return made.
+func (s *shard) current(w *World, e listed) bool {
+	now := int32(w.t)
+	back := now - int32(uint8(now)-w.hh.back[e.home])
+	return e.expires == back+int32(w.p.Decision.RemigrationMonths)+1
 }
 
 // depart chooses who goes from household i (uk is the choice draw) and sets

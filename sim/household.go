@@ -20,7 +20,6 @@ const (
 	fTransit  = 1 << 4 // a member is in transit: the household waits
 	fCAM      = 1 << 5 // a child's CAM application is pending: the household waits
 	fLawful   = 1 << 6 // a relative is lawfully in the U.S. (CAM eligibility)
-	fListed   = 1 << 7 // the household is on its shard's returnee list
 	fWaiting  = fTransit | fCAM
 )
 

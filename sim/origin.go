@@ -29,11 +29,16 @@ type FeedbackParams struct {
 	// Unemployment is the unemployment added per returnee per 1,000 residents
 	// per year, sustained.
 	Unemployment float64 `toml:"unemployment" unit:"percentage points per (returnee per 1,000 per year)" min:"0" max:"10"`
+	// StatusQuoTwin measures the feedback against the scenario's status-quo
+	// twin. False makes the scenario its own reference, for scenarios whose
+	// policies are part of the history the observed series records (the
+	// historical scenario): then it follows the observed series exactly.
+	StatusQuoTwin bool `toml:"status_quo_twin"`
 }
 
 // DefaultFeedback returns the feedback defaults.
 func DefaultFeedback() FeedbackParams {
-	return FeedbackParams{Strength: 2.5, LagMonths: 6, DecayMonths: 36, Unemployment: 0.1}
+	return FeedbackParams{Strength: 2.5, LagMonths: 6, DecayMonths: 36, Unemployment: 0.1, StatusQuoTwin: true}
 }
 
 // regionState is one department's state, updated serially each month.
@@ -199,7 +204,7 @@ func (p *Params) StatusQuo() Params {
 // needsTwin reports whether p differs from its status quo in a way the
 // feedback can see.
 func (p *Params) needsTwin() bool {
-	if !p.Mechanisms.DeporteeFeedback && !p.Mechanisms.ReturneeUnemployment {
+	if !p.Feedback.StatusQuoTwin || !p.Mechanisms.DeporteeFeedback && !p.Mechanisms.ReturneeUnemployment {
 		return false
 	}
 	return len(p.Shocks) > 0 || !reflect.DeepEqual(p.Policy, DefaultPolicy())

@@ -184,7 +184,7 @@ func DefaultParams() Params {
 	// Household structure, poverty and unemployment: national surveys around
 	// 2014 (EHPM El Salvador, EPHPM Honduras, ENCOVI/ENEI Guatemala); stock
 	// abroad by country: ACS 2012 orders of magnitude. These are assumptions
-	// with ranges in docs/ODD.md; shared/data has only the three-country total.
+	// with ranges in docs/ODD.md; scenarios/data has only the three-country total.
 	// The intercepts and the Honduran uac_shift were fitted by 'migrasim
 	// calibrate' (the default spec, 5,000 runs).
 	p.Country.SV = CountryParams{HouseholdSize: 3.7, ChildShare: 0.62, PoorShare: 0.24, ExtremePoorShare: 0.08,

@@ -106,10 +106,7 @@ func (s *shard) comeHome(w *World, home int32, size, kids, flags uint8, fromTran
 	if gang {
 		f |= fGang
 	}
-	if f&fListed == 0 {
-		f |= fListed
-		s.returnees = append(s.returnees, listed{home: home, expires: int32(w.t + w.p.Decision.RemigrationMonths + 1)})
-	}
+	s.returnees = append(s.returnees, listed{home: home, expires: int32(w.t + w.p.Decision.RemigrationMonths + 1)})
 	hh.flags[home] = f
 	hh.back[home] = uint8(w.t)
 	r := hh.region[home]

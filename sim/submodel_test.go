@@ -551,7 +551,26 @@ func TestReturneeWindow(t *testing.T) {
 		}
 		w.t++
 	}
-	if n := len(s.returnees) - s.returneeHead; n != 1 {
-		t.Errorf("%d entries on the list, want 1", n)
+	// Two households come home twice, a month apart: each is active for
+	// exactly the window after its second return.
+	a, b := s.lo+1, s.lo+2
+	for _, h := range []int32{a, b} {
+		s.comeHome(w, h, 1, 0, kindAdult, false)
+	}
+	s.comeHome(w, s.lo+3, 1, 0, kindAdult, false) // a later entry between them in the queue
+	w.t++
+	for _, h := range []int32{a, b} {
+		s.comeHome(w, h, 1, 0, kindAdult, false)
+	}
+	second := w.t
+	for month := 0; month < 12; month++ {
+		s.decide(w)
+		want := w.t-second <= 6
+		for _, h := range []int32{a, b} {
+			if got := w.hh.flags[h]&fReturnee != 0; got != want {
+				t.Errorf("%d months after the second return: household %d active %v, want %v", w.t-second, h, got, want)
+			}
+		}
+		w.t++
 	}
 }

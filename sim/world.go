@@ -67,8 +67,8 @@ type shard struct {
 	decideRNG   rand.PCG // thinning over the households
 	returneeRNG rand.PCG // the returnee list
 	rng         rand.PCG // everything else
-	// returnees queues the households with a recent returnee (fListed) in
-	// order of expiry, from returneeHead on.
+	// returnees queues the returns of the last RemigrationMonths in order of
+	// expiry, from returneeHead on: one entry per return.
 	returnees    []listed
 	returneeHead int
 	travel       []traveller

@@ -35,7 +35,8 @@ The spec (default: the embedded "default", see scenarios/calibration/) names
 the scenario every candidate starts from, the month to fit to, the scale,
 replicates and seed of each run, and a uniform prior range for each fitted
 key. Every candidate uses the same seed (common random numbers) and is
-scored by the weighted mean squared log error against the targets (default:
+scored by the weighted mean over observables of the averaged relative
+difference (ARD) against the targets (default:
 scenarios/data/calibration_targets.csv). Candidates run in parallel on all
 cores.
 
@@ -418,6 +419,10 @@ func writeCalibrationReport(w io.Writer, cal *scenarios.Calibration, res calibra
 	}
 	fmt.Fprintln(w, "\nfit of the fitted values (fiscal years; ARD and rescaled ARD: lower is better, 0 is perfect; MASE < 1 beats \"same as last year\"):")
 	for _, s := range results.Scores(rows, 0, 9999) {
-		fmt.Fprintf(w, "  %-34s FY%d-%d  ARD %.3f  rescaled ARD %.3f  MASE %.2f\n", s.Observable, s.From, s.To, s.ARD, s.Rescaled, s.MASE)
+		years := fmt.Sprintf("%s%d-%d", s.YearType, s.From, s.To)
+		if s.From == s.To {
+			years = fmt.Sprintf("%s%d", s.YearType, s.From)
+		}
+		fmt.Fprintf(w, "  %-34s %-11s ARD %.3f  rescaled ARD %.3f  MASE %.2f\n", s.Observable, years, s.ARD, s.Rescaled, s.MASE)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 
 	"migrasim/scenarios"
 	"migrasim/sim"
@@ -31,6 +32,9 @@ type fact struct {
 func stylisedFacts(ctx context.Context, p *sim.Params, workers int) ([]fact, error) {
 	run := func(overrides map[string]any, shocks []sim.Shock) ([]sim.Series, error) {
 		q := *p
+		// Every run measures the feedback against the same status-quo twin,
+		// so paired differences are the runs' own.
+		q.Feedback.StatusQuoTwin = true
 		q.Shocks = append(append([]sim.Shock(nil), p.Shocks...), shocks...)
 		if err := scenarios.Apply(&q, overrides); err != nil {
 			return nil, err
@@ -44,18 +48,27 @@ func stylisedFacts(ctx context.Context, p *sim.Params, workers int) ([]fact, err
 	var facts []fact
 
 	// The surge.
+	// fy sums a metric over a fiscal year and the three countries, averaged
+	// over replicates and scaled up to twelve months when the run covers
+	// part of the year (FY2012 starts in October 2011).
 	fy := func(s []sim.Series, year int, m sim.Metric) float64 {
 		var v float64
-		for i := range s {
-			for c := sim.Country(0); c < sim.NumCountries; c++ {
-				for t := range s[i].Months {
-					if s[i].Start.Add(t).FiscalYear() == year {
-						v += s[i].At(t, c, m)
-					}
+		months := 0
+		for t := range s[0].Months {
+			if s[0].Start.Add(t).FiscalYear() != year {
+				continue
+			}
+			months++
+			for i := range s {
+				for c := sim.Country(0); c < sim.NumCountries; c++ {
+					v += s[i].At(t, c, m)
 				}
 			}
 		}
-		return v / float64(len(s))
+		if months == 0 {
+			return math.NaN()
+		}
+		return v / float64(len(s)) * 12 / float64(months)
 	}
 	facts = append(facts, fact{name: "2014 surge: child apprehensions FY2014 / FY2012", unit: "ratio",
 		observed: 51705.0 / 10146, model: fy(base, 2014, sim.USApprehensionsUAC) / fy(base, 2012, sim.USApprehensionsUAC),
@@ -71,12 +84,18 @@ func stylisedFacts(ctx context.Context, p *sim.Params, workers int) ([]fact, err
 	if err != nil {
 		return nil, err
 	}
+	// The extra homicides are those the runs show (the shock, and the
+	// feedback of the returns the extra departures bring), over the same
+	// months as the extra children.
 	var extraUAC, extraHomicides float64
-	for y := 2012; y <= 2016; y++ {
-		extraUAC += fy(violent, y, sim.USApprehensionsUAC) - fy(base, y, sim.USApprehensionsUAC)
-	}
+	from, to := int(sim.MonthOf(2011, 10)-p.Start), int(sim.MonthOf(2016, 10)-p.Start)
+	from, to = max(from, 0), min(to, p.Months)
 	for c := sim.Country(0); c < sim.NumCountries; c++ {
-		extraHomicides += p.Country.Of(c).Population / 1e5 * 5 * 5 // five fiscal years at +5 per 100,000
+		for i := range base {
+			extraUAC += (violent[i].Total(c, sim.USApprehensionsUAC, from, to) - base[i].Total(c, sim.USApprehensionsUAC, from, to)) / float64(len(base))
+			extraHomicides += p.Country.Of(c).Population / 1e5 / 12 *
+				(violent[i].Total(c, sim.HomicideRate, from, to) - base[i].Total(c, sim.HomicideRate, from, to)) / float64(len(base))
+		}
 	}
 	facts = append(facts, fact{name: "child apprehensions per extra homicide (sustained)", unit: "children per homicide",
 		observed: 3.7 / 6, model: extraUAC / extraHomicides, source: "Clemens (2017), data/effect_sizes.csv"})
@@ -87,7 +106,7 @@ func stylisedFacts(ctx context.Context, p *sim.Params, workers int) ([]fact, err
 	if err != nil {
 		return nil, err
 	}
-	from, to := int(sim.MonthOf(2014, 1)-p.Start), int(sim.MonthOf(2017, 1)-p.Start)
+	from, to = int(sim.MonthOf(2014, 1)-p.Start), int(sim.MonthOf(2017, 1)-p.Start)
 	var dCrim, dHom, pop float64
 	for c := sim.Country(0); c < sim.NumCountries; c++ {
 		cp := p.Country.Of(c).Population

@@ -31,7 +31,7 @@ a [sweep] table:
   replicates = 2                 # of each design point (default: the scenario's)
   seeds = "common"               # or "independent"
   [sweep.grid]                   # every combination of the listed values
-  feedback.strength = [0.0, 0.4, 0.8, 1.6]
+  feedback.strength = [0.0, 1.25, 2.5, 5.0]
   [sweep.cases]                  # explicit tuples, one row per case
   keys = ["policy.interior_removals.rate_multiplier", "policy.interior_removals.from"]
   values = [[1.0, "2018-01"], [3.0, "2018-01"], [3.0, "2020-01"]]
