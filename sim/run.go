@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Executor runs fn(0), …, fn(n-1), possibly in parallel, and returns when all
@@ -61,12 +62,13 @@ type Options struct {
 
 // pool is a fixed set of goroutines that run shard work for every replicate.
 type pool struct {
-	jobs chan func()
+	workers int
+	jobs    chan func()
 }
 
 func newPool(workers int) *pool {
-	p := &pool{jobs: make(chan func())}
-	for range workers {
+	p := &pool{workers: workers, jobs: make(chan func())}
+	for range workers - 1 {
 		go func() {
 			for job := range p.jobs {
 				job()
@@ -76,13 +78,32 @@ func newPool(workers int) *pool {
 	return p
 }
 
-// run is the pool's Executor.
+// run is the pool's Executor. The calling goroutine and up to workers-1
+// idle pool goroutines take shard indices from a shared counter until none
+// are left: a month costs a few hand-offs, not one per shard. Which
+// goroutine runs a shard never changes the results.
 func (p *pool) run(n int, fn func(i int)) {
-	var wg sync.WaitGroup
-	wg.Add(n)
-	for i := range n {
-		p.jobs <- func() { fn(i); wg.Done() }
+	var next atomic.Int64
+	loop := func() {
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= n {
+				return
+			}
+			fn(i)
+		}
 	}
+	helpers := min(p.workers-1, n-1)
+	var wg sync.WaitGroup
+	wg.Add(helpers)
+	for range helpers {
+		select {
+		case p.jobs <- func() { loop(); wg.Done() }:
+		default: // every pool goroutine is busy (with another replicate): go on without it
+			wg.Done()
+		}
+	}
+	loop()
 	wg.Wait()
 }
 
