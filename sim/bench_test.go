@@ -67,3 +67,15 @@ func BenchmarkDecide(b *testing.B) {
 	}
 	b.ReportMetric(float64(w.Households())*float64(b.N)/b.Elapsed().Seconds(), "household-months/s")
 }
+
+// BenchmarkInit builds the full-scale world (households, relatives abroad)
+// without the warm-up, on one goroutine.
+func BenchmarkInit(b *testing.B) {
+	p := benchParams(b, 1)
+	b.ReportAllocs()
+	for range b.N {
+		if _, err := sim.Build(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -16,3 +16,6 @@ func DecideOnly(w *World) {
 		s.cam = s.cam[:0]
 	}
 }
+
+// Build is newWorld for benchmarks: the world without its warm-up.
+func Build(p *Params) (*World, error) { return newWorld(p, 0, Serial) }
