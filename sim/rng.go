@@ -46,12 +46,20 @@ func twoUniforms(r *rand.PCG) (float32, float32) {
 	return float32(x>>40) * 0x1p-24, float32(x>>16&0xffffff) * 0x1p-24
 }
 
-// bounds is the ladder of candidate probabilities used for thinning. A hazard
+// bounds is the ladder of candidate probabilities used for thinning, in
+// steps of √2: a finer ladder wastes fewer candidates, a coarser one keeps
+// the bound the same across more scenarios. A hazard
 // is sampled by proposing candidates at the smallest bound above the largest
 // hazard, then accepting each with probability hazard/bound. Keeping the bound
 // on a fixed ladder means two scenarios with similar hazards draw the same
 // candidates from the same stream, which keeps common random numbers aligned.
-var bounds = [...]float64{1.0 / 64, 1.0 / 32, 1.0 / 16, 1.0 / 8, 1.0 / 4, 1.0 / 2, 1}
+var bounds = func() [13]float64 {
+	var b [13]float64
+	for k := range b {
+		b[k] = math.Pow(2, float64(k-12)/2) // 1/64, 1/(32√2), 1/32, … 1/√2, 1
+	}
+	return b
+}()
 
 // boundFor returns the smallest ladder bound ≥ h.
 func boundFor(h float64) float64 {

@@ -95,7 +95,7 @@ func TestShockPoints(t *testing.T) {
 }
 
 func TestBoundFor(t *testing.T) {
-	for _, tt := range []struct{ h, want float64 }{{0, 1.0 / 64}, {0.01, 1.0 / 64}, {0.02, 1.0 / 32}, {0.3, 0.5}, {0.9, 1}, {1, 1}} {
+	for _, tt := range []struct{ h, want float64 }{{0, 1.0 / 64}, {0.01, 1.0 / 64}, {0.02, math.Sqrt2 / 64}, {0.03, 1.0 / 32}, {0.3, math.Sqrt2 / 4}, {0.9, 1}, {1, 1}} {
 		if got := boundFor(tt.h); got != tt.want {
 			t.Errorf("boundFor(%g) = %g, want %g", tt.h, got, tt.want)
 		}
