@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -62,9 +61,6 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	out := fs.String("out", filepath.Join("out", "calibrate"), "output folder")
 	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}

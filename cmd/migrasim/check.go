@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 
 	"migrasim/scenarios"
@@ -23,9 +21,6 @@ reported as FILE:LINE: KEY: MESSAGE, all at once, with exit status 1.`
 func runCheck(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(find("check"), e, checkDetails)
 	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		if len(args) > 1 {
 			if c := find(args[1]); c != nil {
-				return c.run(ctx, e, []string{"-h"})
+				c.run(ctx, e, []string{"-h"})
+				return nil
 			}
 		}
 		help(stdout)
@@ -40,7 +41,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		help(stderr)
 		return fmt.Errorf("unknown command %q", args[0])
 	}
-	return c.run(ctx, e, args[1:])
+	if err := c.run(ctx, e, args[1:]); !errors.Is(err, flag.ErrHelp) {
+		return err // -h printed the command's help: that is not a failure
+	}
+	return nil
 }
 
 func find(name string) *command {
@@ -79,7 +83,8 @@ func newFlags(c *command, e *env, details string) *flag.FlagSet {
 }
 
 // parseInterspersed parses flags that may come before or after positional
-// arguments ("run baseline --seed 3" and "run --seed 3 baseline").
+// arguments ("run baseline --seed 3" and "run --seed 3 baseline"). After -h it
+// returns flag.ErrHelp, which run treats as success.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {

@@ -51,9 +51,6 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	vary := fs.String("vary", "", "repeat the comparison for each value of a scenario key: KEY=V1,V2,...")
 	out := fs.String("out", "", "output folder (default: out/compare/A-vs-B...)")
 	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"strings"
 
@@ -19,9 +17,6 @@ func runKeys(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(find("keys"), e, "")
 	md := fs.Bool("markdown", false, "print a Markdown table (the README's)")
 	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}

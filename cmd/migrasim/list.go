@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"text/tabwriter"
 
@@ -17,9 +15,6 @@ func init() {
 func runList(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(find("list"), e, "")
 	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}

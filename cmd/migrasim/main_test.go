@@ -161,3 +161,13 @@ func TestListAndCheck(t *testing.T) {
 		}
 	}
 }
+
+// -h prints a command's help and is not an error.
+func TestHelpFlag(t *testing.T) {
+	for _, c := range commands {
+		stdout, stderr, err := cli(t, context.Background(), c.name, "-h")
+		if err != nil || !strings.Contains(stdout+stderr, "Usage: migrasim "+c.name) {
+			t.Errorf("%s -h: %v\n%s%s", c.name, err, stdout, stderr)
+		}
+	}
+}

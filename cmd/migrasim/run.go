@@ -84,9 +84,6 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	addRunFlags(fs, &o)
 	out := fs.String("out", "", "output folder (default: out/<scenario>)")
 	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}

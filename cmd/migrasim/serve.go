@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -43,9 +42,6 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	maxRuns := fs.Int("max-runs", web.DefaultMaxRuns, "runs the server holds at once (one per browser tab)")
 	workers := fs.Int("workers", 0, "goroutines stepping simulations (default: all cores); never changes results")
 	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -43,9 +41,6 @@ func runSweepMerge(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(findSweep("merge"), e, sweepMergeDetails)
 	out := fs.String("out", "", "output folder (default DIR/merged)")
 	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}

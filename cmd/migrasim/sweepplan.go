@@ -68,9 +68,6 @@ func runSweepPlan(ctx context.Context, e *env, args []string) error {
 	scale := fs.Float64("scale", 0, "fraction of real households simulated (default: the scenario's)")
 	months := fs.Int("months", 0, "months to simulate (default: the scenario's)")
 	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}

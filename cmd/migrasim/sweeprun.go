@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -62,9 +61,6 @@ func runSweepRun(ctx context.Context, e *env, args []string) error {
 	logMode := fs.String("log", "auto", "progress: text (a progress bar), json (a line per run), or auto (text on a terminal)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -57,9 +55,6 @@ func runSweepSlurm(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&o.account, "account", "", "account to charge (default: yours)")
 	fs.StringVar(&o.binary, "binary", "", "path of migrasim on the compute nodes (default: this binary)")
 	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}

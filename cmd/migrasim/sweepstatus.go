@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -29,9 +27,6 @@ func runSweepStatus(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(findSweep("status"), e, sweepStatusDetails)
 	tasks := fs.Int("tasks", 0, "number of tasks the sweep is split into (default: as in the task files)")
 	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
