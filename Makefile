@@ -20,7 +20,8 @@ run: build
 ## test: every test, including determinism, golden files and a short fuzz of the scenario parser
 test:
 	$(GO) test ./...
-	$(GO) test ./scenarios -run '^$$' -fuzz FuzzParse -fuzztime 10s
+	$(GO) test ./scenarios -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 10s
+	$(GO) test ./scenarios -run '^$$' -fuzz '^FuzzParseSweep$$' -fuzztime 10s
 
 ## race: the tests under the race detector
 race:
