@@ -10,8 +10,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/BurntSushi/toml"
-
 	"migrasim/sim"
 )
 
@@ -73,13 +71,9 @@ func ParseCalibration(file string, text []byte) (*Calibration, error) {
 		DesignSeed uint64               `toml:"design_seed"`
 		Prior      map[string][]float64 `toml:"prior"`
 	}
-	md, err := toml.Decode(string(text), &raw)
+	md, err := decode(file, text, &raw)
 	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("%s:%d: %s", file, pe.Position.Line, pe.Message)
-		}
-		return nil, fmt.Errorf("%s: %w", file, err)
+		return nil, err
 	}
 	lines := locate(string(text))
 	var problems []problem
@@ -96,7 +90,7 @@ func ParseCalibration(file string, text []byte) (*Calibration, error) {
 	}
 	for key, r := range raw.Prior {
 		path := "prior." + key
-		f, ok := keyField(key)
+		f, ok := fieldAt(key)
 		switch {
 		case !ok:
 			problems = append(problems, problem{key: path, msg: "not a scenario key (see 'migrasim keys')"})

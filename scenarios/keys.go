@@ -361,29 +361,3 @@ func tomlValue(v reflect.Value) string {
 	}
 	return fmt.Sprint(v.Interface())
 }
-
-// keyField returns the struct field of a dotted leaf key of Params.
-func keyField(key string) (reflect.StructField, bool) {
-	t := paramsType
-	parts := strings.Split(key, ".")
-	for i, part := range parts {
-		var found *field
-		for _, f := range fieldsOf(t) {
-			if f.name == part {
-				found = &f
-				break
-			}
-		}
-		if found == nil {
-			return reflect.StructField{}, false
-		}
-		if i == len(parts)-1 {
-			return found.sf, true
-		}
-		if found.sf.Type.Kind() != reflect.Struct || reflect.PointerTo(found.sf.Type).Implements(textUnmarshal) {
-			return reflect.StructField{}, false
-		}
-		t = found.sf.Type
-	}
-	return reflect.StructField{}, false
-}

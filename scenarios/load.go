@@ -52,12 +52,8 @@ func Load(nameOrPath string) (*sim.Params, error) {
 // Parse resolves scenario text; file names the text in error messages.
 func Parse(file string, text []byte) (*sim.Params, error) {
 	var raw map[string]any
-	if _, err := toml.Decode(string(text), &raw); err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("%s:%d: %s", file, pe.Position.Line, pe.Message)
-		}
-		return nil, fmt.Errorf("%s: %w", file, err)
+	if _, err := decode(file, text, &raw); err != nil {
+		return nil, err
 	}
 	lines := locate(string(text))
 	var problems []problem
@@ -185,4 +181,17 @@ func tidy(p *sim.Params) {
 	if len(p.Shocks) == 0 {
 		p.Shocks = nil
 	}
+}
+
+// decode decodes TOML text into v; a syntax error is reported as file:line.
+func decode(file string, text []byte, v any) (toml.MetaData, error) {
+	md, err := toml.Decode(string(text), v)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return md, fmt.Errorf("%s:%d: %s", file, pe.Position.Line, pe.Message)
+		}
+		return md, fmt.Errorf("%s: %w", file, err)
+	}
+	return md, nil
 }

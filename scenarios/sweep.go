@@ -140,13 +140,9 @@ func LoadSweep(nameOrPath string) (*Sweep, error) {
 // a [sweep] table is a sweep of one design point.
 func ParseSweep(file string, text []byte) (*Sweep, error) {
 	var raw map[string]any
-	md, err := toml.Decode(string(text), &raw)
+	md, err := decode(file, text, &raw)
 	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("%s:%d: %s", file, pe.Position.Line, pe.Message)
-		}
-		return nil, fmt.Errorf("%s: %w", file, err)
+		return nil, err
 	}
 	tm := mapText(string(text))
 	table, hasSweep := raw["sweep"]

@@ -60,16 +60,25 @@ type Options struct {
 	Progress func(done, total int)
 }
 
-// pool is a fixed set of goroutines that run shard work for every replicate.
-type pool struct {
+// Pool is a fixed set of goroutines that run the per-shard work of any
+// number of worlds; its Run method is an Executor. A month's shards are taken
+// from a shared counter by the calling goroutine and the pool's idle
+// goroutines, so a month costs a few hand-offs rather than one per shard.
+// Which goroutine runs a shard never changes results.
+type Pool struct {
 	workers int
 	jobs    chan func()
+	done    sync.WaitGroup
 }
 
-func newPool(workers int) *pool {
-	p := &pool{workers: workers, jobs: make(chan func())}
-	for range workers - 1 {
+// NewPool starts a pool for workers goroutines in all: the callers of Run
+// count as one, so it starts workers-1.
+func NewPool(workers int) *Pool {
+	p := &Pool{workers: max(workers, 1), jobs: make(chan func())}
+	p.done.Add(p.workers - 1)
+	for range p.workers - 1 {
 		go func() {
+			defer p.done.Done()
 			for job := range p.jobs {
 				job()
 			}
@@ -78,13 +87,17 @@ func newPool(workers int) *pool {
 	return p
 }
 
-// run is the pool's Executor. The calling goroutine and up to workers-1
-// idle pool goroutines take shard indices from a shared counter until none
-// are left: a month costs a few hand-offs, not one per shard. Which
-// goroutine runs a shard never changes the results.
-func (p *pool) run(n int, fn func(i int)) {
+// Run runs fn(0), …, fn(n-1) and returns when all have finished. A panic in
+// fn is raised again on the caller's goroutine, once the others are done.
+func (p *Pool) Run(n int, fn func(i int)) {
 	var next atomic.Int64
+	var failure atomic.Value
 	loop := func() {
+		defer func() {
+			if v := recover(); v != nil {
+				failure.CompareAndSwap(nil, panicked{v})
+			}
+		}()
 		for {
 			i := int(next.Add(1) - 1)
 			if i >= n {
@@ -93,18 +106,31 @@ func (p *pool) run(n int, fn func(i int)) {
 			fn(i)
 		}
 	}
-	helpers := min(p.workers-1, n-1)
+	helpers := max(0, min(p.workers-1, n-1))
 	var wg sync.WaitGroup
 	wg.Add(helpers)
 	for range helpers {
 		select {
 		case p.jobs <- func() { loop(); wg.Done() }:
-		default: // every pool goroutine is busy (with another replicate): go on without it
+		default: // every pool goroutine is busy (with another world): go on without it
 			wg.Done()
 		}
 	}
 	loop()
 	wg.Wait()
+	if v := failure.Load(); v != nil {
+		panic(v.(panicked).v)
+	}
+}
+
+// panicked carries a panic's value from a pool goroutine to Run's caller.
+type panicked struct{ v any }
+
+// Close stops the pool's goroutines once the work in flight has finished;
+// Run must not be called afterwards.
+func (p *Pool) Close() {
+	close(p.jobs)
+	p.done.Wait()
 }
 
 // Run simulates every replicate of p and returns their series in replicate
@@ -119,8 +145,8 @@ func Run(ctx context.Context, p *Params, opt Options) ([]Series, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	pl := newPool(workers)
-	defer close(pl.jobs)
+	pl := NewPool(workers)
+	defer pl.Close()
 
 	total := p.Replicates * (p.Months + warmup)
 	var mu sync.Mutex
@@ -144,7 +170,7 @@ func Run(ctx context.Context, p *Params, opt Options) ([]Series, error) {
 		go func() {
 			defer wg.Done()
 			for r := range next {
-				out[r], errs[r] = runReplicate(ctx, p, r, pl.run, tick)
+				out[r], errs[r] = runReplicate(ctx, p, r, pl.Run, tick)
 			}
 		}()
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"migrasim/scenarios"
+	"migrasim/sim"
 )
 
 // Defaults of Config.
@@ -57,7 +58,7 @@ type Config struct {
 type Server struct {
 	cfg      Config
 	mux      *http.ServeMux
-	pool     *pool
+	pool     *sim.Pool
 	list     []Control
 	controls map[string]*Control
 	infos    []scenarios.Info
@@ -111,7 +112,7 @@ func New(cfg Config) (*Server, error) {
 	for i := range s.list {
 		s.controls[s.list[i].ID] = &s.list[i]
 	}
-	s.pool = newPool(cfg.Workers)
+	s.pool = sim.NewPool(cfg.Workers)
 	s.routes()
 	return s, nil
 }
@@ -160,7 +161,7 @@ func (s *Server) Close() {
 	for _, r := range runs {
 		r.close()
 	}
-	s.pool.close()
+	s.pool.Close()
 }
 
 // handleCheck validates settings without running them: the page calls it as

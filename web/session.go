@@ -89,7 +89,7 @@ func (ss *session) build(p *sim.Params) (w *sim.World, err error) {
 			err = fmt.Errorf("the engine failed to build it (%v)", r)
 		}
 	}()
-	return sim.New(p, 0, ss.srv.pool.run)
+	return sim.New(p, 0, ss.srv.pool.Run)
 }
 
 // stepLocked simulates one month on every side and sends it. It reports
@@ -109,7 +109,7 @@ func (ss *session) stepLocked() (ok bool) {
 	t := int(ss.worlds[0].Month() - a.Start)
 	ev := monthEvent{T: t, Month: ss.worlds[0].Month().String()}
 	for i, w := range ss.worlds {
-		w.Step(ss.srv.pool.run)
+		w.Step(ss.srv.pool.Run)
 		ev.V = append(ev.V, chartValues(w.Series(), t))
 		ev.Map = append(ev.Map, ss.emig[i].add(w.Regions()))
 	}

@@ -17,8 +17,8 @@ import (
 func (t *sweepTask) execute(ctx context.Context, task *results.Task, todo []int, l *runLog) (succeeded, failed int, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	pool := newShardPool(t.workers)
-	defer pool.close()
+	pool := sim.NewPool(t.workers)
+	defer pool.Close()
 	var mu sync.Mutex
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -28,7 +28,7 @@ func (t *sweepTask) execute(ctx context.Context, task *results.Task, todo []int,
 			defer wg.Done()
 			for r := range next {
 				began := time.Now()
-				s, runErr := t.simulate(ctx, r, pool.run)
+				s, runErr := t.simulate(ctx, r, pool.Run)
 				if runErr != nil && ctx.Err() != nil {
 					continue // interrupted: the run is neither done nor failed
 				}
@@ -115,45 +115,3 @@ func decodeJSONValue(b []byte) (any, error) {
 
 // sweepRunHook lets tests make a run fail or stall; it does nothing otherwise.
 var sweepRunHook = func(run int) error { return nil }
-
-// shardPool is a fixed set of goroutines that run the shard work of every
-// run in flight, so W workers mean W busy cores however many runs there are.
-type shardPool struct{ jobs chan func() }
-
-func newShardPool(workers int) *shardPool {
-	p := &shardPool{jobs: make(chan func())}
-	for range workers {
-		go func() {
-			for job := range p.jobs {
-				job()
-			}
-		}()
-	}
-	return p
-}
-
-// run is a sim.Executor. A panic in fn is raised again in the caller, where
-// simulate turns it into the run's error.
-func (p *shardPool) run(n int, fn func(i int)) {
-	var wg sync.WaitGroup
-	var once sync.Once
-	var panicked any
-	wg.Add(n)
-	for i := range n {
-		p.jobs <- func() {
-			defer wg.Done()
-			defer func() {
-				if v := recover(); v != nil {
-					once.Do(func() { panicked = v })
-				}
-			}()
-			fn(i)
-		}
-	}
-	wg.Wait()
-	if panicked != nil {
-		panic(panicked)
-	}
-}
-
-func (p *shardPool) close() { close(p.jobs) }
