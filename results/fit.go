@@ -135,11 +135,7 @@ func Distance(rows []FitRow) float64 {
 		}
 	}
 	var d, w float64
-	names := make(map[string]bool, len(sum))
-	for name := range sum {
-		names[name] = true
-	}
-	for _, name := range sortedNames(names) {
+	for _, name := range sortedNames(sum) { // a fixed order: float sums must not depend on map order
 		wn := weight[name] / count[name]
 		d += wn * sum[name] / float64(n[name])
 		w += wn
@@ -241,7 +237,7 @@ func mase(series map[sim.Country][][2]float64) float64 {
 	return stat.Mean(ms, nil)
 }
 
-func sortedNames(m map[string]bool) []string {
+func sortedNames[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)

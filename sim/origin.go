@@ -160,7 +160,7 @@ func (w *World) updatePerceptions() {
 	}
 }
 
-// perceivedRisk includes the deterrence shock of a border policy.
+// riskWithShock is country c's perceived risk plus the deterrence shock of a border policy.
 func (w *World) riskWithShock(c Country) float64 {
 	return math.Min(1, w.countries[c].perceivedRisk+w.cond.levers.deterShock)
 }

@@ -134,8 +134,8 @@ func (p *Pool) Close() {
 }
 
 // Run simulates every replicate of p and returns their series in replicate
-// order. Shards of all replicates share Workers goroutines, and up to Workers
-// replicates are in flight at once. It stops early, returning ctx.Err(), when
+// order. Shards of all replicates share one Pool of Workers goroutines, and a
+// second Pool keeps up to Workers replicates in flight at once. It stops early, returning ctx.Err(), when
 // ctx is cancelled.
 func Run(ctx context.Context, p *Params, opt Options) ([]Series, error) {
 	if err := p.Validate(); err != nil {
@@ -163,27 +163,13 @@ func Run(ctx context.Context, p *Params, opt Options) ([]Series, error) {
 
 	out := make([]Series, p.Replicates)
 	errs := make([]error, p.Replicates)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(workers, p.Replicates) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for r := range next {
-				out[r], errs[r] = runReplicate(ctx, p, r, pl.Run, tick)
-			}
-		}()
-	}
-feed:
-	for r := range p.Replicates {
-		select {
-		case next <- r:
-		case <-ctx.Done():
-			break feed
+	replicates := NewPool(min(workers, p.Replicates))
+	defer replicates.Close()
+	replicates.Run(p.Replicates, func(r int) {
+		if ctx.Err() == nil {
+			out[r], errs[r] = runReplicate(ctx, p, r, pl.Run, tick)
 		}
-	}
-	close(next)
-	wg.Wait()
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -17,13 +17,8 @@ type runAnswer struct {
 // handleCreate sets up a new run: 201 with its ID, 400 with every problem
 // of the settings, or 503 when the server holds as many runs as it may.
 func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
-	st, ok := readSettings(w, r)
+	params, ok := s.readParams(w, r)
 	if !ok {
-		return
-	}
-	params, problems := s.resolve(st)
-	if len(problems) > 0 {
-		writeProblems(w, problems)
 		return
 	}
 	ss, err := s.reserve()
@@ -46,13 +41,8 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) {
 	if ss == nil {
 		return
 	}
-	st, ok := readSettings(w, r)
+	params, ok := s.readParams(w, r)
 	if !ok {
-		return
-	}
-	params, problems := s.resolve(st)
-	if len(problems) > 0 {
-		writeProblems(w, problems)
 		return
 	}
 	if err := ss.setup(params); err != nil {
@@ -188,4 +178,19 @@ func names(params []*sim.Params) []string {
 		out[i] = p.Name
 	}
 	return out
+}
+
+// readParams reads a request's settings and resolves them into the sides'
+// parameters; on failure it has answered the request (400, with every problem).
+func (s *Server) readParams(w http.ResponseWriter, r *http.Request) ([]*sim.Params, bool) {
+	st, ok := readSettings(w, r)
+	if !ok {
+		return nil, false
+	}
+	params, problems := s.resolve(st)
+	if len(problems) > 0 {
+		writeProblems(w, problems)
+		return nil, false
+	}
+	return params, true
 }

@@ -187,6 +187,15 @@ type calibration struct {
 	accepted     []sample
 }
 
+// posterior summarises the accepted draws of parameter j.
+func (c calibration) posterior(j int) results.PosteriorSummary {
+	xs := make([]float64, len(c.accepted))
+	for i, s := range c.accepted {
+		xs[i] = s.x[j]
+	}
+	return results.Posterior(xs)
+}
+
 // fitter evaluates candidates against the targets.
 type fitter struct {
 	cal     *scenarios.Calibration
@@ -222,26 +231,14 @@ func (f *fitter) abc(ctx context.Context, n int, accept float64) (calibration, e
 	draws := append(f.cal.Design(n-1), defaultsOf(f.cal))
 	samples := make([]sample, n)
 	errs := make([]error, n)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range f.workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				d, err := f.distance(ctx, draws[i], 1)
-				samples[i], errs[i] = sample{x: draws[i], distance: d, method: "abc"}, err
-			}
-		}()
-	}
-	for i := range n {
-		if ctx.Err() != nil {
-			break
+	pool := sim.NewPool(f.workers)
+	defer pool.Close()
+	pool.Run(n, func(i int) {
+		if ctx.Err() == nil {
+			d, err := f.distance(ctx, draws[i], 1)
+			samples[i], errs[i] = sample{x: draws[i], distance: d, method: "abc"}, err
 		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	})
 	if err := ctx.Err(); err != nil {
 		return calibration{}, err
 	}
@@ -352,18 +349,14 @@ func fittedScenario(cal *scenarios.Calibration, x []float64) (*sim.Params, error
 func writePosterior(w io.Writer, cal *scenarios.Calibration, res calibration) error {
 	fmt.Fprintln(w, "key,prior_low,prior_high,best,posterior_mean,posterior_sd,q05,q50,q95,accepted")
 	for j, p := range cal.Priors {
-		xs := make([]float64, len(res.accepted))
-		for i, s := range res.accepted {
-			xs[i] = s.x[j]
-		}
-		post := results.Posterior(xs)
+		post := res.posterior(j)
 		var buf []byte
 		buf = append(buf, p.Key...)
 		for _, v := range []float64{p.Low, p.High, res.best[j], post.Mean, post.SD, post.Q05, post.Q50, post.Q95} {
 			buf = append(buf, ',')
 			buf = results.AppendValue6(buf, v)
 		}
-		buf = append(buf, fmt.Sprintf(",%d\n", len(xs))...)
+		buf = append(buf, fmt.Sprintf(",%d\n", len(res.accepted))...)
 		if _, err := w.Write(buf); err != nil {
 			return err
 		}
@@ -404,11 +397,7 @@ func writeCalibrationReport(w io.Writer, cal *scenarios.Calibration, res calibra
 	for j, p := range cal.Priors {
 		line := fmt.Sprintf("  %-28s %10.4g", p.Key, res.best[j])
 		if len(res.accepted) > 0 {
-			xs := make([]float64, len(res.accepted))
-			for i, s := range res.accepted {
-				xs[i] = s.x[j]
-			}
-			post := results.Posterior(xs)
+			post := res.posterior(j)
 			line += fmt.Sprintf("   posterior %.4g [%.4g, %.4g]", post.Mean, post.Q05, post.Q95)
 		}
 		fmt.Fprintf(w, "%s   prior [%g, %g]\n", line, p.Low, p.High)

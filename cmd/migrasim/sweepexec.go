@@ -20,50 +20,38 @@ func (t *sweepTask) execute(ctx context.Context, task *results.Task, todo []int,
 	pool := sim.NewPool(t.workers)
 	defer pool.Close()
 	var mu sync.Mutex
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(t.workers, len(todo)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for r := range next {
-				began := time.Now()
-				s, runErr := t.simulate(ctx, r, pool.Run)
-				if runErr != nil && ctx.Err() != nil {
-					continue // interrupted: the run is neither done nor failed
-				}
-				secs := time.Since(began).Seconds()
-				recErr := t.record(task, r, s, runErr, secs)
-				l.finished(r, t.plan.Runs[r].Replicate, t.plan.Runs[r].Scenario, secs, runErr)
-				mu.Lock()
-				if runErr == nil {
-					succeeded++
-				} else {
-					failed++
-				}
-				if err == nil && recErr != nil {
-					err = recErr
-				}
-				if err == nil && runErr != nil && t.stopOnError {
-					err = fmt.Errorf("run %d failed: %w (stopping: --on-error stop)", r, runErr)
-				}
-				if err != nil {
-					cancel()
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-feed:
-	for _, r := range todo {
-		select {
-		case next <- r:
-		case <-ctx.Done():
-			break feed
+	runs := sim.NewPool(min(t.workers, len(todo)))
+	defer runs.Close()
+	runs.Run(len(todo), func(i int) {
+		if ctx.Err() != nil {
+			return
 		}
-	}
-	close(next)
-	wg.Wait()
+		r := todo[i]
+		began := time.Now()
+		s, runErr := t.simulate(ctx, r, pool.Run)
+		if runErr != nil && ctx.Err() != nil {
+			return // interrupted: the run is neither done nor failed
+		}
+		secs := time.Since(began).Seconds()
+		recErr := t.record(task, r, s, runErr, secs)
+		l.finished(r, t.plan.Runs[r].Replicate, t.plan.Runs[r].Scenario, secs, runErr)
+		mu.Lock()
+		defer mu.Unlock()
+		if runErr == nil {
+			succeeded++
+		} else {
+			failed++
+		}
+		if err == nil && recErr != nil {
+			err = recErr
+		}
+		if err == nil && runErr != nil && t.stopOnError {
+			err = fmt.Errorf("run %d failed: %w (stopping: --on-error stop)", r, runErr)
+		}
+		if err != nil {
+			cancel()
+		}
+	})
 	return succeeded, failed, err
 }
 
