@@ -93,7 +93,7 @@ func TestMechanismsSwitchOff(t *testing.T) {
 		{"deterrence", "[policy.border]\nfrom = \"2014-01\"\napprehension_multiplier = 1.5\n", nil,
 			overrides{"decision.deterrence": 0.0}, measure(sim.DeparturesAdult), false},
 		{"pull", "[policy.border]\nfrom = \"2014-01\"\napprehension_multiplier = 0.5\n", nil,
-			overrides{"decision.pull": 0.0, "decision.family_pull": 0.0}, measure(sim.DeparturesFamily), true},
+			overrides{"decision.pull": 0.0, "decision.family_pull": 0.0, "decision.uac_pull": 0.0}, measure(sim.DeparturesFamily), true},
 		{"cam", "", nil, nil, measure(sim.CAMArrivals), true},
 		{"mexico_enforcement", "", nil, nil, measure(sim.MXApprehensions), true},
 		{"mexico_asylum", "", nil, nil, measure(sim.MXAsylumClaims), true},

@@ -54,6 +54,12 @@ type DecisionParams struct {
 	UACShare float64 `toml:"uac_share" unit:"fraction" min:"0.001" max:"0.999"`
 	// UACViolence is how much violence shifts departures toward children.
 	UACViolence float64 `toml:"uac_violence" unit:"log-odds per log(homicides/50)" min:"-5" max:"5"`
+	// UACPull is how much the change in the perceived chance that a child
+	// sent alone gets through Mexico (apprehended children go to sponsors
+	// in the U.S.), from its level at the start of the warm-up, multiplies
+	// the children sent alone: exp(UACPull × change). It adds children to
+	// the household's other departures rather than taking their place.
+	UACPull float64 `toml:"uac_pull" unit:"log of the multiplier per unit probability" min:"0" max:"50"`
 	// FamilyShare is the share of the other departures from households with
 	// children that go as family units, at the perceived stay chance of the
 	// start of the warm-up.
@@ -67,14 +73,14 @@ type DecisionParams struct {
 
 // DefaultDecision returns the decision defaults (see docs/ODD.md for
 // sources). Homicide, Pull, StayBelief, BeliefMonths, PerceptionMonths,
-// UACShare, UACViolence and FamilyShare were fitted by 'migrasim calibrate'
-// (the default spec, 5,000 runs); the others are set by hand.
+// UACShare, UACViolence, UACPull and FamilyShare were fitted by 'migrasim
+// calibrate' (the default spec); the others are set by hand.
 func DefaultDecision() DecisionParams {
 	return DecisionParams{
-		Homicide: 0.60, Unemployment: 0.05, Poor: 0.25, ExtremePoor: -0.2, Ties: 0.7,
-		Network: 0.02, Returnee: 1.6, RemigrationMonths: 24, Children: 0.9, Deterrence: -2.0, Pull: 4.65,
-		StayBelief: 0.256, BeliefFrom: MonthOf(2011, 1), BeliefMonths: 37, PerceptionMonths: 16.7,
-		UACShare: 0.124, UACViolence: 2.42, FamilyShare: 0.345, FamilyPull: 2.0, FamilySize: 2.6,
+		Homicide: 0.571, Unemployment: 0.05, Poor: 0.25, ExtremePoor: -0.2, Ties: 0.7,
+		Network: 0.02, Returnee: 1.6, RemigrationMonths: 24, Children: 0.9, Deterrence: -2.0, Pull: 2.59,
+		StayBelief: 0.107, BeliefFrom: MonthOf(2011, 1), BeliefMonths: 24.5, PerceptionMonths: 18.1,
+		UACShare: 0.0216, UACViolence: 0.284, UACPull: 5.51, FamilyShare: 0.315, FamilyPull: 2.0, FamilySize: 2.6,
 	}
 }
 
@@ -101,14 +107,26 @@ func (w *World) fillHazards() {
 			base += p.Deterrence * (w.riskWithShock(rs.country) - cs.riskRef)
 		}
 		kids := p.Children
+		// Children sent alone: a share uac of the departures of households
+		// with children, times alone, the learned pull on children, which
+		// adds departures: the hazard of those households is scaled by
+		// 1 + uac×(alone−1) and the share of children alone becomes
+		// uac×alone / (1 + uac×(alone−1)).
+		uac := logistic(logit(p.UACShare) + w.p.Country.Of(rs.country).UACShift +
+			p.UACViolence*math.Log(math.Max(rs.homicide, 0.1)/50))
+		alone := 1.0
 		if mech.Pull {
 			kids += p.Pull * (cs.perceivedStay - cs.stayRef)
+			alone = math.Exp(p.UACPull * (cs.perceivedChild - cs.childRef))
 		}
+		scale := 1 + uac*(alone-1)
 		row := cond.hazard[r*numClasses : (r+1)*numClasses]
 		for k := range row {
 			x := base + pov[k&povMask]
+			h := 1.0
 			if k&classKids != 0 {
 				x += kids
+				h = scale
 			}
 			if mech.Networks {
 				x += p.Ties * math.Log1p(tieBucketValue[k>>3&3])
@@ -116,10 +134,9 @@ func (w *World) fillHazards() {
 			if k&classReturnee != 0 && mech.Remigration {
 				x += p.Returnee
 			}
-			row[k] = float32(logistic(x))
+			row[k] = float32(math.Min(1, h*logistic(x)))
 		}
-		cond.uacShare[r] = float32(logistic(logit(p.UACShare) + w.p.Country.Of(rs.country).UACShift +
-			p.UACViolence*math.Log(math.Max(rs.homicide, 0.1)/50)))
+		cond.uacShare[r] = float32(uac * alone / scale)
 		fam := logit(p.FamilyShare)
 		if mech.Pull {
 			fam += p.FamilyPull * (cs.perceivedStay - cs.stayRef)

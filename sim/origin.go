@@ -59,6 +59,10 @@ type countryState struct {
 	perceivedRisk, perceivedStay float64
 	knownStay                    float64 // the stay chance as households track it, before the belief factor
 	riskRef, stayRef             float64 // their values at the start of the warm-up
+	// perceivedChild is the perceived chance that a child sent alone gets
+	// through Mexico (then crosses or goes to a sponsor); knownChild is it
+	// before the belief factor; childRef is its value at the start of the warm-up.
+	perceivedChild, knownChild, childRef float64
 }
 
 // shockPaths are the parsed scenario shocks.
@@ -139,11 +143,12 @@ func (w *World) updatePerceptions() {
 		risk := 1 - reach*((1-ap[kindAdult])+ap[kindAdult]*(1-b.AdultRemoval))*keepYear
 		cs := &w.countries[c]
 		if w.t == 0 {
-			cs.perceivedRisk, cs.knownStay = risk, stay
+			cs.perceivedRisk, cs.knownStay, cs.knownChild = risk, stay, reach
 		} else {
 			k := 1 / w.p.Decision.PerceptionMonths
 			cs.perceivedRisk += k * (risk - cs.perceivedRisk)
 			cs.knownStay += k * (stay - cs.knownStay)
+			cs.knownChild += k * (reach - cs.knownChild)
 		}
 		// Households underestimated the chance of being let in at
 		// BeliefFrom (StayBelief < 1) and unlearn it over BeliefMonths,
@@ -151,8 +156,9 @@ func (w *World) updatePerceptions() {
 		elapsed := math.Max(0, float64(w.month-w.p.Decision.BeliefFrom))
 		belief := 1 - (1-w.p.Decision.StayBelief)*math.Exp(-elapsed/w.p.Decision.BeliefMonths)
 		cs.perceivedStay = cs.knownStay * belief
+		cs.perceivedChild = cs.knownChild * belief
 		if w.t == 0 {
-			cs.riskRef, cs.stayRef = cs.perceivedRisk, cs.perceivedStay
+			cs.riskRef, cs.stayRef, cs.childRef = cs.perceivedRisk, cs.perceivedStay, cs.perceivedChild
 		}
 	}
 	for c := range w.countries {

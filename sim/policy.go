@@ -160,9 +160,24 @@ type MexicoPolicy struct {
 	// ApprehensionMultiplier multiplies Mexico's monthly apprehension probability
 	// (0.3 ≈ Mexico stops cooperating; 2 = doubled enforcement).
 	ApprehensionMultiplier float64 `toml:"apprehension_multiplier" unit:"factor" min:"0" max:"10"`
+	// AdaptMonths is how fast smugglers adapt to the change (new routes,
+	// fewer checkpoints crossed): from full strength, the change in the
+	// apprehension probability decays with this e-folding time; 0 = never.
+	AdaptMonths float64 `toml:"adapt_months" unit:"months" min:"0" max:"240"`
 	// AsylumCapacity caps asylum claims Mexico accepts a month (real-world
 	// persons, all three countries); 0 = no cap.
 	AsylumCapacity float64 `toml:"asylum_capacity" unit:"persons per month" min:"0" max:"1000000"`
+}
+
+// adapted is the share of Mexico's change in enforcement left at month m
+// after smugglers adapt: 1 until the lever reaches full strength, then
+// decaying with e-folding time AdaptMonths.
+func (p *MexicoPolicy) adapted(m Month) float64 {
+	full := p.From.Add(p.RampMonths)
+	if p.AdaptMonths <= 0 || !p.From.IsSet() || m <= full {
+		return 1
+	}
+	return math.Exp(-float64(m-full) / p.AdaptMonths)
 }
 
 // BorderPolicy is U.S. border enforcement and the deterrence of announcements.
@@ -266,7 +281,7 @@ func (p *Params) leversAt(m Month) levers {
 		}
 	}
 	mx := pol.Mexico.Level(m)
-	l.mxApprehend = 1 + mx*(pol.Mexico.ApprehensionMultiplier-1)
+	l.mxApprehend = 1 + mx*pol.Mexico.adapted(m)*(pol.Mexico.ApprehensionMultiplier-1)
 	if mx > 0 {
 		l.mxAsylumCap = pol.Mexico.AsylumCapacity
 	}

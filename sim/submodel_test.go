@@ -574,3 +574,45 @@ func TestReturneeWindow(t *testing.T) {
 		w.t++
 	}
 }
+
+// The learned pull on children sent alone multiplies them by
+// exp(UACPull × change in the perceived chance) and leaves the other
+// departures of households with children, and all departures of households
+// without, as they were.
+func TestChildrenAlonePull(t *testing.T) {
+	const change, pull = 0.3, 4.0
+	hazards := func(uacPull float64) (hazard, uac []float32) {
+		w, _ := smallWorld(t)
+		w.p.Decision.UACPull = uacPull
+		for c := range w.countries {
+			cs := &w.countries[c]
+			cs.perceivedStay, cs.stayRef = 0.5, 0.5
+			cs.perceivedChild, cs.childRef = 0.2+change, 0.2
+		}
+		w.fillHazards()
+		return append([]float32(nil), w.cond.hazard...), append([]float32(nil), w.cond.uacShare...)
+	}
+	h0, u0 := hazards(0)
+	h1, u1 := hazards(pull)
+	alone := math.Exp(pull * change)
+	for i := range h0 {
+		r, k := i/numClasses, i%numClasses
+		if h0[i] > 0.5 {
+			continue // capped at 1: not a test of the formula
+		}
+		if k&classKids == 0 {
+			if h1[i] != h0[i] {
+				t.Fatalf("class %d (no children), region %d: hazard %g, want %g unchanged", k, r, h1[i], h0[i])
+			}
+			continue
+		}
+		other0, other1 := float64(h0[i])*float64(1-u0[r]), float64(h1[i])*float64(1-u1[r])
+		alone0, alone1 := float64(h0[i])*float64(u0[r]), float64(h1[i])*float64(u1[r])
+		if math.Abs(other1-other0) > 1e-6*other0 {
+			t.Fatalf("class %d, region %d: other departures %g, want %g unchanged", k, r, other1, other0)
+		}
+		if math.Abs(alone1-alone*alone0) > 1e-5*alone1 {
+			t.Fatalf("class %d, region %d: children alone %g, want %g × %g", k, r, alone1, alone0, alone)
+		}
+	}
+}

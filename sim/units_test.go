@@ -124,3 +124,28 @@ func TestSkipperMatchesClosedForm(t *testing.T) {
 		}
 	}
 }
+
+// Smugglers adapt: Mexico's extra enforcement decays from full strength with
+// e-folding time AdaptMonths, and not at all when AdaptMonths is 0.
+func TestMexicoAdaptation(t *testing.T) {
+	from := MonthOf(2014, 7)
+	tests := []struct {
+		name  string
+		adapt float64
+		m     Month
+		want  float64
+	}{
+		{"before", 12, from - 1, 1},
+		{"ramping", 12, from + 2, 1 + 2*0.5},
+		{"full strength", 12, from + 5, 3},
+		{"one e-folding later", 12, from + 17, 1 + 2/math.E},
+		{"never adapts", 0, from + 60, 3},
+	}
+	for _, tt := range tests {
+		p := DefaultParams()
+		p.Policy.Mexico = MexicoPolicy{Window: Window{From: from, RampMonths: 5}, ApprehensionMultiplier: 3, AdaptMonths: tt.adapt}
+		if got := p.leversAt(tt.m).mxApprehend; math.Abs(got-tt.want) > 1e-12 {
+			t.Errorf("%s: multiplier %g, want %g", tt.name, got, tt.want)
+		}
+	}
+}

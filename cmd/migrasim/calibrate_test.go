@@ -133,13 +133,17 @@ func TestStylisedFacts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The surge: observed 5.1 (the fitted defaults give about 4.3 at
+	// higher scale); more child migration with more violence (observed
+	// 0.6); more homicides with more criminal deportees (observed 0.2).
 	want := []struct {
-		min  float64
-		name string
-	}{{1.5, "surge"}, {0, "violence"}, {0, "deportations"}}
+		min, max float64
+		name     string
+	}{{3, 8, "surge"}, {0, 5, "violence"}, {0.1, 0.4, "deportations"}}
 	for i, f := range facts {
-		if !(f.model > want[i].min) {
-			t.Errorf("%s: the model gives %g, want more than %g", f.name, f.model, want[i].min)
+		t.Logf("%s: model %g, observed %g", f.name, f.model, f.observed)
+		if !(f.model > want[i].min && f.model < want[i].max) {
+			t.Errorf("%s: the model gives %g, want between %g and %g", f.name, f.model, want[i].min, want[i].max)
 		}
 	}
 }
