@@ -23,4 +23,4 @@ package sim
 
 // Version is the engine version recorded in every manifest. It changes when
 // results for the same scenario and seed change.
-const Version = "0.2.0"
+const Version = "0.3.0"
