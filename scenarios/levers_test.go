@@ -61,6 +61,12 @@ func TestLevers(t *testing.T) {
 			sim.SV, []sim.Metric{sim.HomicideRate}, false},
 		{"a jobs shock raises departures", "", "[[shock]]\ncountry = \"GT\"\nvariable = \"unemployment\"\nmode = \"add\"\npath = { \"2016\" = 6.0, \"2017\" = 6.0 }\n",
 			sim.GT, []sim.Metric{sim.DeparturesAdult, sim.DeparturesFamily, sim.DeparturesUAC}, true},
+		{"an enforcement shock in Mexico apprehends more Hondurans", "", "[[shock]]\ncountry = \"HN\"\nvariable = \"mexico_apprehension\"\nmode = \"multiply\"\npath = { \"2016\" = 2.0, \"2017\" = 2.0 }\n",
+			sim.HN, []sim.Metric{sim.MXApprehensions}, true},
+		{"a border shock for all lets fewer Salvadorans cross unseen", "", "[[shock]]\ncountry = \"all\"\nvariable = \"border_apprehension\"\nmode = \"add\"\npath = { \"2016\" = 0.2, \"2017\" = 0.2 }\n",
+			sim.SV, []sim.Metric{sim.USEvasions}, false},
+		{"a release shock releases fewer Guatemalan families", "", "[[shock]]\ncountry = \"GT\"\nvariable = \"family_release\"\nmode = \"multiply\"\npath = { \"2016\" = 0.3, \"2017\" = 0.3 }\n",
+			sim.GT, []sim.Metric{sim.USAsylumClaims}, false},
 		{"a violence shock raises child departures", "", "[[shock]]\ncountry = \"HN\"\nvariable = \"homicide\"\nmode = \"multiply\"\npath = { \"2016\" = 2.0, \"2017\" = 2.0 }\n",
 			sim.HN, []sim.Metric{sim.DeparturesUAC}, true},
 	}

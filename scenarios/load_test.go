@@ -69,7 +69,7 @@ func TestBadInput(t *testing.T) {
 		{"cross-field", "[policy.interior_removals]\nfrom = \"2018-01\"\nto = \"2017-01\"\n", []string{"bad.toml:3: policy.interior_removals.to: 2017-01 is not after from (2018-01)"}},
 		{"unknown department", "[policy.aid.HN]\ndepartments = [\"Atlantis\"]\n", []string{`bad.toml:2: policy.aid.HN.departments[0]: "Atlantis" is not a department of Honduras`}},
 		{"bad shock", "[[shock]]\ncountry = \"MX\"\nvariable = \"rain\"\nmode = \"multiply\"\npath = { \"2015\" = 2.0 }\n", []string{
-			`bad.toml:2: shock[0].country: country "MX"`, `bad.toml:3: shock[0].variable: "rain": want homicide or unemployment`}},
+			`bad.toml:2: shock[0].country: country "MX"`, `bad.toml:3: shock[0].variable: "rain": want homicide, unemployment, mexico_apprehension, border_apprehension or family_release`}},
 		{"several problems at once", "months = 0\nscale = 3\nfoo = 1\n", []string{
 			"bad.toml:3: foo: unknown key"}},
 		{"several range problems at once", "months = 0\nscale = 3\n", []string{

@@ -26,18 +26,23 @@ func DefaultBorder() BorderParams {
 		FamilyRelease: 0.572, AdultRemoval: 0.392}
 }
 
-// borderProbs are this month's apprehension probabilities by kind after levers.
-func (w *World) borderProbs() [3]float64 {
-	var pr [3]float64
-	if !w.p.Mechanisms.BorderEnforcement {
-		return pr
-	}
+// borderProbs are this month's apprehension probabilities by country and
+// kind, and the share of apprehended families released by country, after
+// levers and shocks.
+func (w *World) borderProbs() (pr [NumCountries][3]float64, release [NumCountries]float64) {
 	b := &w.p.Border
+	sh := &w.cond.shocks
 	m := w.cond.levers.usApprehend
-	pr[kindUAC] = math.Min(1, b.ApprehensionUAC*m)
-	pr[kindFamily] = math.Min(1, b.ApprehensionFamily*m)
-	pr[kindAdult] = math.Min(1, b.ApprehensionAdult*m)
-	return pr
+	for c := Country(0); c < NumCountries; c++ {
+		release[c] = sh.probability(shockRelease, c, b.FamilyRelease*w.cond.levers.familyRelease)
+		if !w.p.Mechanisms.BorderEnforcement {
+			continue
+		}
+		pr[c][kindUAC] = sh.probability(shockBorder, c, math.Min(1, b.ApprehensionUAC*m))
+		pr[c][kindFamily] = sh.probability(shockBorder, c, math.Min(1, b.ApprehensionFamily*m))
+		pr[c][kindAdult] = sh.probability(shockBorder, c, math.Min(1, b.ApprehensionAdult*m))
+	}
+	return pr, release
 }
 
 // border is step 5 for a group reaching the border: apprehended or not.
@@ -47,7 +52,7 @@ func (w *World) borderProbs() [3]float64 {
 func (s *shard) border(w *World, g traveller, c Country) {
 	kind := g.flags & gKindMask
 	n := int64(g.size)
-	if uniform(&s.rng) > w.cond.apprehend[kind] {
+	if uniform(&s.rng) > w.cond.apprehend[c][kind] {
 		s.flow[c][USEvasions] += n
 		s.arrive(w, g, stUndocumented)
 		return
@@ -56,7 +61,7 @@ func (s *shard) border(w *World, g traveller, c Country) {
 	removed := false
 	switch kind {
 	case kindFamily:
-		removed = uniform(&s.rng) > w.p.Border.FamilyRelease*w.cond.levers.familyRelease
+		removed = uniform(&s.rng) > w.cond.release[c]
 	case kindAdult:
 		removed = uniform(&s.rng) <= w.p.Border.AdultRemoval
 	}

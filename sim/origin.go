@@ -65,10 +65,10 @@ type countryState struct {
 	perceivedChild, knownChild, childRef float64
 }
 
-// shockPaths are the parsed scenario shocks.
+// shockPath is one parsed scenario shock for one country.
 type shockPath struct {
 	country  Country
-	homicide bool
+	variable shockVar
 	multiply bool
 	points   []Point
 }
@@ -79,23 +79,7 @@ func (w *World) updateOrigin() {
 	p := w.p
 	fb := &p.Feedback
 	l := &w.cond.levers
-	var shockMul, shockAdd [2][NumCountries]float64
-	for c := range NumCountries {
-		shockMul[0][c], shockMul[1][c] = 1, 1
-	}
-	if p.Mechanisms.Shocks {
-		for _, s := range w.shocks {
-			v := 0
-			if !s.homicide {
-				v = 1
-			}
-			if s.multiply {
-				shockMul[v][s.country] *= interpolate(s.points, w.month, false, 1)
-			} else {
-				shockAdd[v][s.country] += interpolate(s.points, w.month, false, 0)
-			}
-		}
-	}
+	sh := &w.cond.shocks
 	var exo [NumCountries]float64
 	for c := Country(0); c < NumCountries; c++ {
 		exo[c] = interpolate(p.Geography.Homicide[c], w.month, true, 0)
@@ -111,8 +95,8 @@ func (w *World) updateOrigin() {
 		if rs.aidTarget {
 			aidH, aidJ = l.aidHomicide[c], l.aidJobs[c]
 		}
-		hom := exo[c]*rs.homFactor*aidH*shockMul[0][c] + shockAdd[0][c]
-		jobs := p.Country.Of(c).Unemployment*rs.jobFactor*aidJ*shockMul[1][c] + shockAdd[1][c]
+		hom := sh.apply(shockHomicide, c, exo[c]*rs.homFactor*aidH)
+		jobs := sh.apply(shockUnemployment, c, p.Country.Of(c).Unemployment*rs.jobFactor*aidJ)
 		if w.twin != nil {
 			tw := &w.twin.regions[r]
 			if p.Mechanisms.DeporteeFeedback {
@@ -133,12 +117,11 @@ func (w *World) updateOrigin() {
 // toward their current values (adaptive expectations).
 func (w *World) updatePerceptions() {
 	cond := &w.cond
-	t := &cond.transit
-	ap := &cond.apprehend
 	b := &w.p.Border
-	reach := math.Pow(1-t.apprehend, float64(w.p.Transit.Months))
-	stay := reach * ((1 - ap[kindFamily]) + ap[kindFamily]*b.FamilyRelease*cond.levers.familyRelease)
 	for c := Country(0); c < NumCountries; c++ {
+		ap := &cond.apprehend[c]
+		reach := math.Pow(1-cond.transit.apprehend[c], float64(w.p.Transit.Months))
+		stay := reach * ((1 - ap[kindFamily]) + ap[kindFamily]*cond.release[c])
 		keepYear := math.Pow(1-cond.abroad.remove[c][stUndocumented][0], 12)
 		risk := 1 - reach*((1-ap[kindAdult])+ap[kindAdult]*(1-b.AdultRemoval))*keepYear
 		cs := &w.countries[c]

@@ -30,8 +30,9 @@ func (w *World) Step(ex Executor) {
 		w.twin.Step(ex) // the status quo's month first: the feedback compares with it
 	}
 	w.cond.levers = w.p.leversAt(w.month) // 1. policy timeline
+	w.cond.shocks = w.shockLevelsAt(w.month)
 	w.cond.transit = w.transitProbs()
-	w.cond.apprehend = w.borderProbs()
+	w.cond.apprehend, w.cond.release = w.borderProbs()
 	w.fillAbroad()
 	w.updateOrigin() // 2. origin conditions, networks, perceptions
 	w.fillHazards()

@@ -29,6 +29,9 @@ func smallWorld(t *testing.T) (*World, *shard) {
 	return w, s
 }
 
+// all is the same value for every country.
+func all(v float64) [NumCountries]float64 { return [NumCountries]float64{v, v, v} }
+
 // sent puts n groups of the given kind from the shard's first households into transit.
 func sent(w *World, s *shard, n int, kind uint8) {
 	for i := range n {
@@ -75,9 +78,9 @@ func TestTransit(t *testing.T) {
 		want      map[Metric]int64
 		travel    int // groups still in transit
 	}{
-		{"Mexico deports all", transitProbs{apprehend: 1}, 1, 0,
+		{"Mexico deports all", transitProbs{apprehend: all(1)}, 1, 0,
 			map[Metric]int64{MXApprehensions: n, MXDeportations: n, Returnees: n}, 0},
-		{"detained claim asylum", transitProbs{apprehend: 1, detainedAsylum: 1, detainedDemand: 1}, 1, 0,
+		{"detained claim asylum", transitProbs{apprehend: all(1), detainedAsylum: 1, detainedDemand: 1}, 1, 0,
 			map[Metric]int64{MXApprehensions: n, MXAsylumClaims: n}, 0},
 		{"asylum on the way", transitProbs{asylum: 1, asylumDemand: 1}, 1, 0,
 			map[Metric]int64{MXAsylumClaims: n}, 0},
@@ -90,7 +93,9 @@ func TestTransit(t *testing.T) {
 		sent(w, s, n, kindAdult)
 		w.cond.transit = tt.probs
 		w.p.Transit.Months = tt.months
-		w.cond.apprehend = [3]float64{tt.apprehend, tt.apprehend, tt.apprehend}
+		for c := range w.cond.apprehend {
+			w.cond.apprehend[c] = [3]float64{tt.apprehend, tt.apprehend, tt.apprehend}
+		}
 		s.transit(w)
 		sameFlows(t, tt.name, flows(s), tt.want)
 		if len(s.travel) != tt.travel {
@@ -143,9 +148,12 @@ func TestBorder(t *testing.T) {
 			}
 		}
 		sent(w, s, n, tt.kind)
-		w.p.Border.FamilyRelease, w.p.Border.AdultRemoval = tt.release, tt.removal
+		w.p.Border.AdultRemoval = tt.removal
 		w.p.Abroad.CriminalShare = 0
-		w.cond.apprehend = [3]float64{1, 1, 1}
+		for c := range w.cond.apprehend {
+			w.cond.apprehend[c] = [3]float64{1, 1, 1}
+			w.cond.release[c] = tt.release
+		}
 		w.cond.transit = transitProbs{}
 		w.p.Transit.Months = 1
 		s.transit(w)

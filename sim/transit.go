@@ -1,7 +1,5 @@
 package sim
 
-import "math"
-
 // TransitParams is the journey through Mexico (step 4).
 type TransitParams struct {
 	// Months is how long the journey takes to reach the U.S. border.
@@ -23,9 +21,9 @@ func DefaultTransit() TransitParams {
 
 // transitProbs are this month's transit probabilities after policy levers.
 type transitProbs struct {
-	apprehend                    float64
-	detainedAsylum, asylum       float64 // after Mexico's asylum capacity
-	detainedDemand, asylumDemand float64 // before it: the claims people try to make
+	apprehend                    [NumCountries]float64 // by the migrants' country
+	detainedAsylum, asylum       float64               // after Mexico's asylum capacity
+	detainedDemand, asylumDemand float64               // before it: the claims people try to make
 }
 
 func (w *World) transitProbs() transitProbs {
@@ -33,7 +31,9 @@ func (w *World) transitProbs() transitProbs {
 	mech := &w.p.Mechanisms
 	var t transitProbs
 	if mech.MexicoEnforcement {
-		t.apprehend = math.Min(1, p.Apprehension*w.cond.levers.mxApprehend)
+		for c := Country(0); c < NumCountries; c++ {
+			t.apprehend[c] = w.cond.shocks.probability(shockMexico, c, p.Apprehension*w.cond.levers.mxApprehend)
+		}
 	}
 	if mech.MexicoAsylum {
 		capf := 1.0
@@ -59,7 +59,7 @@ func (s *shard) transit(w *World) {
 		c := w.regions[w.hh.region[g.home]].country
 		n := int64(g.size)
 		u := uniform(&s.rng)
-		if u <= t.apprehend {
+		if u <= t.apprehend[c] {
 			s.flow[c][MXApprehensions] += n
 			v := uniform(&s.rng)
 			if v <= t.detainedDemand {
@@ -74,9 +74,9 @@ func (s *shard) transit(w *World) {
 			}
 			continue
 		}
-		if u <= t.apprehend+t.asylumDemand {
+		if u <= t.apprehend[c]+t.asylumDemand {
 			s.asylumDemand += n
-			if u <= t.apprehend+t.asylum {
+			if u <= t.apprehend[c]+t.asylum {
 				s.flow[c][MXAsylumClaims] += n
 				s.stayInMexico(w, g)
 				continue

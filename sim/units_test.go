@@ -149,3 +149,38 @@ func TestMexicoAdaptation(t *testing.T) {
 		}
 	}
 }
+
+// Enforcement shocks: "all" hits the three countries, one country only
+// itself; additions to probabilities stay within [0, 1]; outside the path
+// the shock is neutral.
+func TestEnforcementShocks(t *testing.T) {
+	p := testParams(t)
+	in, out := MonthOf(2016, 6), MonthOf(2018, 6)
+	p.Shocks = []Shock{
+		{Country: "all", Variable: "mexico_apprehension", Mode: "add", Path: map[string]float64{"2016": 0.9}},
+		{Country: "HN", Variable: "border_apprehension", Mode: "multiply", Path: map[string]float64{"2016": 0.5}},
+		{Country: "GT", Variable: "family_release", Mode: "multiply", Path: map[string]float64{"2016": 0.25}},
+	}
+	w := newTestWorld(t, p)
+	for _, m := range []Month{in, out} {
+		w.cond.levers = p.leversAt(m)
+		w.cond.shocks = w.shockLevelsAt(m)
+		tr := w.transitProbs()
+		ap, rel := w.borderProbs()
+		for c := Country(0); c < NumCountries; c++ {
+			mx, bd, fr := p.Transit.Apprehension, p.Border.ApprehensionAdult, p.Border.FamilyRelease
+			if m == in {
+				mx = 1 // 0.25 + 0.9, capped
+				if c == HN {
+					bd *= 0.5
+				}
+				if c == GT {
+					fr *= 0.25
+				}
+			}
+			if tr.apprehend[c] != mx || ap[c][kindAdult] != bd || rel[c] != fr {
+				t.Errorf("%s in %s: Mexico %g, border %g, release %g; want %g, %g, %g", c, m, tr.apprehend[c], ap[c][kindAdult], rel[c], mx, bd, fr)
+			}
+		}
+	}
+}

@@ -54,8 +54,10 @@ type conditions struct {
 	hazard    []float32 // [department*numClasses + class] monthly departure probability
 	uacShare  []float32 // per department: P(child goes alone | household with children departs)
 	famShare  []float32 // per department: P(family unit | not a child alone)
+	shocks    shockLevels
 	transit   transitProbs
-	apprehend [3]float64 // border apprehension probability by kind
+	apprehend [NumCountries][3]float64 // border apprehension probability by country and kind
+	release   [NumCountries]float64    // share of apprehended families released, by country
 	abroad    abroadEvents
 }
 
@@ -158,11 +160,17 @@ func (w *World) build() error {
 		if err != nil {
 			return err
 		}
-		c, err := ParseCountry(s.Country)
+		cs, err := shockCountries(s.Country)
 		if err != nil {
 			return err
 		}
-		w.shocks = append(w.shocks, shockPath{country: c, homicide: s.Variable == "homicide", multiply: s.Mode == "multiply", points: pts})
+		v, ok := parseShockVar(s.Variable)
+		if !ok {
+			return fmt.Errorf("shock variable %q", s.Variable)
+		}
+		for _, c := range cs {
+			w.shocks = append(w.shocks, shockPath{country: c, variable: v, multiply: s.Mode == "multiply", points: pts})
+		}
 	}
 	w.hh = newHouseholds(n)
 	for r := range w.regions {
