@@ -1,9 +1,11 @@
 package main
 
 import (
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -73,5 +75,68 @@ func TestReadmeNamesEverything(t *testing.T) {
 		if err := exec.Command("make", "-n", "-C", "../..", target).Run(); err != nil {
 			t.Errorf("make %s: %v", target, err)
 		}
+	}
+}
+
+// docs/ODD.md's parameter tables give each key's default as the code has it:
+// rows "| `key` ... | unit | range | default | basis |" whose key is a
+// scenario key (or country.*.key, with the SV / HN / GT defaults separated
+// by " / ") and whose default is a number.
+func TestODDDefaults(t *testing.T) {
+	b, err := os.ReadFile("../../docs/ODD.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := scenarios.Keys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := map[string]string{}
+	for _, k := range keys {
+		def[k.Path] = k.Default
+	}
+	number := func(s string) (float64, bool) {
+		v, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(s), "−", "-"), 64)
+		return v, err == nil
+	}
+	checked := 0
+	inTable := false
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "| key | unit | range | default |") {
+			inTable = true
+			continue
+		}
+		if !strings.HasPrefix(line, "|") {
+			inTable = false
+			continue
+		}
+		cells := strings.Split(line, "|")
+		if !inTable || len(cells) < 6 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`") {
+			continue
+		}
+		key := strings.Trim(strings.Fields(strings.TrimSpace(cells[1]))[0], "`;")
+		paths := []string{key}
+		if rest, ok := strings.CutPrefix(key, "country.*."); ok {
+			paths = []string{"country.SV." + rest, "country.HN." + rest, "country.GT." + rest}
+		}
+		values := strings.Split(cells[4], " / ")
+		if len(values) != len(paths) {
+			continue
+		}
+		for i, path := range paths {
+			want, known := def[path]
+			got, isNumber := number(values[i])
+			if !known || !isNumber {
+				continue
+			}
+			w, _ := number(want)
+			if math.Abs(got-w) > 1e-9*math.Max(1, math.Abs(w)) {
+				t.Errorf("docs/ODD.md gives %s a default of %s; the code has %s", path, strings.TrimSpace(values[i]), want)
+			}
+			checked++
+		}
+	}
+	if checked < 50 {
+		t.Errorf("only %d defaults checked in docs/ODD.md; its tables have changed shape", checked)
 	}
 }
