@@ -22,8 +22,8 @@ type BorderParams struct {
 // DefaultBorder returns the border defaults.
 func DefaultBorder() BorderParams {
 	// ApprehensionAdult, FamilyRelease and AdultRemoval: fitted by 'migrasim calibrate'.
-	return BorderParams{ApprehensionUAC: 0.92, ApprehensionFamily: 0.9, ApprehensionAdult: 0.521,
-		FamilyRelease: 0.572, AdultRemoval: 0.392}
+	return BorderParams{ApprehensionUAC: 0.92, ApprehensionFamily: 0.9, ApprehensionAdult: 0.532,
+		FamilyRelease: 0.566, AdultRemoval: 0.398}
 }
 
 // borderProbs are this month's apprehension probabilities by country and

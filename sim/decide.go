@@ -77,10 +77,10 @@ type DecisionParams struct {
 // calibrate' (the default spec); the others are set by hand.
 func DefaultDecision() DecisionParams {
 	return DecisionParams{
-		Homicide: 0.571, Unemployment: 0.05, Poor: 0.25, ExtremePoor: -0.2, Ties: 0.7,
-		Network: 0.02, Returnee: 1.6, RemigrationMonths: 24, Children: 0.9, Deterrence: -2.0, Pull: 2.59,
-		StayBelief: 0.107, BeliefFrom: MonthOf(2011, 1), BeliefMonths: 24.5, PerceptionMonths: 18.1,
-		UACShare: 0.0216, UACViolence: 0.284, UACPull: 5.51, FamilyShare: 0.315, FamilyPull: 2.0, FamilySize: 2.6,
+		Homicide: 0.566, Unemployment: 0.05, Poor: 0.25, ExtremePoor: -0.2, Ties: 0.7,
+		Network: 0.02, Returnee: 1.6, RemigrationMonths: 24, Children: 0.9, Deterrence: -2.0, Pull: 2.64,
+		StayBelief: 0.113, BeliefFrom: MonthOf(2011, 1), BeliefMonths: 25.1, PerceptionMonths: 18.4,
+		UACShare: 0.0211, UACViolence: 0.189, UACPull: 5.57, FamilyShare: 0.325, FamilyPull: 2.0, FamilySize: 2.6,
 	}
 }
 
