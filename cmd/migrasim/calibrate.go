@@ -8,6 +8,7 @@ import (
 	"math"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -23,8 +24,8 @@ import (
 func init() {
 	register(command{
 		name:    "calibrate",
-		usage:   "[--spec NAME|FILE] [--targets FILE] [--budget N] [--method abc|nelder-mead|both] [--accept F] [--out DIR]",
-		summary: "fit parameters to the historical data by rejection ABC and/or Nelder-Mead; write the fit report",
+		usage:   "[--spec NAME|FILE] [--targets FILE] [--budget N] [--method abc|smc|nelder-mead|both|none] [--accept F] [--out DIR]",
+		summary: "fit parameters to the historical data by ABC (rejection or SMC) and/or Nelder-Mead; write the fit report",
 		run:     runCalibrate,
 	})
 }
@@ -41,6 +42,10 @@ cores.
 
   abc          rejection ABC: --budget Latin-hypercube draws from the priors;
                the --accept share closest to the data is the posterior
+  smc          SMC-ABC (adaptive population Monte Carlo): populations of
+               --budget/5 particles, half kept each generation and the rest
+               proposed around them, until few new ones are kept or the
+               budget is spent; the last population is the posterior
   nelder-mead  gonum/optimize's Nelder-Mead from the defaults, for --budget runs
   both         ABC, then Nelder-Mead from ABC's best draw (half the budget each)
   none         no search: report the fit of the spec's scenario as it is
@@ -55,7 +60,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	spec := fs.String("spec", "default", "calibration spec: an embedded name or a file")
 	targetsFile := fs.String("targets", "", "targets CSV (default: the embedded data/calibration_targets.csv)")
 	budget := fs.Int("budget", 3000, "model runs to spend")
-	method := fs.String("method", "both", "abc, nelder-mead, both, or none (report the fit of the defaults)")
+	method := fs.String("method", "both", "abc, smc, nelder-mead, both, or none (report the fit of the defaults)")
 	accept := fs.Float64("accept", 0.05, "ABC: share of draws accepted into the posterior")
 	workers := fs.Int("workers", 0, "goroutines (default: all cores); never changes results")
 	quiet := fs.Bool("quiet", false, "no progress bar")
@@ -67,8 +72,8 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if len(pos) > 0 {
 		return fmt.Errorf("calibrate: takes no arguments, got %v", pos)
 	}
-	if *method != "abc" && *method != "nelder-mead" && *method != "both" && *method != "none" {
-		return fmt.Errorf("--method %q: want abc, nelder-mead, both or none", *method)
+	if !slices.Contains([]string{"abc", "smc", "nelder-mead", "both", "none"}, *method) {
+		return fmt.Errorf("--method %q: want abc, smc, nelder-mead, both or none", *method)
 	}
 	if *budget < 10 && *method != "none" {
 		return fmt.Errorf("--budget %d: want at least 10 runs", *budget)
@@ -97,6 +102,8 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 		res.bestDistance, err = f.distance(ctx, res.best, *workers)
 	case "abc":
 		res, err = f.abc(ctx, *budget, *accept)
+	case "smc":
+		res, err = f.smc(ctx, *budget)
 	case "nelder-mead":
 		res, err = f.nelderMead(ctx, defaultsOf(cal), *budget)
 	case "both":
@@ -229,20 +236,8 @@ func (f *fitter) distance(ctx context.Context, x []float64, workers int) (float6
 // worse than where the search started.
 func (f *fitter) abc(ctx context.Context, n int, accept float64) (calibration, error) {
 	draws := append(f.cal.Design(n-1), defaultsOf(f.cal))
-	samples := make([]sample, n)
-	errs := make([]error, n)
-	pool := sim.NewPool(f.workers)
-	defer pool.Close()
-	pool.Run(n, func(i int) {
-		if ctx.Err() == nil {
-			d, err := f.distance(ctx, draws[i], 1)
-			samples[i], errs[i] = sample{x: draws[i], distance: d, method: "abc"}, err
-		}
-	})
-	if err := ctx.Err(); err != nil {
-		return calibration{}, err
-	}
-	if err := errors.Join(errs...); err != nil {
+	samples, err := f.evaluate(ctx, draws, "abc")
+	if err != nil {
 		return calibration{}, err
 	}
 	sorted := append([]sample(nil), samples...)
@@ -254,26 +249,14 @@ func (f *fitter) abc(ctx context.Context, n int, accept float64) (calibration, e
 // nelderMead minimises the distance from x0 in a space where each prior range
 // maps onto the whole line (x = low + (high-low)·logistic(z)).
 func (f *fitter) nelderMead(ctx context.Context, x0 []float64, budget int) (calibration, error) {
-	pr := f.cal.Priors
-	toX := func(z []float64) []float64 {
-		x := make([]float64, len(z))
-		for j, p := range pr {
-			x[j] = p.Low + (p.High-p.Low)/(1+math.Exp(-z[j]))
-		}
-		return x
-	}
-	z0 := make([]float64, len(x0))
-	for j, p := range pr {
-		u := math.Min(math.Max((x0[j]-p.Low)/(p.High-p.Low), 1e-4), 1-1e-4)
-		z0[j] = math.Log(u / (1 - u))
-	}
+	z0 := f.toZ(x0)
 	var samples []sample
 	var runErr error
 	problem := optimize.Problem{Func: func(z []float64) float64 {
 		if runErr != nil || ctx.Err() != nil {
 			return math.Inf(1)
 		}
-		x := toX(z)
+		x := f.toX(z)
 		d, err := f.distance(ctx, x, f.workers)
 		if err != nil {
 			runErr = err
@@ -298,10 +281,7 @@ func (f *fitter) nelderMead(ctx context.Context, x0 []float64, budget int) (cali
 				best = s
 			}
 		}
-		for j, p := range pr {
-			u := math.Min(math.Max((best.x[j]-p.Low)/(p.High-p.Low), 1e-4), 1-1e-4)
-			z0[j] = math.Log(u / (1 - u))
-		}
+		z0 = f.toZ(best.x)
 	}
 	if runErr != nil {
 		return calibration{}, runErr

@@ -1,0 +1,240 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strconv"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/stat"
+
+	"migrasim/sim"
+)
+
+// SMC-ABC settings: the share of each population kept, and the acceptance
+// rate of new particles below which the populations are taken to have
+// converged (Lenormand, Jabot & Deffuant 2013 use 0.5 and 0.01–0.1).
+const (
+	smcKeep     = 0.5
+	smcMinShare = 0.05
+)
+
+// particle is an SMC-ABC sample with its importance weight (prior density
+// over proposal density; not normalised) and the generation that proposed it.
+type particle struct {
+	sample
+	z      []float64 // the parameters mapped onto the whole line (toZ)
+	weight float64
+	gen    int
+}
+
+// smc is adaptive population Monte Carlo ABC (APMC; Lenormand, Jabot &
+// Deffuant 2013). Generation 0 is a Latin hypercube of n draws from the
+// priors (with the spec's current values as one of them); the closest half
+// is kept, and the largest kept distance is the tolerance. Each later
+// generation proposes as many new particles as were dropped: a kept particle
+// drawn by weight, moved by a Gaussian kernel with twice the kept
+// particles' weighted variance per key. The kernel acts where each prior
+// range is mapped onto the whole line (x = low + (high-low)·logistic(z), as
+// for Nelder-Mead), so proposals never leave the priors; there the uniform
+// prior has density Π logistic'(z). A new particle's weight is its prior
+// density over the kernel mixture's density at it. Old and new together, the
+// closest half is kept again, which lowers the tolerance. The populations
+// stop when fewer than smcMinShare of a generation's new particles are kept,
+// or when the budget is spent. The posterior is the last kept population,
+// resampled by weight.
+func (f *fitter) smc(ctx context.Context, budget int) (calibration, error) {
+	n := max(10, budget/5)
+	keep := max(2, int(math.Round(smcKeep*float64(n))))
+	draws := append(f.cal.Design(n-1), defaultsOf(f.cal))
+	all, err := f.evaluate(ctx, draws, "smc 0")
+	if err != nil {
+		return calibration{}, err
+	}
+	pop := make([]particle, len(all))
+	for i, s := range all {
+		pop[i] = particle{sample: s, z: f.toZ(s.x), weight: 1}
+	}
+	pop = closest(pop, keep)
+	rng := rand.New(rand.NewPCG(f.cal.DesignSeed, 0x5eed5))
+	for gen := 1; len(all)+n-keep <= budget; gen++ {
+		sigma := kernelWidths(pop, len(f.cal.Priors))
+		zs := make([][]float64, n-keep)
+		proposals := make([][]float64, n-keep)
+		for i := range proposals {
+			zs[i] = perturb(rng, pop, sigma)
+			proposals[i] = f.toX(zs[i])
+		}
+		fresh, err := f.evaluate(ctx, proposals, "smc "+strconv.Itoa(gen))
+		if err != nil {
+			return calibration{}, err
+		}
+		all = append(all, fresh...)
+		next := append([]particle(nil), pop...)
+		for i, s := range fresh {
+			w := math.Exp(logPriorZ(zs[i]) - logMixtureDensity(zs[i], pop, sigma))
+			next = append(next, particle{sample: s, z: zs[i], gen: gen, weight: w})
+		}
+		pop = closest(next, keep)
+		newKept := 0
+		for _, p := range pop {
+			if p.gen == gen {
+				newKept++
+			}
+		}
+		if float64(newKept) < smcMinShare*float64(len(fresh)) {
+			break
+		}
+	}
+	best := all[0]
+	for _, s := range all {
+		if s.distance < best.distance {
+			best = s
+		}
+	}
+	return calibration{best: best.x, bestDistance: best.distance, samples: all, accepted: resample(rng, pop)}, nil
+}
+
+// toZ maps a parameter vector onto the whole line, key by key:
+// z = logit((x - low) / (high - low)), kept 1e-4 away from the bounds.
+func (f *fitter) toZ(x []float64) []float64 {
+	z := make([]float64, len(x))
+	for j, p := range f.cal.Priors {
+		u := math.Min(math.Max((x[j]-p.Low)/(p.High-p.Low), 1e-4), 1-1e-4)
+		z[j] = math.Log(u / (1 - u))
+	}
+	return z
+}
+
+// toX is the inverse of toZ: x = low + (high - low)·logistic(z).
+func (f *fitter) toX(z []float64) []float64 {
+	x := make([]float64, len(z))
+	for j, p := range f.cal.Priors {
+		x[j] = p.Low + (p.High-p.Low)/(1+math.Exp(-z[j]))
+	}
+	return x
+}
+
+// logPriorZ is the log density at z of the uniform priors mapped by toZ, up
+// to a constant: Σ log(logistic(z)·(1 − logistic(z))).
+func logPriorZ(z []float64) float64 {
+	l := 0.0
+	for _, v := range z {
+		l += -math.Abs(v) - 2*math.Log1p(math.Exp(-math.Abs(v)))
+	}
+	return l
+}
+
+// evaluate runs the candidates in parallel (one core each), labelled with method.
+func (f *fitter) evaluate(ctx context.Context, xs [][]float64, method string) ([]sample, error) {
+	samples := make([]sample, len(xs))
+	errs := make([]error, len(xs))
+	pool := sim.NewPool(f.workers)
+	defer pool.Close()
+	pool.Run(len(xs), func(i int) {
+		if ctx.Err() == nil {
+			d, err := f.distance(ctx, xs[i], 1)
+			samples[i], errs[i] = sample{x: xs[i], distance: d, method: method}, err
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return samples, errors.Join(errs...)
+}
+
+// closest keeps the k particles with the smallest distances (stable, so ties
+// keep their order).
+func closest(ps []particle, k int) []particle {
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].distance < ps[j].distance })
+	return ps[:min(k, len(ps))]
+}
+
+// totalWeight is the sum of the population's weights.
+func totalWeight(pop []particle) float64 {
+	sum := 0.0
+	for _, p := range pop {
+		sum += p.weight
+	}
+	return sum
+}
+
+// pick draws a particle index by weight.
+func pick(rng *rand.Rand, pop []particle, total float64) int {
+	u, i := rng.Float64()*total, 0
+	for ; i < len(pop)-1 && u >= pop[i].weight; i++ {
+		u -= pop[i].weight
+	}
+	return i
+}
+
+// kernelWidths are the kernel's standard deviations: per key, the square
+// root of twice the weighted variance of the population (Beaumont et al.
+// 2009), floored so that a collapsed key can still move.
+func kernelWidths(pop []particle, dims int) []float64 {
+	sigma := make([]float64, dims)
+	xs := make([]float64, len(pop))
+	ws := make([]float64, len(pop))
+	total := totalWeight(pop)
+	for j := range sigma {
+		for i, p := range pop {
+			// Frequency weights summing to the population size, as stat's
+			// weighted variance expects.
+			xs[i], ws[i] = p.z[j], p.weight/total*float64(len(pop))
+		}
+		_, sd := stat.MeanStdDev(xs, ws)
+		sigma[j] = math.Max(math.Sqrt(2)*sd, 1e-6)
+	}
+	return sigma
+}
+
+// perturb draws a kept particle by weight and moves it by the kernel.
+func perturb(rng *rand.Rand, pop []particle, sigma []float64) []float64 {
+	i := pick(rng, pop, totalWeight(pop))
+	z := make([]float64, len(sigma))
+	for j := range z {
+		z[j] = pop[i].z[j] + sigma[j]*rng.NormFloat64()
+	}
+	return z
+}
+
+// logMixtureDensity is the log density at z of the proposal: a particle
+// drawn by weight, moved by the Gaussian kernel.
+func logMixtureDensity(z []float64, pop []particle, sigma []float64) float64 {
+	logs := make([]float64, len(pop))
+	norm := math.Log(totalWeight(pop))
+	for _, s := range sigma {
+		norm += math.Log(s) + 0.5*math.Log(2*math.Pi)
+	}
+	for i, p := range pop {
+		l := math.Log(p.weight) - norm
+		for j, s := range sigma {
+			d := (z[j] - p.z[j]) / s
+			l -= d * d / 2
+		}
+		logs[i] = l
+	}
+	return floats.LogSumExp(logs)
+}
+
+// resample draws len(pop) particles by weight (systematic resampling): the
+// posterior as an unweighted sample.
+func resample(rng *rand.Rand, pop []particle) []sample {
+	out := make([]sample, 0, len(pop))
+	total := totalWeight(pop)
+	step := total / float64(len(pop))
+	u := rng.Float64() * step
+	cum, i := pop[0].weight, 0
+	for range pop {
+		for u > cum && i < len(pop)-1 {
+			i++
+			cum += pop[i].weight
+		}
+		out = append(out, pop[i].sample)
+		u += step
+	}
+	return out
+}
