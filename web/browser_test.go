@@ -200,7 +200,7 @@ func TestBrowserRun(t *testing.T) {
 	p.wait(points("departures", 1)+` >= 3 * 24`, "side B's lines")
 	p.wait(`document.getElementById('status').textContent.includes('finished')`, "the run to finish")
 	if got := p.eval(`String(` + points("departures", 0) + `) + ' ' + String(` + points("departures", 1) + `)`); got != "360 360" {
-		t.Errorf("departures chart has %s points on sides A and B, want 360 each (120 months × 3 countries)", got)
+		t.Errorf("the status says finished, but the departures chart has %s points on sides A and B, want 360 each (120 months × 3 countries)", got)
 	}
 
 	rows, err := csv.NewReader(strings.NewReader(string(p.download("export-csv")))).ReadAll()

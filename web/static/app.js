@@ -233,11 +233,13 @@ function connect(id) {
 }
 
 // applyState takes a run state from an event or an answer, unless a later
-// one has come already.
+// one has come already. The status line changes in the next frame, after
+// the charts have drawn the months that came before the state, so it never
+// says "finished" over charts that are not.
 function applyState(st) {
   if (st.seq < state.run_state.seq) return;
   state.run_state = st;
-  setStatus();
+  statusSoon();
 }
 
 function onSetup(meta) {
