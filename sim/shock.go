@@ -49,7 +49,7 @@ func parseShockVar(name string) (shockVar, bool) {
 	return 0, false
 }
 
-// shockCountries returns the countries code names: one, or all three for "all".
+// shockCountries returns the countries a shock's country code names: one, or all three for "all".
 func shockCountries(code string) ([]Country, error) {
 	if code == "all" {
 		return []Country{SV, HN, GT}, nil

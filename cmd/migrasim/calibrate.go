@@ -231,6 +231,55 @@ func (f *fitter) distance(ctx context.Context, x []float64, workers int) (float6
 	return results.Distance(results.FitRows(series, f.targets)), nil
 }
 
+// evaluate runs the candidates in parallel (one core each), labelled with method.
+func (f *fitter) evaluate(ctx context.Context, xs [][]float64, method string) ([]sample, error) {
+	samples := make([]sample, len(xs))
+	errs := make([]error, len(xs))
+	pool := sim.NewPool(f.workers)
+	defer pool.Close()
+	pool.Run(len(xs), func(i int) {
+		if ctx.Err() == nil {
+			d, err := f.distance(ctx, xs[i], 1)
+			samples[i], errs[i] = sample{x: xs[i], distance: d, method: method}, err
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return samples, errors.Join(errs...)
+}
+
+// bestOf is the sample with the smallest distance (the first of equals).
+func bestOf(samples []sample) sample {
+	best := samples[0]
+	for _, s := range samples {
+		if s.distance < best.distance {
+			best = s
+		}
+	}
+	return best
+}
+
+// toZ maps a parameter vector onto the whole line, key by key:
+// z = logit((x - low) / (high - low)), kept 1e-4 away from the bounds.
+func (f *fitter) toZ(x []float64) []float64 {
+	z := make([]float64, len(x))
+	for j, p := range f.cal.Priors {
+		u := math.Min(math.Max((x[j]-p.Low)/(p.High-p.Low), 1e-4), 1-1e-4)
+		z[j] = math.Log(u / (1 - u))
+	}
+	return z
+}
+
+// toX is the inverse of toZ: x = low + (high - low)·logistic(z).
+func (f *fitter) toX(z []float64) []float64 {
+	x := make([]float64, len(z))
+	for j, p := range f.cal.Priors {
+		x[j] = p.Low + (p.High-p.Low)/(1+math.Exp(-z[j]))
+	}
+	return x
+}
+
 // abc is rejection ABC: n Latin-hypercube draws, the closest share accepted.
 // The spec's current values are one more candidate, so the best point is never
 // worse than where the search started.
@@ -275,13 +324,7 @@ func (f *fitter) nelderMead(ctx context.Context, x0 []float64, budget int) (cali
 		if len(samples) == before {
 			break
 		}
-		best := samples[0]
-		for _, s := range samples {
-			if s.distance < best.distance {
-				best = s
-			}
-		}
-		z0 = f.toZ(best.x)
+		z0 = f.toZ(bestOf(samples).x)
 	}
 	if runErr != nil {
 		return calibration{}, runErr
@@ -292,12 +335,7 @@ func (f *fitter) nelderMead(ctx context.Context, x0 []float64, budget int) (cali
 	if err != nil && len(samples) == 0 {
 		return calibration{}, fmt.Errorf("nelder-mead: %w", err)
 	}
-	best := samples[0]
-	for _, s := range samples {
-		if s.distance < best.distance {
-			best = s
-		}
-	}
+	best := bestOf(samples)
 	return calibration{best: best.x, bestDistance: best.distance, samples: samples}, nil
 }
 

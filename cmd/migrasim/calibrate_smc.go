@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -10,8 +9,6 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/stat"
-
-	"migrasim/sim"
 )
 
 // SMC-ABC settings: the share of each population kept, and the acceptance
@@ -89,33 +86,8 @@ func (f *fitter) smc(ctx context.Context, budget int) (calibration, error) {
 			break
 		}
 	}
-	best := all[0]
-	for _, s := range all {
-		if s.distance < best.distance {
-			best = s
-		}
-	}
+	best := bestOf(all)
 	return calibration{best: best.x, bestDistance: best.distance, samples: all, accepted: resample(rng, pop)}, nil
-}
-
-// toZ maps a parameter vector onto the whole line, key by key:
-// z = logit((x - low) / (high - low)), kept 1e-4 away from the bounds.
-func (f *fitter) toZ(x []float64) []float64 {
-	z := make([]float64, len(x))
-	for j, p := range f.cal.Priors {
-		u := math.Min(math.Max((x[j]-p.Low)/(p.High-p.Low), 1e-4), 1-1e-4)
-		z[j] = math.Log(u / (1 - u))
-	}
-	return z
-}
-
-// toX is the inverse of toZ: x = low + (high - low)·logistic(z).
-func (f *fitter) toX(z []float64) []float64 {
-	x := make([]float64, len(z))
-	for j, p := range f.cal.Priors {
-		x[j] = p.Low + (p.High-p.Low)/(1+math.Exp(-z[j]))
-	}
-	return x
 }
 
 // logPriorZ is the log density at z of the uniform priors mapped by toZ, up
@@ -126,24 +98,6 @@ func logPriorZ(z []float64) float64 {
 		l += -math.Abs(v) - 2*math.Log1p(math.Exp(-math.Abs(v)))
 	}
 	return l
-}
-
-// evaluate runs the candidates in parallel (one core each), labelled with method.
-func (f *fitter) evaluate(ctx context.Context, xs [][]float64, method string) ([]sample, error) {
-	samples := make([]sample, len(xs))
-	errs := make([]error, len(xs))
-	pool := sim.NewPool(f.workers)
-	defer pool.Close()
-	pool.Run(len(xs), func(i int) {
-		if ctx.Err() == nil {
-			d, err := f.distance(ctx, xs[i], 1)
-			samples[i], errs[i] = sample{x: xs[i], distance: d, method: method}, err
-		}
-	})
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return samples, errors.Join(errs...)
 }
 
 // closest keeps the k particles with the smallest distances (stable, so ties
