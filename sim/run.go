@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
-	"sync/atomic"
 )
 
 // Executor runs fn(0), …, fn(n-1), possibly in parallel, and returns when all
@@ -59,79 +58,6 @@ type Options struct {
 	// included) with the months done and the total over all replicates. Calls
 	// are serialised.
 	Progress func(done, total int)
-}
-
-// Pool is a fixed set of goroutines that run the per-shard work of any
-// number of worlds; its Run method is an Executor. A month's shards are taken
-// from a shared counter by the calling goroutine and the pool's idle
-// goroutines, so a month costs a few hand-offs rather than one per shard.
-// Which goroutine runs a shard never changes results.
-type Pool struct {
-	workers int
-	jobs    chan func()
-	done    sync.WaitGroup
-}
-
-// NewPool starts a pool for workers goroutines in all: the callers of Run
-// count as one, so it starts workers-1.
-func NewPool(workers int) *Pool {
-	p := &Pool{workers: max(workers, 1), jobs: make(chan func())}
-	p.done.Add(p.workers - 1)
-	for range p.workers - 1 {
-		go func() {
-			defer p.done.Done()
-			for job := range p.jobs {
-				job()
-			}
-		}()
-	}
-	return p
-}
-
-// Run runs fn(0), …, fn(n-1) and returns when all have finished. A panic in
-// fn is raised again on the caller's goroutine, once the others are done.
-func (p *Pool) Run(n int, fn func(i int)) {
-	var next atomic.Int64
-	var failure atomic.Value
-	loop := func() {
-		defer func() {
-			if v := recover(); v != nil {
-				failure.CompareAndSwap(nil, panicked{v})
-			}
-		}()
-		for {
-			i := int(next.Add(1) - 1)
-			if i >= n {
-				return
-			}
-			fn(i)
-		}
-	}
-	helpers := max(0, min(p.workers-1, n-1))
-	var wg sync.WaitGroup
-	wg.Add(helpers)
-	for range helpers {
-		select {
-		case p.jobs <- func() { loop(); wg.Done() }:
-		default: // every pool goroutine is busy (with another world): go on without it
-			wg.Done()
-		}
-	}
-	loop()
-	wg.Wait()
-	if v := failure.Load(); v != nil {
-		panic(v.(panicked).v)
-	}
-}
-
-// panicked carries a panic's value from a pool goroutine to Run's caller.
-type panicked struct{ v any }
-
-// Close stops the pool's goroutines once the work in flight has finished;
-// Run must not be called afterwards.
-func (p *Pool) Close() {
-	close(p.jobs)
-	p.done.Wait()
 }
 
 // Run simulates every replicate of p and returns their series in replicate
