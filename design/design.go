@@ -1,4 +1,10 @@
-package scenarios
+// Package design makes experimental designs in the unit cube: Latin
+// hypercubes, Sobol sequences and Saltelli's matrices for variance-based
+// sensitivity. Sweeps and calibration map the points onto their keys'
+// ranges. Every design is reproducible from its seed alone and uses only PCG
+// output (no math/rand helper whose algorithm may change between Go
+// releases), so a plan made today can be made again.
+package design
 
 import (
 	"fmt"
@@ -6,20 +12,14 @@ import (
 	"math/rand/v2"
 )
 
-// The sample designs of a sweep: n points in the unit cube [0, 1)^d, which
-// the sweep maps onto the ranges of its keys. Both are reproducible from the
-// design seed alone and use only PCG output (no math/rand helper whose
-// algorithm may change between Go releases), so a plan made today can be
-// made again; the plan records the values anyway.
-
 // designStream separates the design's PCG stream from any simulation stream.
 const designStream = 0x5eed_de51_9e00_0001
 
-// latinHypercube returns n points of [0, 1)^d with exactly one point in each
+// LatinHypercube returns n points of [0, 1)^d with exactly one point in each
 // of the n equal strata of every dimension. For each dimension in turn it
 // draws a uniform random permutation of the strata (Fisher–Yates) and then a
 // uniform position inside each stratum.
-func latinHypercube(n, d int, seed uint64) [][]float64 {
+func LatinHypercube(n, d int, seed uint64) [][]float64 {
 	r := rand.NewPCG(seed, designStream)
 	pts := make([][]float64, n)
 	for i := range pts {
@@ -41,18 +41,18 @@ func latinHypercube(n, d int, seed uint64) [][]float64 {
 	return pts
 }
 
-// sobolDims is the largest number of dimensions sobol supports: dimension 1
+// sobolDims is the largest number of dimensions Sobol supports: dimension 1
 // and the rows of joeKuo.
 const sobolDims = 32
 
-// sobol returns the first n points of the d-dimensional Sobol sequence in
+// Sobol returns the first n points of the d-dimensional Sobol sequence in
 // Gray-code order (the order of Joe and Kuo's reference code and of most
 // libraries), each dimension then digitally shifted (XOR) by 32 random bits
 // drawn from seed. A digital shift keeps the sequence's net properties: the
 // first 2^m points still put exactly one point in each of the 2^m strata of
 // every dimension, and the first two dimensions still form a (0, m, 2)-net.
 // Without the shift every key would start at its lower bound.
-func sobol(n, d int, seed uint64) ([][]float64, error) {
+func Sobol(n, d int, seed uint64) ([][]float64, error) {
 	if d > sobolDims {
 		return nil, fmt.Errorf("a Sobol sample has at most %d dimensions, got %d", sobolDims, d)
 	}

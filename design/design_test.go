@@ -1,4 +1,4 @@
-package scenarios
+package design
 
 import (
 	"math"
@@ -66,9 +66,9 @@ func TestDesignProperties(t *testing.T) {
 		{"lhs n=1", 1, 3, 1, lhs},
 		{"lhs n=7", 7, 2, 1, lhs},
 		{"lhs n=100", 100, 5, 42, lhs},
-		{"sobol n=1", 1, 2, 3, sobol},
-		{"sobol n=16", 16, 4, 3, sobol},
-		{"sobol n=256 d=32", 256, sobolDims, 9, sobol},
+		{"sobol n=1", 1, 2, 3, Sobol},
+		{"sobol n=16", 16, 4, 3, Sobol},
+		{"sobol n=256 d=32", 256, sobolDims, 9, Sobol},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,11 +98,11 @@ func TestDesignProperties(t *testing.T) {
 	}
 }
 
-func lhs(n, d int, seed uint64) ([][]float64, error) { return latinHypercube(n, d, seed), nil }
+func lhs(n, d int, seed uint64) ([][]float64, error) { return LatinHypercube(n, d, seed), nil }
 
 func TestSobolNet(t *testing.T) {
 	const m = 6
-	pts, _ := sobol(1<<m, 2, 11)
+	pts, _ := Sobol(1<<m, 2, 11)
 	for a := 0; a <= m; a++ { // boxes 2^-a wide and 2^-(m-a) high
 		seen := map[[2]int]int{}
 		for _, p := range pts {
@@ -117,7 +117,7 @@ func TestSobolNet(t *testing.T) {
 // A Sobol sample's mean converges faster than a random one's: for the
 // integral of x*y*z over the unit cube (1/8) 1024 points are within 1e-3.
 func TestSobolIntegrates(t *testing.T) {
-	pts, _ := sobol(1024, 3, 5)
+	pts, _ := Sobol(1024, 3, 5)
 	var sum float64
 	for _, p := range pts {
 		sum += p[0] * p[1] * p[2]
@@ -125,7 +125,7 @@ func TestSobolIntegrates(t *testing.T) {
 	if got := sum / 1024; math.Abs(got-0.125) > 1e-3 {
 		t.Errorf("mean of xyz = %g, want 0.125 within 1e-3", got)
 	}
-	if _, err := sobol(4, sobolDims+1, 1); err == nil {
+	if _, err := Sobol(4, sobolDims+1, 1); err == nil {
 		t.Errorf("no error for %d dimensions", sobolDims+1)
 	}
 }

@@ -127,13 +127,13 @@ type VariedDifferences struct {
 // WriteComparison writes comparisons in tidy long format.
 func WriteComparison(w io.Writer, sets []VariedDifferences) error {
 	bw := bufio.NewWriter(w)
-	writeRow(bw, ComparisonHeader)
+	WriteRow(bw, ComparisonHeader)
 	var buf []byte
 	for _, set := range sets {
 		for _, d := range set.Diffs {
 			buf = buf[:0]
 			for _, f := range []string{set.Key, set.Value, d.Scenario, d.Reference, d.Country.Code(), d.Measure.Name, d.Period.Label, aggregateName[d.Measure.Kind()]} {
-				buf = appendField(buf, f)
+				buf = AppendField(buf, f)
 				buf = append(buf, ',')
 			}
 			buf = strconv.AppendInt(buf, int64(d.Diff.N), 10)

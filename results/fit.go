@@ -252,19 +252,19 @@ var FitHeader = []string{"target", "country", "year_type", "year", "observed", "
 // WriteFit writes every target with its simulated mean and 90% interval.
 func WriteFit(w io.Writer, rows []FitRow) error {
 	bw := bufio.NewWriter(w)
-	writeRow(bw, FitHeader)
+	WriteRow(bw, FitHeader)
 	for _, r := range rows {
 		t := r.Target
 		var buf []byte
 		for _, f := range []string{t.Name, t.Country.Code(), t.YearType, strconv.Itoa(t.Year)} {
-			buf = appendField(buf, f)
+			buf = AppendField(buf, f)
 			buf = append(buf, ',')
 		}
 		for _, v := range []float64{t.Observed, r.Mean, r.Low, r.High, t.Weight} {
 			buf = AppendValue(buf, v)
 			buf = append(buf, ',')
 		}
-		buf = appendField(buf, t.Source)
+		buf = AppendField(buf, t.Source)
 		buf = append(buf, '\n')
 		bw.Write(buf)
 	}

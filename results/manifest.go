@@ -15,6 +15,7 @@ type Manifest struct {
 	Seed        uint64            `json:"seed"`
 	Replicates  int               `json:"replicates"`
 	Engine      string            `json:"engine_version"`
+	Arch        string            `json:"goarch"` // GOARCH of the binary; the engine rounds explicitly, so results do not depend on it
 	Go          string            `json:"go_version"`
 	Workers     int               `json:"workers"`
 	WallSeconds float64           `json:"wall_seconds"`

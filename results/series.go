@@ -16,7 +16,7 @@ var SeriesHeader = []string{"scenario", "replicate", "month", "country", "metric
 // replicate, month, country and metric, in that nesting order.
 func WriteSeries(w io.Writer, series []sim.Series) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
-	writeRow(bw, SeriesHeader)
+	WriteRow(bw, SeriesHeader)
 	buf := make([]byte, 0, 128)
 	for _, s := range series {
 		for t := range s.Months {
@@ -24,7 +24,7 @@ func WriteSeries(w io.Writer, series []sim.Series) error {
 			for c := sim.Country(0); c < sim.NumCountries; c++ {
 				for m := sim.Metric(0); m < sim.NumMetrics; m++ {
 					buf = buf[:0]
-					buf = appendField(buf, s.Scenario)
+					buf = AppendField(buf, s.Scenario)
 					buf = append(buf, ',')
 					buf = strconv.AppendInt(buf, int64(s.Replicate), 10)
 					buf = append(buf, ',')
@@ -57,8 +57,8 @@ func AppendValue(buf []byte, v float64) []byte {
 	return strconv.AppendFloat(buf, r, 'f', -1, 64)
 }
 
-// appendField appends a CSV field, quoted when it needs to be.
-func appendField(buf []byte, s string) []byte {
+// AppendField appends a CSV field, quoted when it needs to be.
+func AppendField(buf []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c == ',' || c == '"' || c == '\n' || c == '\r' {
 			buf = append(buf, '"')
@@ -74,13 +74,14 @@ func appendField(buf []byte, s string) []byte {
 	return append(buf, s...)
 }
 
-func writeRow(w io.Writer, fields []string) {
+// WriteRow writes one CSV row of fields.
+func WriteRow(w io.Writer, fields []string) {
 	var buf []byte
 	for i, f := range fields {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = appendField(buf, f)
+		buf = AppendField(buf, f)
 	}
 	buf = append(buf, '\n')
 	w.Write(buf)

@@ -87,7 +87,7 @@ var aggregateName = map[sim.Kind]string{sim.Flow: "sum", sim.Stock: "end", sim.R
 // 95% CI. All series must come from one scenario.
 func WriteSummary(w io.Writer, series []sim.Series) error {
 	bw := bufio.NewWriter(w)
-	writeRow(bw, SummaryHeader)
+	WriteRow(bw, SummaryHeader)
 	if len(series) == 0 {
 		return bw.Flush()
 	}
@@ -102,7 +102,7 @@ func WriteSummary(w io.Writer, series []sim.Series) error {
 				}
 				e := EstimateOf(xs)
 				buf = buf[:0]
-				buf = appendField(buf, s0.Scenario)
+				buf = AppendField(buf, s0.Scenario)
 				buf = append(buf, ',')
 				buf = append(buf, c.Code()+","+m.Name()+","+p.Label+","+aggregateName[m.Kind()]+","...)
 				buf = strconv.AppendInt(buf, int64(e.N), 10)

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"migrasim/design"
 	"migrasim/sim"
 )
 
@@ -71,46 +72,46 @@ func ParseCalibration(file string, text []byte) (*Calibration, error) {
 		DesignSeed uint64               `toml:"design_seed"`
 		Prior      map[string][]float64 `toml:"prior"`
 	}
-	md, err := decode(file, text, &raw)
+	md, err := Decode(file, text, &raw)
 	if err != nil {
 		return nil, err
 	}
-	lines := locate(string(text))
-	var problems []problem
+	lines := MapText(string(text))
+	var problems []Problem
 	for _, k := range md.Undecoded() {
-		problems = append(problems, problem{key: k.String(), msg: "unknown key (want scenario, fit_to, scale, replicates, seed, design_seed, [prior])"})
+		problems = append(problems, Problem{Key: k.String(), Msg: "unknown key (want scenario, fit_to, scale, replicates, seed, design_seed, [prior])"})
 	}
 	c := &Calibration{Scenario: raw.Scenario, FitTo: raw.FitTo, Scale: raw.Scale, Replicates: raw.Replicates,
 		Seed: raw.Seed, DesignSeed: raw.DesignSeed}
 	if c.Scenario == "" {
-		problems = append(problems, problem{key: "scenario", msg: "missing"})
+		problems = append(problems, Problem{Key: "scenario", Msg: "missing"})
 	}
 	if len(raw.Prior) == 0 {
-		problems = append(problems, problem{key: "prior", msg: "missing: give at least one \"key\" = [low, high]"})
+		problems = append(problems, Problem{Key: "prior", Msg: "missing: give at least one \"key\" = [low, high]"})
 	}
 	for key, r := range raw.Prior {
 		path := "prior." + key
 		f, ok := fieldAt(key)
 		switch {
 		case !ok:
-			problems = append(problems, problem{key: path, msg: "not a scenario key (see 'migrasim keys')"})
+			problems = append(problems, Problem{Key: path, Msg: "not a scenario key (see 'migrasim keys')"})
 			continue
 		case f.Type.Kind() != reflect.Float64:
-			problems = append(problems, problem{key: path, msg: "only number keys can be fitted"})
+			problems = append(problems, Problem{Key: path, Msg: "only number keys can be fitted"})
 			continue
 		case len(r) != 2 || !(r[0] < r[1]):
-			problems = append(problems, problem{key: path, msg: "want [low, high] with low < high"})
+			problems = append(problems, Problem{Key: path, Msg: "want [low, high] with low < high"})
 			continue
 		}
 		if lo, hi, ok := bounds(f); ok && (r[0] < lo || r[1] > hi) {
-			problems = append(problems, problem{key: path, msg: fmt.Sprintf("[%g, %g] leaves the key's range [%g, %g]", r[0], r[1], lo, hi)})
+			problems = append(problems, Problem{Key: path, Msg: fmt.Sprintf("[%g, %g] leaves the key's range [%g, %g]", r[0], r[1], lo, hi)})
 			continue
 		}
 		c.Priors = append(c.Priors, Prior{Key: key, Low: r[0], High: r[1]})
 	}
 	sort.Slice(c.Priors, func(i, j int) bool { return c.Priors[i].Key < c.Priors[j].Key })
 	if len(problems) > 0 {
-		return nil, report(file, lines, problems)
+		return nil, Report(file, lines, problems)
 	}
 	base, err := Load(c.Scenario)
 	if err != nil {
@@ -129,7 +130,7 @@ func ParseCalibration(file string, text []byte) (*Calibration, error) {
 
 // Design returns n Latin-hypercube draws from the priors, one value per prior.
 func (c *Calibration) Design(n int) [][]float64 {
-	u := latinHypercube(n, len(c.Priors), c.DesignSeed)
+	u := design.LatinHypercube(n, len(c.Priors), c.DesignSeed)
 	for _, row := range u {
 		for j, p := range c.Priors {
 			row[j] = p.Low + row[j]*(p.High-p.Low)

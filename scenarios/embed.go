@@ -20,7 +20,7 @@ import (
 	"github.com/BurntSushi/toml"
 )
 
-//go:embed *.toml data/*.csv data/*.md
+//go:embed *.toml data/*.csv data/*.md sweeps/*.toml
 var files embed.FS
 
 // Info describes an embedded scenario.
@@ -30,8 +30,20 @@ type Info struct {
 }
 
 // List returns the embedded scenarios, sorted by name.
-func List() ([]Info, error) {
-	names, err := fs.Glob(files, "*.toml")
+func List() ([]Info, error) { return list("*.toml") }
+
+// Sweeps lists the embedded sweep specs (sweeps/*.toml: scenarios with a
+// [sweep] table, read by package sweep), sorted by name.
+func Sweeps() ([]Info, error) { return list("sweeps/*.toml") }
+
+// SweepSource returns the TOML text of the embedded sweep spec name.
+func SweepSource(name string) ([]byte, error) {
+	return files.ReadFile("sweeps/" + path.Clean(name) + ".toml")
+}
+
+// list describes the embedded files that match pattern.
+func list(pattern string) ([]Info, error) {
+	names, err := fs.Glob(files, pattern)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +58,7 @@ func List() ([]Info, error) {
 		}
 		// Only the description is wanted; the full check happens in Load.
 		toml.Decode(string(b), &head)
-		out = append(out, Info{Name: strings.TrimSuffix(n, ".toml"), Description: head.Description})
+		out = append(out, Info{Name: strings.TrimSuffix(path.Base(n), ".toml"), Description: head.Description})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil

@@ -55,7 +55,7 @@ func joinKey(prefix, k string) string {
 
 // checkTable checks a decoded TOML table against struct type t: unknown keys
 // and wrong types, all of them.
-func checkTable(m map[string]any, t reflect.Type, prefix string, out *[]problem) {
+func checkTable(m map[string]any, t reflect.Type, prefix string, out *[]Problem) {
 	fields := fieldsOf(t)
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -75,7 +75,7 @@ func checkTable(m map[string]any, t reflect.Type, prefix string, out *[]problem)
 			if s := closest(k, fields); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
-			*out = append(*out, problem{key: path, msg: msg})
+			*out = append(*out, Problem{Key: path, Msg: msg})
 			continue
 		}
 		checkValue(m[k], f.sf.Type, f.sf.Tag.Get("unit"), path, out)
@@ -83,9 +83,9 @@ func checkTable(m map[string]any, t reflect.Type, prefix string, out *[]problem)
 }
 
 // checkValue checks one decoded TOML value against Go type t.
-func checkValue(v any, t reflect.Type, unit, path string, out *[]problem) {
+func checkValue(v any, t reflect.Type, unit, path string, out *[]Problem) {
 	bad := func(want string) {
-		*out = append(*out, problem{key: path, msg: fmt.Sprintf("want %s, got %s", want, describe(v))})
+		*out = append(*out, Problem{Key: path, Msg: fmt.Sprintf("want %s, got %s", want, Describe(v))})
 	}
 	if reflect.PointerTo(t).Implements(textUnmarshal) {
 		s, ok := v.(string)
@@ -94,7 +94,7 @@ func checkValue(v any, t reflect.Type, unit, path string, out *[]problem) {
 			return
 		}
 		if err := reflect.New(t).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s)); err != nil {
-			*out = append(*out, problem{key: path, msg: err.Error()})
+			*out = append(*out, Problem{Key: path, Msg: err.Error()})
 		}
 		return
 	}
@@ -162,7 +162,9 @@ func checkValue(v any, t reflect.Type, unit, path string, out *[]problem) {
 	}
 }
 
-func describe(v any) string {
+// Describe names a decoded TOML value for error messages: "the number 3",
+// "a table", "\"text\"".
+func Describe(v any) string {
 	switch x := v.(type) {
 	case string:
 		return strconv.Quote(x)
@@ -212,7 +214,7 @@ func editDistance(a, b string) int {
 }
 
 // checkRanges checks every numeric field of p against its min and max tags.
-func checkRanges(p *sim.Params, out *[]problem) {
+func checkRanges(p *sim.Params, out *[]Problem) {
 	walk(reflect.ValueOf(p).Elem(), "", func(path string, f reflect.StructField, v reflect.Value) {
 		lo, hi, ok := bounds(f)
 		if !ok {
@@ -228,7 +230,7 @@ func checkRanges(p *sim.Params, out *[]problem) {
 			return
 		}
 		if math.IsNaN(x) || x < lo || x > hi {
-			*out = append(*out, problem{key: path, msg: fmt.Sprintf("%s is out of range [%s, %s] (%s)",
+			*out = append(*out, Problem{Key: path, Msg: fmt.Sprintf("%s is out of range [%s, %s] (%s)",
 				formatNumber(x), f.Tag.Get("min"), f.Tag.Get("max"), f.Tag.Get("unit"))})
 		}
 	})

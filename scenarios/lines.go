@@ -6,14 +6,40 @@ import (
 	"strings"
 )
 
-// textMap says, for TOML text, which key path or table each line belongs to
-// and on which line each key and each element of an array value starts. It
-// is what lets a sweep spec report "file:line: sweep.cases.values[2]: ..."
-// for values written over many lines, and lets ParseSweep hand the scenario
-// part of a file to Parse with every line where it was.
-type textMap struct {
+// TextMap says, for TOML text, which key path or table each line belongs to
+// and on which line each key and each element of an array value starts.
+// BurntSushi/toml reports lines for syntax errors only, so this is how every
+// reader of the project's TOML (scenarios, sweep specs, calibration specs)
+// reports "file:line: key: message", including for values written over many
+// lines ("sweep.cases.values[2]"), and how a sweep spec hands its scenario
+// part to Parse with every line where it was. It is the project's one TOML
+// line scanner.
+type TextMap struct {
 	owner []string  // owner[n-1]: the key path or table that line n belongs to ("" for none)
 	lines lineIndex // key paths, tables and array elements ("k[3]") to their first line
+}
+
+// lineIndex maps key paths ("policy.cam.close", "shock[1].path") to the line
+// that sets them.
+type lineIndex map[string]int
+
+// Line returns the line of key, or of its nearest parent that has one; 0 if
+// none (or m is nil).
+func (m *TextMap) Line(key string) int {
+	if m == nil {
+		return 0
+	}
+	for key != "" {
+		if n, ok := m.lines[key]; ok {
+			return n
+		}
+		i := strings.LastIndexAny(key, ".[")
+		if i < 0 {
+			return 0
+		}
+		key = key[:i]
+	}
+	return 0
 }
 
 // scanState is the lexical state carried from one line to the next.
@@ -25,12 +51,12 @@ type scanState struct {
 	wantElem bool   // the next value character starts element elem
 }
 
-// mapText scans TOML text. It knows headers, dotted and quoted keys, strings
+// MapText scans TOML text. It knows headers, dotted and quoted keys, strings
 // (all four kinds), comments, and nesting; it is not a validating parser:
 // the TOML decoder has already accepted the text.
-func mapText(text string) textMap {
+func MapText(text string) *TextMap {
 	src := strings.Split(text, "\n")
-	m := textMap{owner: make([]string, len(src)), lines: lineIndex{}}
+	m := &TextMap{owner: make([]string, len(src)), lines: lineIndex{}}
 	arrays := map[string]int{}
 	table, owner := "", ""
 	var st scanState
@@ -211,10 +237,10 @@ func (st *scanState) scan(line string, n int, idx lineIndex) {
 	}
 }
 
-// blankTables returns text with every line that belongs to table name (its
-// header, keys, values and the comments inside it) emptied, so the rest
-// keeps its line numbers.
-func (m textMap) blankTables(text, name string) string {
+// Blank returns text (the text m maps) with every line that belongs to
+// table name (its header, keys, values and the comments inside it) emptied,
+// so the rest keeps its line numbers.
+func (m *TextMap) Blank(text, name string) string {
 	src := strings.Split(text, "\n")
 	for i, o := range m.owner {
 		if o == name || strings.HasPrefix(o, name+".") || strings.HasPrefix(o, name+"[") {

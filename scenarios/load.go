@@ -52,14 +52,14 @@ func Load(nameOrPath string) (*sim.Params, error) {
 // Parse resolves scenario text; file names the text in error messages.
 func Parse(file string, text []byte) (*sim.Params, error) {
 	var raw map[string]any
-	if _, err := decode(file, text, &raw); err != nil {
+	if _, err := Decode(file, text, &raw); err != nil {
 		return nil, err
 	}
-	lines := locate(string(text))
-	var problems []problem
+	lines := MapText(string(text))
+	var problems []Problem
 	checkTable(raw, paramsType, "", &problems)
 	if len(problems) > 0 {
-		return nil, report(file, lines, problems)
+		return nil, Report(file, lines, problems)
 	}
 	p, err := Defaults()
 	if err != nil {
@@ -73,16 +73,16 @@ func Parse(file string, text []byte) (*sim.Params, error) {
 		p.Name = strings.TrimSuffix(baseName(file), ".toml")
 	}
 	if err := Check(&p); err != nil {
-		var problems []problem
+		var problems []Problem
 		for _, e := range unjoin(err) {
 			var fe *sim.FieldError
 			if errors.As(e, &fe) {
-				problems = append(problems, problem{key: fe.Key, msg: fe.Msg})
+				problems = append(problems, Problem{Key: fe.Key, Msg: fe.Msg})
 			} else {
-				problems = append(problems, problem{msg: e.Error()})
+				problems = append(problems, Problem{Msg: e.Error()})
 			}
 		}
-		return nil, report(file, lines, problems)
+		return nil, Report(file, lines, problems)
 	}
 	return &p, nil
 }
@@ -90,11 +90,11 @@ func Parse(file string, text []byte) (*sim.Params, error) {
 // Check validates resolved parameters: every field within its documented
 // range, then the engine's cross-field rules and the department names.
 func Check(p *sim.Params) error {
-	var problems []problem
+	var problems []Problem
 	checkRanges(p, &problems)
 	var errs []error
 	for _, pr := range problems {
-		errs = append(errs, &sim.FieldError{Key: pr.key, Msg: pr.msg})
+		errs = append(errs, &sim.FieldError{Key: pr.Key, Msg: pr.Msg})
 	}
 	if err := p.Validate(); err != nil {
 		errs = append(errs, unjoin(err)...)
@@ -146,25 +146,26 @@ func baseName(file string) string {
 	return file
 }
 
-// problem is one error at a key path.
-type problem struct {
-	key string
-	msg string
+// Problem is one error at a key path.
+type Problem struct {
+	Key string // dotted key path, "" for the file as a whole
+	Msg string
 }
 
-// report formats problems as "file:line: key: message", one per line.
-func report(file string, lines lineIndex, problems []problem) error {
-	sort.SliceStable(problems, func(i, j int) bool { return lines.lineOf(problems[i].key) < lines.lineOf(problems[j].key) })
+// Report formats problems as "file:line: key: message", one per line, in
+// line order, with the lines from lines (which may be nil).
+func Report(file string, lines *TextMap, problems []Problem) error {
+	sort.SliceStable(problems, func(i, j int) bool { return lines.Line(problems[i].Key) < lines.Line(problems[j].Key) })
 	var errs []error
 	for _, pr := range problems {
 		where := file
-		if n := lines.lineOf(pr.key); n > 0 {
+		if n := lines.Line(pr.Key); n > 0 {
 			where = fmt.Sprintf("%s:%d", file, n)
 		}
-		if pr.key == "" {
-			errs = append(errs, fmt.Errorf("%s: %s", where, pr.msg))
+		if pr.Key == "" {
+			errs = append(errs, fmt.Errorf("%s: %s", where, pr.Msg))
 		} else {
-			errs = append(errs, fmt.Errorf("%s: %s: %s", where, pr.key, pr.msg))
+			errs = append(errs, fmt.Errorf("%s: %s: %s", where, pr.Key, pr.Msg))
 		}
 	}
 	return errors.Join(errs...)
@@ -183,8 +184,8 @@ func tidy(p *sim.Params) {
 	}
 }
 
-// decode decodes TOML text into v; a syntax error is reported as file:line.
-func decode(file string, text []byte, v any) (toml.MetaData, error) {
+// Decode decodes TOML text into v; a syntax error is reported as file:line.
+func Decode(file string, text []byte, v any) (toml.MetaData, error) {
 	md, err := toml.Decode(string(text), v)
 	if err != nil {
 		var pe toml.ParseError

@@ -3,7 +3,6 @@ package scenarios
 import (
 	"bytes"
 	"fmt"
-	"reflect"
 	"sort"
 	"strings"
 
@@ -44,10 +43,10 @@ func Apply(p *sim.Params, overrides map[string]any) error {
 		}
 		node[parts[len(parts)-1]] = normalise(overrides[k])
 	}
-	var problems []problem
+	var problems []Problem
 	checkTable(tree, paramsType, "", &problems)
 	if len(problems) > 0 {
-		return report("overrides", nil, problems)
+		return Report("overrides", nil, problems)
 	}
 	var buf bytes.Buffer
 	if err := toml.NewEncoder(&buf).Encode(tree); err != nil {
@@ -84,29 +83,4 @@ func normalise(v any) any {
 		return out
 	}
 	return v
-}
-
-// Value returns the number at a dotted key of p (a float or whole-number key).
-func Value(p *sim.Params, key string) (float64, bool) {
-	v := reflect.ValueOf(p).Elem()
-	for _, part := range strings.Split(key, ".") {
-		found := false
-		for _, f := range fieldsOf(v.Type()) {
-			if f.name == part {
-				v = v.FieldByIndex(f.idx)
-				found = true
-				break
-			}
-		}
-		if !found {
-			return 0, false
-		}
-	}
-	switch v.Kind() {
-	case reflect.Float64:
-		return v.Float(), true
-	case reflect.Int, reflect.Int64:
-		return float64(v.Int()), true
-	}
-	return 0, false
 }

@@ -1,13 +1,21 @@
 package scenarios
 
 import (
+	"encoding"
 	"encoding/json"
 	"fmt"
 	"math"
 	"reflect"
-	"slices"
+	"strconv"
 	"strings"
+
+	"migrasim/sim"
 )
+
+// The scenario keys by dotted path ("feedback.strength"): Lookup documents
+// one, Get reads one from resolved parameters, Coerce checks a value for one,
+// and Apply (override.go) sets them. These are the only ways into Params by
+// path; the web page, sweeps and calibration all go through them.
 
 // fieldAt returns the struct field of a dotted scenario key outside arrays
 // of tables.
@@ -36,13 +44,13 @@ func fieldAt(key string) (reflect.StructField, bool) {
 	return reflect.StructField{}, false
 }
 
-// coerce checks value v (as TOML or JSON decoding gives it) for scenario key
+// Coerce checks value v (as TOML or JSON decoding gives it) for scenario key
 // key, like a scenario file's value, and returns it in canonical form:
 // float64 for numbers, int64 for whole numbers, string for months and text.
-func coerce(key string, v any) (any, error) {
+func Coerce(key string, v any) (any, error) {
 	sf, ok := fieldAt(key)
 	if !ok {
-		return nil, fmt.Errorf("%s is not a scenario key a sweep can set", key)
+		return nil, fmt.Errorf("%s is not a scenario key that can be set by path (see 'migrasim keys'; keys inside [[shock]] cannot)", key)
 	}
 	kind := sf.Type.Kind()
 	if num, ok := v.(json.Number); ok {
@@ -59,10 +67,10 @@ func coerce(key string, v any) (any, error) {
 		}
 		v = elems
 	}
-	var problems []problem
+	var problems []Problem
 	checkValue(v, sf.Type, sf.Tag.Get("unit"), key, &problems)
 	if len(problems) > 0 {
-		return nil, fmt.Errorf("%s: %s", key, problems[0].msg)
+		return nil, fmt.Errorf("%s: %s", key, problems[0].Msg)
 	}
 	if kind == reflect.Float64 {
 		v = toFloat(v)
@@ -106,33 +114,8 @@ func toFloat(v any) float64 {
 	return math.NaN()
 }
 
-func firstErr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
-func describeMissing(m map[string]any, k string) string {
-	if v, ok := m[k]; ok {
-		return describe(v)
-	}
-	return "nothing"
-}
-
-// closestName returns the name nearest to k by edit distance, if near.
-func closestName(k string, names []string) string {
+// ClosestName returns the name nearest to k by edit distance, if near.
+func ClosestName(k string, names []string) string {
 	best, bestD := "", 4
 	for _, n := range names {
 		if d := editDistance(k, n); d < bestD {
@@ -142,8 +125,8 @@ func closestName(k string, names []string) string {
 	return best
 }
 
-// closestKey returns the scenario key nearest to k, if near.
-func closestKey(k string) string {
+// ClosestKey returns the scenario key nearest to k, if near.
+func ClosestKey(k string) string {
 	keys, err := Keys()
 	if err != nil {
 		return ""
@@ -152,5 +135,87 @@ func closestKey(k string) string {
 	for _, key := range keys {
 		names = append(names, key.Path)
 	}
-	return closestName(k, names)
+	return ClosestName(k, names)
+}
+
+// Lookup documents the scenario key at a dotted path (its type, unit and
+// range; not its default); ok is false when key is not a key that Get and
+// Apply can reach (unknown, a table, or inside an array of tables).
+func Lookup(key string) (k Key, ok bool) {
+	sf, ok := fieldAt(key)
+	if !ok {
+		return Key{}, false
+	}
+	return Key{Path: key, Type: typeName(sf.Type), Unit: sf.Tag.Get("unit"), Min: sf.Tag.Get("min"), Max: sf.Tag.Get("max")}, true
+}
+
+// Range returns the key's numeric range; ok is false when it has none.
+func (k Key) Range() (lo, hi float64, ok bool) {
+	if k.Min == "" || k.Max == "" {
+		return 0, 0, false
+	}
+	lo, err1 := strconv.ParseFloat(k.Min, 64)
+	hi, err2 := strconv.ParseFloat(k.Max, 64)
+	return lo, hi, err1 == nil && err2 == nil
+}
+
+// Get returns the value of the scenario key at a dotted path of p in the
+// form TOML decoding gives it, which is also what Apply takes: float64 for
+// numbers, int64 for whole numbers, bool, string for text and months
+// ("2018-01", or "" for never), and []any for lists. ok is false when key is
+// not a key that Get and Apply can reach.
+func Get(p *sim.Params, key string) (any, bool) {
+	if _, ok := fieldAt(key); !ok {
+		return nil, false
+	}
+	v := reflect.ValueOf(p).Elem()
+	for _, part := range strings.Split(key, ".") {
+		for _, f := range fieldsOf(v.Type()) {
+			if f.name == part {
+				v = v.FieldByIndex(f.idx)
+				break
+			}
+		}
+	}
+	return plain(v), true
+}
+
+// plain converts a leaf value to its TOML-decoded form.
+func plain(v reflect.Value) any {
+	if m, ok := v.Interface().(encoding.TextMarshaler); ok {
+		b, _ := m.MarshalText()
+		return string(b)
+	}
+	switch v.Kind() {
+	case reflect.Float64:
+		return v.Float()
+	case reflect.Int, reflect.Int64:
+		return v.Int()
+	case reflect.Uint64:
+		return int64(v.Uint())
+	case reflect.Bool:
+		return v.Bool()
+	case reflect.String:
+		return v.String()
+	case reflect.Slice:
+		out := make([]any, v.Len())
+		for i := range out {
+			out[i] = plain(v.Index(i))
+		}
+		return out
+	}
+	return v.Interface()
+}
+
+// Value returns the number at a dotted key of p (a number or whole-number
+// key).
+func Value(p *sim.Params, key string) (float64, bool) {
+	v, ok := Get(p, key)
+	switch x := v.(type) {
+	case float64:
+		return x, ok
+	case int64:
+		return float64(x), ok
+	}
+	return 0, false
 }

@@ -1,4 +1,4 @@
-package results
+package sweep
 
 import (
 	"bufio"
@@ -8,9 +8,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 
+	"migrasim/results"
+	"migrasim/scenarios"
 	"migrasim/sim"
 )
 
@@ -93,6 +96,36 @@ type merger struct {
 	files map[string]*os.File
 }
 
+// Merge reads the plan in dir and merges its tasks' results into out with
+// MergeSweep, under a manifest that records command (the arguments given).
+func Merge(dir, out string, command []string) (*Plan, *MergeReport, error) {
+	pl, err := ReadPlan(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	base, err := scenarios.Parse(filepath.Join(dir, PlanBaseFile), pl.Base)
+	if err != nil {
+		return nil, nil, err
+	}
+	h := &pl.Header
+	m := &results.Manifest{
+		Scenario:   h.Sweep,
+		Seed:       base.Seed,
+		Replicates: h.Replicates,
+		Engine:     h.Engine,
+		Arch:       h.Arch,
+		Go:         runtime.Version(),
+		Command:    command,
+		InputHash:  results.Hash(pl.Base, []byte(h.PlanHash), scenarios.DataHash()),
+		Resolved:   string(pl.Base),
+	}
+	rep, err := MergeSweep(pl, out, m)
+	if err != nil {
+		return pl, rep, fmt.Errorf("sweep merge %s: %w", dir, err)
+	}
+	return pl, rep, nil
+}
+
 // MergeSweep combines the results of every task of pl into the folder out:
 // series.csv and summary.csv exactly as 'migrasim run' writes them for each
 // design point's scenario (concatenated, one header), runs.csv (one row per
@@ -100,7 +133,7 @@ type merger struct {
 // only on the plan and the runs' results, never on how the runs were split
 // into tasks. If any run has no result, it writes nothing and returns the
 // report with an error naming them.
-func MergeSweep(pl *Plan, out string, m *Manifest) (*MergeReport, error) {
+func MergeSweep(pl *Plan, out string, m *results.Manifest) (*MergeReport, error) {
 	mg, rep, err := collect(pl)
 	if err != nil {
 		return rep, err
@@ -113,12 +146,12 @@ func MergeSweep(pl *Plan, out string, m *Manifest) (*MergeReport, error) {
 			f.Close()
 		}
 	}()
-	outputs := []Output{
-		{Name: MergedSeries, Write: func(w io.Writer) error { return mg.eachPoint(w, WriteSeries) }},
-		{Name: MergedSummary, Write: func(w io.Writer) error { return mg.eachPoint(w, WriteSummary) }},
+	outputs := []results.Output{
+		{Name: MergedSeries, Write: func(w io.Writer) error { return mg.eachPoint(w, results.WriteSeries) }},
+		{Name: MergedSummary, Write: func(w io.Writer) error { return mg.eachPoint(w, results.WriteSummary) }},
 		{Name: MergedRuns, Write: mg.writeRuns},
 	}
-	return rep, WriteSet(out, outputs, m)
+	return rep, results.WriteSet(out, outputs, m)
 }
 
 // collect finds, for every run, a task file that completed it.
@@ -192,8 +225,8 @@ func (mg *merger) load(r int) (sim.Series, error) {
 	return s, nil
 }
 
-// eachPoint writes every design point's replicates with write (WriteSeries
-// or WriteSummary), keeping the header of the first point only.
+// eachPoint writes every design point's replicates with write (results.WriteSeries
+// or results.WriteSummary), keeping the header of the first point only.
 func (mg *merger) eachPoint(w io.Writer, write func(io.Writer, []sim.Series) error) error {
 	runs := mg.pl.Runs
 	for i := 0; i < len(runs); {
@@ -237,32 +270,32 @@ func RunsHeader(keys []string) []string {
 
 func (mg *merger) writeRuns(w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
-	writeRow(bw, RunsHeader(mg.pl.Header.Keys))
+	results.WriteRow(bw, RunsHeader(mg.pl.Header.Keys))
 	var buf []byte
 	for r, pr := range mg.pl.Runs {
 		s, err := mg.load(r)
 		if err != nil {
 			return err
 		}
-		all := Period{Label: "all", From: 0, To: s.Months}
+		all := results.Period{Label: "all", From: 0, To: s.Months}
 		buf = buf[:0]
 		buf = strconv.AppendInt(buf, int64(pr.Run), 10)
 		buf = append(buf, ',')
 		buf = strconv.AppendInt(buf, int64(pr.Point), 10)
 		buf = append(buf, ',')
-		buf = appendField(buf, pr.Scenario)
+		buf = results.AppendField(buf, pr.Scenario)
 		buf = append(buf, ',')
 		buf = strconv.AppendInt(buf, int64(pr.Replicate), 10)
 		buf = append(buf, ',')
 		buf = strconv.AppendUint(buf, pr.Seed, 10)
 		for _, p := range pr.Params {
 			buf = append(buf, ',')
-			buf = appendField(buf, jsonCell(p.Value))
+			buf = results.AppendField(buf, jsonCell(p.Value))
 		}
 		for c := sim.Country(0); c < sim.NumCountries; c++ {
 			for m := sim.Metric(0); m < sim.NumMetrics; m++ {
 				buf = append(buf, ',')
-				buf = AppendValue(buf, Aggregate(&s, c, m, all))
+				buf = results.AppendValue(buf, results.Aggregate(&s, c, m, all))
 			}
 		}
 		buf = append(buf, '\n')

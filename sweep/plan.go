@@ -1,4 +1,4 @@
-package results
+package sweep
 
 import (
 	"bufio"
@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"migrasim/results"
 	"os"
 	"path/filepath"
 )
@@ -40,6 +41,7 @@ type PlanHeader struct {
 	Sweep      string   `json:"sweep"`          // the sweep's name
 	Spec       string   `json:"spec"`           // the spec it was planned from
 	Engine     string   `json:"engine_version"` // sim.Version of the planning binary
+	Arch       string   `json:"goarch"`         // GOARCH of the planning binary, for the record: the engine rounds explicitly, so results do not depend on it
 	DataHash   string   `json:"data_sha256"`    // of the embedded data the runs use
 	Keys       []string `json:"keys"`           // swept keys, the order of every run's params
 	Points     int      `json:"points"`
@@ -147,13 +149,13 @@ func WritePlan(dir string, h *PlanHeader, base []byte, runs []PlanRun) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("plan: %w", err)
 	}
-	if _, err := WriteAtomic(filepath.Join(dir, PlanBaseFile), func(w io.Writer) error { _, err := w.Write(base); return err }); err != nil {
+	if _, err := results.WriteAtomic(filepath.Join(dir, PlanBaseFile), func(w io.Writer) error { _, err := w.Write(base); return err }); err != nil {
 		return err
 	}
-	if _, err := WriteAtomic(filepath.Join(dir, PlanRunsFile), func(w io.Writer) error { _, err := w.Write(lines.Bytes()); return err }); err != nil {
+	if _, err := results.WriteAtomic(filepath.Join(dir, PlanRunsFile), func(w io.Writer) error { _, err := w.Write(lines.Bytes()); return err }); err != nil {
 		return err
 	}
-	_, err := WriteAtomic(filepath.Join(dir, PlanHeaderFile), func(w io.Writer) error {
+	_, err := results.WriteAtomic(filepath.Join(dir, PlanHeaderFile), func(w io.Writer) error {
 		e := json.NewEncoder(w)
 		e.SetIndent("", "  ")
 		return e.Encode(h)

@@ -1,9 +1,12 @@
-package scenarios
+package sweep
 
 import (
+	"cmp"
 	"fmt"
 	"math"
-	"reflect"
+	"migrasim/design"
+	"migrasim/scenarios"
+	"strconv"
 )
 
 // sampleRange is one sampled key: its range and whether it takes whole numbers.
@@ -18,7 +21,7 @@ type sampleRange struct {
 func (r *specReader) sample(v any) *factor {
 	m, ok := v.(map[string]any)
 	if !ok {
-		r.bad("sweep.sample", "want a table with method, n, design_seed and [sweep.sample.ranges], got %s", describe(v))
+		r.bad("sweep.sample", "want a table with method, n, design_seed and [sweep.sample.ranges], got %s", scenarios.Describe(v))
 		return nil
 	}
 	method, n, seed := r.sampleHead(m)
@@ -28,10 +31,10 @@ func (r *specReader) sample(v any) *factor {
 	}
 	var unit [][]float64
 	if method == "lhs" {
-		unit = latinHypercube(n, len(ranges), seed)
+		unit = design.LatinHypercube(n, len(ranges), seed)
 	} else {
 		var err error
-		if unit, err = sobol(n, len(ranges), seed); err != nil {
+		if unit, err = design.Sobol(n, len(ranges), seed); err != nil {
 			r.bad("sweep.sample.ranges", "%v", err)
 			return nil
 		}
@@ -68,26 +71,26 @@ func (r *specReader) sampleHead(m map[string]any) (method string, n int, seed ui
 		case "method":
 			method, _ = m[k].(string)
 			if method != "lhs" && method != "sobol" {
-				r.bad(path, `want "lhs" (Latin hypercube) or "sobol", got %s`, describe(m[k]))
+				r.bad(path, `want "lhs" (Latin hypercube) or "sobol", got %s`, scenarios.Describe(m[k]))
 			}
 		case "n":
 			x, ok := m[k].(int64)
 			if !ok || x < 1 || x > maxSampleN {
-				r.bad(path, "want a whole number of design points from 1 to %d, got %s", maxSampleN, describe(m[k]))
+				r.bad(path, "want a whole number of design points from 1 to %d, got %s", maxSampleN, scenarios.Describe(m[k]))
 				continue
 			}
 			n = int(x)
 		case "design_seed":
 			x, ok := m[k].(int64)
 			if !ok || x < 0 {
-				r.bad(path, "want a non-negative whole number (the design's own seed, not the simulation's), got %s", describe(m[k]))
+				r.bad(path, "want a non-negative whole number (the design's own seed, not the simulation's), got %s", scenarios.Describe(m[k]))
 				continue
 			}
 			seed = uint64(x)
 		case "ranges":
 		default:
 			msg := "unknown key"
-			if c := closestName(k, []string{"method", "n", "design_seed", "ranges"}); c != "" {
+			if c := scenarios.ClosestName(k, []string{"method", "n", "design_seed", "ranges"}); c != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", c)
 			}
 			r.bad(path, "%s", msg)
@@ -120,30 +123,40 @@ func (r *specReader) sampleRanges(m map[string]any) ([]sampleRange, bool) {
 		raw, _ := lookup(table, key)
 		pair, ok := raw.([]any)
 		if !ok || len(pair) != 2 {
-			r.bad(path, "want [low, high], got %s", describe(raw))
+			r.bad(path, "want [low, high], got %s", scenarios.Describe(raw))
 			continue
 		}
 		if !r.sweepable(key, path) {
 			continue
 		}
-		sf, _ := fieldAt(key)
-		kind := sf.Type.Kind()
-		if kind != reflect.Float64 && kind != reflect.Int && kind != reflect.Int64 {
+		k, _ := scenarios.Lookup(key)
+		if k.Type != "number" && k.Type != "whole number" {
 			r.bad(path, "%s is not a number: only numbers and whole numbers can be sampled; use the grid or cases", key)
 			continue
 		}
-		a, errA := coerce(key, pair[0])
-		b, errB := coerce(key, pair[1])
+		a, errA := scenarios.Coerce(key, pair[0])
+		b, errB := scenarios.Coerce(key, pair[1])
 		if errA != nil || errB != nil {
-			r.bad(path, "%v", firstErr(errA, errB))
+			r.bad(path, "%v", cmp.Or(errA, errB))
 			continue
 		}
 		lo, hi := toFloat(a), toFloat(b)
 		if lo >= hi {
-			r.bad(path, "low %s is not below high %s", formatNumber(lo), formatNumber(hi))
+			r.bad(path, "low %s is not below high %s", strconv.FormatFloat(lo, 'g', -1, 64), strconv.FormatFloat(hi, 'g', -1, 64))
 			continue
 		}
-		out = append(out, sampleRange{key: key, lo: lo, hi: hi, whole: kind != reflect.Float64})
+		out = append(out, sampleRange{key: key, lo: lo, hi: hi, whole: k.Type == "whole number"})
 	}
 	return out, len(out) == len(leaves)
+}
+
+// toFloat is a coerced number as float64.
+func toFloat(v any) float64 {
+	switch x := v.(type) {
+	case float64:
+		return x
+	case int64:
+		return float64(x)
+	}
+	return math.NaN()
 }

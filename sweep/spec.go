@@ -1,17 +1,19 @@
-package scenarios
+package sweep
 
 import (
-	"embed"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"reflect"
+	"runtime"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 
+	"migrasim/scenarios"
 	"migrasim/sim"
 )
 
@@ -40,9 +42,6 @@ import (
 // the sample points. Every value is checked like a scenario file's, and
 // every design point as a whole, before anything runs.
 
-//go:embed sweeps/*.toml
-var sweepFiles embed.FS
-
 // Seeds modes of a sweep.
 const (
 	// SeedsCommon gives every design point the scenario's seed, so replicate
@@ -55,10 +54,10 @@ const (
 	SeedsIndependent = "independent"
 )
 
-// Sweep is a parameter sweep: a base scenario, a design of key overrides
+// Spec is a parameter sweep: a base scenario, a design of key overrides
 // (its points), and the replicates of each point. A run is one replicate of
 // one point.
-type Sweep struct {
+type Spec struct {
 	// Name names the sweep: the base scenario's name.
 	Name string
 	// File is where the spec was read from, for messages.
@@ -74,57 +73,22 @@ type Sweep struct {
 	Seeds string
 
 	factors []factor
-	lines   lineIndex
+	lines   *scenarios.TextMap
 }
 
-// SweepRun is one run of a sweep: replicate Replicate of design point Point.
-type SweepRun struct {
-	Run       int    // index in the plan: Point*Replicates + Replicate
-	Point     int    // design point
-	Replicate int    // replicate of the point (its random streams derive from Seed and Replicate)
-	Scenario  string // the point's scenario name
-	Seed      uint64 // the point's root seed
-}
-
-// Sweeps lists the embedded sweep specs, sorted by name.
-func Sweeps() ([]Info, error) {
-	names, err := fs.Glob(sweepFiles, "sweeps/*.toml")
-	if err != nil {
-		return nil, err
-	}
-	var out []Info
-	for _, n := range names {
-		b, err := sweepFiles.ReadFile(n)
-		if err != nil {
-			return nil, err
-		}
-		var head struct {
-			Description string `toml:"description"`
-		}
-		toml.Decode(string(b), &head)
-		out = append(out, Info{Name: strings.TrimSuffix(path.Base(n), ".toml"), Description: head.Description})
-	}
-	return out, nil
-}
-
-// SweepSource returns the TOML text of the embedded sweep spec name.
-func SweepSource(name string) ([]byte, error) {
-	return sweepFiles.ReadFile("sweeps/" + path.Clean(name) + ".toml")
-}
-
-// LoadSweep reads a sweep spec given by embedded sweep name, by embedded
+// Load reads a sweep spec given by embedded sweep name, by embedded
 // scenario name (a sweep of one point), or by file path.
-func LoadSweep(nameOrPath string) (*Sweep, error) {
+func Load(nameOrPath string) (*Spec, error) {
 	if strings.ContainsRune(nameOrPath, os.PathSeparator) || strings.HasSuffix(nameOrPath, ".toml") {
 		b, err := os.ReadFile(nameOrPath)
 		if err != nil {
 			return nil, fmt.Errorf("sweep %s: %w", nameOrPath, err)
 		}
-		return ParseSweep(nameOrPath, b)
+		return Parse(nameOrPath, b)
 	}
-	b, err := SweepSource(nameOrPath)
+	b, err := scenarios.SweepSource(nameOrPath)
 	if errors.Is(err, fs.ErrNotExist) {
-		b, err = Source(nameOrPath)
+		b, err = scenarios.Source(nameOrPath)
 	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("sweep %q: no such embedded sweep or scenario (see 'migrasim sweep' and 'migrasim list'), and not a file path", nameOrPath)
@@ -132,30 +96,30 @@ func LoadSweep(nameOrPath string) (*Sweep, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ParseSweep(nameOrPath+".toml", b)
+	return Parse(nameOrPath+".toml", b)
 }
 
-// ParseSweep reads a sweep spec; file names it in error messages, which
-// give the line and key of every problem, all at once. A scenario without
-// a [sweep] table is a sweep of one design point.
-func ParseSweep(file string, text []byte) (*Sweep, error) {
+// Parse reads a sweep spec; file names it in error messages, which give the
+// line and key of every problem, all at once. A scenario without a [sweep]
+// table is a sweep of one design point.
+func Parse(file string, text []byte) (*Spec, error) {
 	var raw map[string]any
-	md, err := decode(file, text, &raw)
+	md, err := scenarios.Decode(file, text, &raw)
 	if err != nil {
 		return nil, err
 	}
-	tm := mapText(string(text))
+	tm := scenarios.MapText(string(text))
 	table, hasSweep := raw["sweep"]
 	base, err := parseBase(file, string(text), raw, tm)
 	if err != nil {
 		return nil, err
 	}
-	s := &Sweep{Name: base.Name, File: file, Base: base, Replicates: base.Replicates, Seeds: SeedsCommon, lines: tm.lines}
+	s := &Spec{Name: base.Name, File: file, Base: base, Replicates: base.Replicates, Seeds: SeedsCommon, lines: tm}
 	if hasSweep {
 		r := &specReader{md: md}
 		r.read(s, table)
 		if len(r.problems) > 0 {
-			return nil, report(file, tm.lines, r.problems)
+			return nil, scenarios.Report(file, tm, r.problems)
 		}
 	}
 	return s, nil
@@ -165,9 +129,9 @@ func ParseSweep(file string, text []byte) (*Sweep, error) {
 // the [sweep] table emptied, so errors keep their line numbers. Should the
 // emptied text not decode to the same tables (a [sweep] written in a way the
 // line scanner misreads), the scenario part is re-encoded instead.
-func parseBase(file, text string, raw map[string]any, tm textMap) (*sim.Params, error) {
+func parseBase(file, text string, raw map[string]any, tm *scenarios.TextMap) (*sim.Params, error) {
 	if _, ok := raw["sweep"]; !ok {
-		return Parse(file, []byte(text))
+		return scenarios.Parse(file, []byte(text))
 	}
 	rest := map[string]any{}
 	for k, v := range raw {
@@ -175,20 +139,20 @@ func parseBase(file, text string, raw map[string]any, tm textMap) (*sim.Params, 
 			rest[k] = v
 		}
 	}
-	blank := tm.blankTables(text, "sweep")
+	blank := tm.Blank(text, "sweep")
 	var got map[string]any
 	if _, err := toml.Decode(blank, &got); err == nil && reflect.DeepEqual(got, rest) {
-		return Parse(file, []byte(blank))
+		return scenarios.Parse(file, []byte(blank))
 	}
 	var b strings.Builder
 	if err := toml.NewEncoder(&b).Encode(rest); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	return Parse(file, []byte(b.String()))
+	return scenarios.Parse(file, []byte(b.String()))
 }
 
 // countPoints returns the number of design points, saturating above maxPoints.
-func (s *Sweep) countPoints() int {
+func (s *Spec) countPoints() int {
 	n := 1
 	for _, f := range s.factors {
 		n *= len(f.rows)
@@ -200,13 +164,13 @@ func (s *Sweep) countPoints() int {
 }
 
 // Points returns the number of design points.
-func (s *Sweep) Points() int { return s.countPoints() }
+func (s *Spec) Points() int { return s.countPoints() }
 
 // Runs returns the number of runs: points times replicates.
-func (s *Sweep) Runs() int { return s.Points() * s.Replicates }
+func (s *Spec) Runs() int { return s.Points() * s.Replicates }
 
 // Point returns the values of design point i, one per key of s.Keys.
-func (s *Sweep) Point(i int) []any {
+func (s *Spec) Point(i int) []any {
 	out := make([]any, 0, len(s.Keys))
 	stride := s.countPoints()
 	for _, f := range s.factors {
@@ -218,50 +182,64 @@ func (s *Sweep) Point(i int) []any {
 
 // PointName returns the scenario name of design point i: the sweep's name
 // and the point's index, zero-padded so that names sort like indices.
-func (s *Sweep) PointName(i int) string {
+func (s *Spec) PointName(i int) string {
 	width := max(2, len(fmt.Sprint(s.Points()-1)))
 	return fmt.Sprintf("%s-p%0*d", s.Name, width, i)
 }
 
 // Seed returns the root seed of design point i.
-func (s *Sweep) Seed(i int) uint64 {
+func (s *Spec) Seed(i int) uint64 {
 	if s.Seeds == SeedsIndependent {
 		return mix64(s.Base.Seed ^ mix64(uint64(i)+0x9e3779b97f4a7c15))
 	}
 	return s.Base.Seed
 }
 
-// RunList returns every run, point by point, replicates innermost.
-func (s *Sweep) RunList() []SweepRun {
-	out := make([]SweepRun, 0, s.Runs())
+// Plan lists every run, point by point, replicates innermost, with the
+// swept keys' values as JSON, under a header that records spec (where the
+// sweep was read from) and command (the arguments that planned it).
+func (s *Spec) Plan(spec string, command []string) (*PlanHeader, []PlanRun, error) {
+	h := &PlanHeader{
+		Sweep: s.Name, Spec: spec, Engine: sim.Version, Arch: runtime.GOARCH, DataHash: hex.EncodeToString(scenarios.DataHash()),
+		Keys: s.Keys, Points: s.Points(), Replicates: s.Replicates, Runs: s.Runs(), Seeds: s.Seeds, Command: command,
+	}
+	runs := make([]PlanRun, 0, s.Runs())
 	for i := range s.Points() {
+		var params ParamValues
+		for j, v := range s.Point(i) {
+			b, err := json.Marshal(v)
+			if err != nil {
+				return nil, nil, fmt.Errorf("sweep %s: point %d: %s: %w", s.Name, i, s.Keys[j], err)
+			}
+			params = append(params, ParamValue{Key: s.Keys[j], Value: b})
+		}
 		for r := range s.Replicates {
-			out = append(out, SweepRun{Run: len(out), Point: i, Replicate: r, Scenario: s.PointName(i), Seed: s.Seed(i)})
+			runs = append(runs, PlanRun{Run: len(runs), Point: i, Replicate: r, Scenario: s.PointName(i), Seed: s.Seed(i), Params: params})
 		}
 	}
-	return out
+	return h, runs, nil
 }
 
 // Params returns the resolved scenario of design point i.
-func (s *Sweep) Params(i int) (*sim.Params, error) {
+func (s *Spec) Params(i int) (*sim.Params, error) {
 	return Resolve(s.Base, s.PointName(i), s.Seed(i), s.Replicates, s.Keys, s.Point(i))
 }
 
 // Check resolves every design point and reports those the engine would
 // refuse (a combination of values that breaks a cross-field rule), naming
 // the point and its values, all at once.
-func (s *Sweep) Check() error {
-	var problems []problem
+func (s *Spec) Check() error {
+	var problems []scenarios.Problem
 	for i := range s.Points() {
 		if _, err := s.Params(i); err != nil {
 			var vals []string
 			for j, v := range s.Point(i) {
 				vals = append(vals, fmt.Sprintf("%s = %v", s.Keys[j], v))
 			}
-			problems = append(problems, problem{key: "sweep", msg: fmt.Sprintf("design point %d (%s): %v",
+			problems = append(problems, scenarios.Problem{Key: "sweep", Msg: fmt.Sprintf("design point %d (%s): %v",
 				i, strings.Join(vals, ", "), strings.ReplaceAll(err.Error(), "\n", "; "))})
 			if len(problems) == 20 {
-				problems = append(problems, problem{key: "sweep", msg: "(more points fail; fix these first)"})
+				problems = append(problems, scenarios.Problem{Key: "sweep", Msg: "(more points fail; fix these first)"})
 				break
 			}
 		}
@@ -269,7 +247,7 @@ func (s *Sweep) Check() error {
 	if len(problems) == 0 {
 		return nil
 	}
-	return report(s.File, s.lines, problems)
+	return scenarios.Report(s.File, s.lines, problems)
 }
 
 // Resolve returns base with the swept keys set to values, named name, with
@@ -281,14 +259,14 @@ func Resolve(base *sim.Params, name string, seed uint64, replicates int, keys []
 	}
 	overrides := make(map[string]any, len(keys))
 	for i, k := range keys {
-		v, err := coerce(k, values[i])
+		v, err := scenarios.Coerce(k, values[i])
 		if err != nil {
 			return nil, err
 		}
 		overrides[k] = v
 	}
 	p := *base
-	if err := Apply(&p, overrides); err != nil {
+	if err := scenarios.Apply(&p, overrides); err != nil {
 		return nil, err
 	}
 	p.Name, p.Seed, p.Replicates = name, seed, replicates

@@ -1,8 +1,9 @@
-package scenarios
+package sweep
 
 import (
 	"encoding/json"
 	"fmt"
+	"migrasim/scenarios"
 	"reflect"
 	"strings"
 	"testing"
@@ -59,7 +60,7 @@ feedback.strength = [0.0, 0.8]
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := ParseSweep("s.toml", []byte(head+tt.spec))
+			s, err := Parse("s.toml", []byte(head+tt.spec))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,7 +81,10 @@ feedback.strength = [0.0, 0.8]
 			if err := s.Check(); err != nil {
 				t.Error(err)
 			}
-			runs := s.RunList()
+			_, runs, err := s.Plan("s.toml", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if len(runs) != s.Points()*s.Replicates || len(runs) != s.Runs() {
 				t.Fatalf("%d runs for %d points x %d replicates", len(runs), s.Points(), s.Replicates)
 			}
@@ -96,7 +100,7 @@ feedback.strength = [0.0, 0.8]
 // Resolved points carry their values, name, seed and replicates, and leave
 // the base untouched.
 func TestSweepParams(t *testing.T) {
-	s, err := ParseSweep("s.toml", []byte(head+`
+	s, err := Parse("s.toml", []byte(head+`
 [sweep]
 seeds = "independent"
 [sweep.grid]
@@ -150,7 +154,7 @@ feedback.strength = [0.5, 2.5]
 feedback.lag_months = [3, 10]
 `, method, seed)
 			}
-			s, err := ParseSweep("s.toml", []byte(spec(4)))
+			s, err := Parse("s.toml", []byte(spec(4)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -176,7 +180,7 @@ feedback.lag_months = [3, 10]
 					t.Errorf("lag %d drawn %d times, want 4 (%v)", lag, lags[lag], lags)
 				}
 			}
-			other, _ := ParseSweep("s.toml", []byte(spec(5)))
+			other, _ := Parse("s.toml", []byte(spec(5)))
 			if reflect.DeepEqual(s.Point(0), other.Point(0)) {
 				t.Error("design_seed does not change the sample")
 			}
@@ -226,7 +230,7 @@ func TestBadSweep(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseSweep("s.toml", []byte(head+tt.spec))
+			_, err := Parse("s.toml", []byte(head+tt.spec))
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -241,7 +245,7 @@ func TestBadSweep(t *testing.T) {
 
 // Points that break a cross-field rule are named, with their values.
 func TestSweepCheck(t *testing.T) {
-	s, err := ParseSweep("s.toml", []byte(head+`
+	s, err := Parse("s.toml", []byte(head+`
 [sweep]
 [sweep.grid]
 country.SV.poor_share = [0.3, 0.95]
@@ -295,7 +299,7 @@ lag_months = 3
 	for name, spec := range specs {
 		t.Run(name, func(t *testing.T) {
 			text := strings.Replace(head, "replicates = 3\n", "", 1) + spec
-			s, err := ParseSweep("s.toml", []byte(text))
+			s, err := Parse("s.toml", []byte(text))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -308,12 +312,12 @@ lag_months = 3
 
 // Every shipped sweep loads and every point of it resolves.
 func TestShippedSweeps(t *testing.T) {
-	infos, err := Sweeps()
+	infos, err := scenarios.Sweeps()
 	if err != nil || len(infos) == 0 {
 		t.Fatalf("Sweeps() = %v, %v", infos, err)
 	}
 	for _, in := range infos {
-		s, err := LoadSweep(in.Name)
+		s, err := Load(in.Name)
 		if err != nil {
 			t.Errorf("%s: %v", in.Name, err)
 			continue
@@ -325,17 +329,17 @@ func TestShippedSweeps(t *testing.T) {
 			t.Errorf("%s: %v", in.Name, err)
 		}
 	}
-	s, err := LoadSweep("deportation-feedback")
+	s, err := Load("deportation-feedback")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if s.Points() != 8 || s.Replicates != 2 || s.Runs() != 16 {
 		t.Errorf("deportation-feedback: %d points x %d replicates = %d runs, want 8 x 2 = 16", s.Points(), s.Replicates, s.Runs())
 	}
-	if _, err := LoadSweep("baseline"); err != nil {
+	if _, err := Load("baseline"); err != nil {
 		t.Errorf("a scenario is a sweep of one point: %v", err)
 	}
-	if _, err := LoadSweep("no-such-sweep"); err == nil {
+	if _, err := Load("no-such-sweep"); err == nil {
 		t.Error("no error for an unknown sweep")
 	}
 }
@@ -347,9 +351,27 @@ func FuzzParseSweep(f *testing.F) {
 	f.Add(head + "[sweep.sample]\nmethod = \"sobol\"\nn = 8\n[sweep.sample.ranges]\n'feedback.strength' = [0, 1]\n")
 	f.Add("sweep = { grid = { a = [\"]\"] } }\n")
 	f.Fuzz(func(t *testing.T, text string) {
-		s, err := ParseSweep("fuzz.toml", []byte(text))
+		s, err := Parse("fuzz.toml", []byte(text))
 		if err == nil && s.Points() > 0 && s.Points() < 1000 {
 			s.Point(s.Points() - 1)
 		}
 	})
+}
+
+// stratified reports whether each of the n equal strata of [0, 1) holds
+// exactly one of xs.
+func stratified(xs []float64) bool {
+	n := len(xs)
+	seen := make([]bool, n)
+	for _, x := range xs {
+		if x < 0 || x >= 1 {
+			return false
+		}
+		k := int(x * float64(n))
+		if seen[k] {
+			return false
+		}
+		seen[k] = true
+	}
+	return true
 }

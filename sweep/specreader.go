@@ -1,7 +1,8 @@
-package scenarios
+package sweep
 
 import (
 	"fmt"
+	"migrasim/scenarios"
 	"reflect"
 	"slices"
 	"strings"
@@ -34,19 +35,19 @@ var notSweepable = map[string]string{
 // specReader reads a [sweep] table, collecting problems.
 type specReader struct {
 	md       toml.MetaData
-	problems []problem
+	problems []scenarios.Problem
 	seen     map[string]string // swept key -> where it is swept
 }
 
 func (r *specReader) bad(key, format string, args ...any) {
-	r.problems = append(r.problems, problem{key: key, msg: fmt.Sprintf(format, args...)})
+	r.problems = append(r.problems, scenarios.Problem{Key: key, Msg: fmt.Sprintf(format, args...)})
 }
 
 // read fills s from the decoded [sweep] table m.
-func (r *specReader) read(s *Sweep, v any) {
+func (r *specReader) read(s *Spec, v any) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		r.bad("sweep", "want a table ([sweep]), got %s", describe(v))
+		r.bad("sweep", "want a table ([sweep]), got %s", scenarios.Describe(v))
 		return
 	}
 	r.seen = map[string]string{}
@@ -58,14 +59,14 @@ func (r *specReader) read(s *Sweep, v any) {
 		case "replicates":
 			n, ok := m[k].(int64)
 			if !ok || n < 1 || n > maxSweepReps {
-				r.bad(path, "want a whole number from 1 to %d (replicates of each design point), got %s", maxSweepReps, describe(m[k]))
+				r.bad(path, "want a whole number from 1 to %d (replicates of each design point), got %s", maxSweepReps, scenarios.Describe(m[k]))
 				continue
 			}
 			s.Replicates = int(n)
 		case "seeds":
 			str, _ := m[k].(string)
 			if str != SeedsCommon && str != SeedsIndependent {
-				r.bad(path, "want %q (every point uses the scenario's seed) or %q (each point its own), got %s", SeedsCommon, SeedsIndependent, describe(m[k]))
+				r.bad(path, "want %q (every point uses the scenario's seed) or %q (each point its own), got %s", SeedsCommon, SeedsIndependent, scenarios.Describe(m[k]))
 				continue
 			}
 			s.Seeds = str
@@ -77,7 +78,7 @@ func (r *specReader) read(s *Sweep, v any) {
 			sample = r.sample(m[k])
 		default:
 			msg := "unknown key"
-			if c := closestName(k, []string{"replicates", "seeds", "grid", "cases", "sample"}); c != "" {
+			if c := scenarios.ClosestName(k, []string{"replicates", "seeds", "grid", "cases", "sample"}); c != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", c)
 			}
 			r.bad(path, "%s", msg)
@@ -133,7 +134,7 @@ func lookup(m map[string]any, key string) (any, bool) {
 func (r *specReader) grid(v any) []factor {
 	m, ok := v.(map[string]any)
 	if !ok {
-		r.bad("sweep.grid", "want a table of KEY = [values], got %s", describe(v))
+		r.bad("sweep.grid", "want a table of KEY = [values], got %s", scenarios.Describe(v))
 		return nil
 	}
 	var out []factor
@@ -142,7 +143,7 @@ func (r *specReader) grid(v any) []factor {
 		raw, _ := lookup(m, key)
 		list, ok := raw.([]any)
 		if !ok || len(list) == 0 {
-			r.bad(path, "want a non-empty list of values for %s, got %s", key, describe(raw))
+			r.bad(path, "want a non-empty list of values for %s, got %s", key, scenarios.Describe(raw))
 			continue
 		}
 		if !r.sweepable(key, path) {
@@ -151,7 +152,7 @@ func (r *specReader) grid(v any) []factor {
 		f := factor{keys: []string{key}}
 		for i, x := range list {
 			where := fmt.Sprintf("%s[%d]", path, i)
-			c, err := coerce(key, x)
+			c, err := scenarios.Coerce(key, x)
 			if err != nil {
 				r.bad(where, "%v", err)
 				continue
@@ -171,7 +172,7 @@ func (r *specReader) grid(v any) []factor {
 func (r *specReader) cases(v any) *factor {
 	m, ok := v.(map[string]any)
 	if !ok {
-		r.bad("sweep.cases", "want a table with keys = [KEY, ...] and values = [[v, ...], ...], got %s", describe(v))
+		r.bad("sweep.cases", "want a table with keys = [KEY, ...] and values = [[v, ...], ...], got %s", scenarios.Describe(v))
 		return nil
 	}
 	for _, k := range sortedKeys(m) {
@@ -189,7 +190,7 @@ func (r *specReader) cases(v any) *factor {
 		key, ok := k.(string)
 		where := fmt.Sprintf("sweep.cases.keys[%d]", i)
 		if !ok {
-			r.bad(where, "want a quoted scenario key, got %s", describe(k))
+			r.bad(where, "want a quoted scenario key, got %s", scenarios.Describe(k))
 			return nil
 		}
 		if !r.sweepable(key, where) {
@@ -206,12 +207,12 @@ func (r *specReader) cases(v any) *factor {
 		where := fmt.Sprintf("sweep.cases.values[%d]", i)
 		vals, ok := row.([]any)
 		if !ok || len(vals) != len(f.keys) {
-			r.bad(where, "want a row of %d values (%s), got %s", len(f.keys), strings.Join(f.keys, ", "), describe(row))
+			r.bad(where, "want a row of %d values (%s), got %s", len(f.keys), strings.Join(f.keys, ", "), scenarios.Describe(row))
 			continue
 		}
 		out := make([]any, len(vals))
 		for j, x := range vals {
-			c, err := coerce(f.keys[j], x)
+			c, err := scenarios.Coerce(f.keys[j], x)
 			if err != nil {
 				r.bad(where, "%v", err)
 			}
@@ -229,9 +230,9 @@ func (r *specReader) sweepable(key, where string) bool {
 		r.bad(where, "%s cannot be swept: %s", key, why)
 		return false
 	}
-	if _, ok := fieldAt(key); !ok {
+	if _, ok := scenarios.Lookup(key); !ok {
 		msg := fmt.Sprintf("%s is not a scenario key a sweep can set", key)
-		if c := closestKey(key); c != "" {
+		if c := scenarios.ClosestKey(key); c != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", c)
 		}
 		r.bad(where, "%s; see 'migrasim keys' (keys inside [[shock]] cannot be swept)", msg)
@@ -243,4 +244,20 @@ func (r *specReader) sweepable(key, where string) bool {
 	}
 	r.seen[key] = where
 	return true
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func describeMissing(m map[string]any, k string) string {
+	if v, ok := m[k]; ok {
+		return scenarios.Describe(v)
+	}
+	return "nothing"
 }

@@ -1,4 +1,4 @@
-package results
+package sweep
 
 import (
 	"bufio"
@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"migrasim/results"
 	"migrasim/sim"
 )
 
@@ -179,7 +180,7 @@ func (t *Task) writeStatus() error {
 		runs = append(runs, r)
 	}
 	sort.Ints(runs)
-	_, err := WriteAtomic(t.path(".status"), func(w io.Writer) error {
+	_, err := results.WriteAtomic(t.path(".status"), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		for _, r := range runs {
 			if err := enc.Encode(t.status[r]); err != nil {

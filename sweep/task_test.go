@@ -1,4 +1,4 @@
-package results
+package sweep
 
 import (
 	"encoding/json"
@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"migrasim/results"
 	"migrasim/sim"
 )
 
@@ -183,7 +184,7 @@ func TestMergeSweep(t *testing.T) {
 	b.Close()
 
 	out := filepath.Join(dir, "merged")
-	rep, err := MergeSweep(pl, out, &Manifest{})
+	rep, err := MergeSweep(pl, out, &results.Manifest{})
 	if err == nil {
 		t.Fatal("no error with runs missing")
 	}
@@ -203,7 +204,7 @@ func TestMergeSweep(t *testing.T) {
 	b.Record(3, fakeSeries(3), 1)
 	b.Record(5, fakeSeries(5), 1)
 	b.Close()
-	if _, err := MergeSweep(pl, out, &Manifest{}); err != nil {
+	if _, err := MergeSweep(pl, out, &results.Manifest{}); err != nil {
 		t.Fatal(err)
 	}
 	// The same results from one task, in another order of completion.
@@ -215,7 +216,7 @@ func TestMergeSweep(t *testing.T) {
 	}
 	one.Close()
 	out1 := filepath.Join(dir1, "merged")
-	if _, err := MergeSweep(pl1, out1, &Manifest{}); err != nil {
+	if _, err := MergeSweep(pl1, out1, &results.Manifest{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{MergedSeries, MergedSummary, MergedRuns} {
@@ -240,7 +241,7 @@ func TestMergeSweep(t *testing.T) {
 	c, _ := OpenTask(dir, 0, 3)
 	c.Record(0, fakeSeries(2), 1)
 	c.Close()
-	if _, err := MergeSweep(pl, out, &Manifest{}); err == nil || !strings.Contains(err.Error(), "different results") {
+	if _, err := MergeSweep(pl, out, &results.Manifest{}); err == nil || !strings.Contains(err.Error(), "different results") {
 		t.Errorf("conflicting copies: %v", err)
 	}
 }

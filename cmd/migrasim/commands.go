@@ -25,7 +25,7 @@ func register(c command) { commands = append(commands, c) }
 
 // run dispatches args to a subcommand.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	e := &env{stdout: stdout, stderr: stderr, tty: isTerminal(stderr)}
+	e := &env{stdout: stdout, stderr: stderr, tty: isTerminal(stderr), args: args}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		if len(args) > 1 {
 			if c := find(args[1]); c != nil {

@@ -24,5 +24,9 @@ func main() {
 // env is what every subcommand gets: where to write, and whether stderr is a terminal.
 type env struct {
 	stdout, stderr io.Writer
-	tty            bool // stderr is a terminal: progress bars are drawn
+	tty            bool     // stderr is a terminal: progress bars are drawn
+	args           []string // the arguments given, after the program's name
 }
+
+// command is the command line as given, for manifests and plans.
+func (e *env) command() []string { return append([]string{"migrasim"}, e.args...) }

@@ -12,8 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"migrasim/results"
 	"migrasim/scenarios"
+	"migrasim/sweep"
 )
 
 const sweepSpec = "testdata/sweep.toml" // 6 points x 2 replicates = 12 runs
@@ -38,7 +38,7 @@ func plan(t *testing.T) string {
 func readMerged(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
-	for _, f := range []string{results.MergedSeries, results.MergedSummary, results.MergedRuns} {
+	for _, f := range []string{sweep.MergedSeries, sweep.MergedSummary, sweep.MergedRuns} {
 		b, err := os.ReadFile(filepath.Join(dir, "merged", f))
 		if err != nil {
 			t.Fatal(err)
@@ -61,12 +61,12 @@ func TestSweepPlanGolden(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "plan")
 	out := mustCLI(t, "sweep", "plan", sweepSpec, "--out", dir)
 	golden(t, "sweep-plan.stdout", []byte(strings.ReplaceAll(out, dir, "DIR")))
-	lines, err := os.ReadFile(filepath.Join(dir, results.PlanRunsFile))
+	lines, err := os.ReadFile(filepath.Join(dir, sweep.PlanRunsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "sweep-plan.jsonl", lines)
-	pl, err := results.ReadPlan(dir)
+	pl, err := sweep.ReadPlan(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestSweepSplitIdentical(t *testing.T) {
 	}
 
 	// Design point 3 run on its own, as an ordinary scenario.
-	s, err := scenarios.LoadSweep(sweepSpec)
+	s, err := sweep.Load(sweepSpec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,11 +145,11 @@ func TestSweepSplitIdentical(t *testing.T) {
 }
 
 // jsonEvents parses a task's JSON log.
-func jsonEvents(t *testing.T, out string) []runEvent {
+func jsonEvents(t *testing.T, out string) []sweep.Event {
 	t.Helper()
-	var evs []runEvent
+	var evs []sweep.Event
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		var ev runEvent
+		var ev sweep.Event
 		if err := json.Unmarshal([]byte(line), &ev); err != nil {
 			t.Fatalf("log line %q: %v", line, err)
 		}
@@ -159,7 +159,7 @@ func jsonEvents(t *testing.T, out string) []runEvent {
 }
 
 // ranRuns returns the runs a log says succeeded, and the start event.
-func ranRuns(t *testing.T, out string) (runs []int, start runEvent) {
+func ranRuns(t *testing.T, out string) (runs []int, start sweep.Event) {
 	for _, ev := range jsonEvents(t, out) {
 		switch {
 		case ev.Event == "start":

@@ -3,12 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
+	"migrasim/sweep"
 	"path/filepath"
-	"runtime"
-
-	"migrasim/results"
-	"migrasim/scenarios"
 )
 
 func init() {
@@ -51,30 +47,12 @@ func runSweepMerge(ctx context.Context, e *env, args []string) error {
 	if *out == "" {
 		*out = filepath.Join(dir, "merged")
 	}
-	pl, err := results.ReadPlan(dir)
-	if err != nil {
-		return err
-	}
-	base, err := scenarios.Parse(filepath.Join(dir, results.PlanBaseFile), pl.Base)
+	pl, rep, err := sweep.Merge(dir, *out, e.command())
 	if err != nil {
 		return err
 	}
 	h := &pl.Header
-	m := &results.Manifest{
-		Scenario:   h.Sweep,
-		Seed:       base.Seed,
-		Replicates: h.Replicates,
-		Engine:     h.Engine,
-		Go:         runtime.Version(),
-		Command:    append([]string{"migrasim"}, os.Args[1:]...),
-		InputHash:  results.Hash(pl.Base, []byte(h.PlanHash), scenarios.DataHash()),
-		Resolved:   string(pl.Base),
-	}
-	rep, err := results.MergeSweep(pl, *out, m)
-	if err != nil {
-		return fmt.Errorf("sweep merge %s: %w", dir, err)
-	}
 	fmt.Fprintf(e.stdout, "%s: merged %d runs (%d design points x %d replicates) into %s (%s, %s, %s, manifest.json)\n",
-		h.Sweep, rep.Succeeded, h.Points, h.Replicates, *out, results.MergedSeries, results.MergedSummary, results.MergedRuns)
+		h.Sweep, rep.Succeeded, h.Points, h.Replicates, *out, sweep.MergedSeries, sweep.MergedSummary, sweep.MergedRuns)
 	return nil
 }

@@ -2,17 +2,13 @@ package main
 
 import (
 	"context"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 
-	"migrasim/results"
 	"migrasim/scenarios"
-	"migrasim/sim"
+	"migrasim/sweep"
 )
 
 func init() {
@@ -74,7 +70,7 @@ func runSweepPlan(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 {
 		return fmt.Errorf("sweep plan: want one SPEC (a sweep name or file), got %d arguments", len(pos))
 	}
-	s, err := scenarios.LoadSweep(pos[0])
+	s, err := sweep.Load(pos[0])
 	if err != nil {
 		return err
 	}
@@ -109,46 +105,20 @@ func runSweepPlan(ctx context.Context, e *env, args []string) error {
 	if dir == "" {
 		dir = filepath.Join("out", s.Name)
 	}
-	h, runs, err := newPlan(s, pos[0])
+	h, runs, err := s.Plan(pos[0], e.command())
 	if err != nil {
 		return err
 	}
-	err = results.WritePlan(dir, h, []byte(scenarios.Format(s.Base)), runs)
+	err = sweep.WritePlan(dir, h, []byte(scenarios.Format(s.Base)), runs)
 	switch {
-	case errors.Is(err, results.ErrSamePlan):
+	case errors.Is(err, sweep.ErrSamePlan):
 		fmt.Fprintf(e.stdout, "%s: %s already holds this plan; nothing changed\n", s.Name, dir)
 	case err != nil:
 		return err
 	default:
 		fmt.Fprintf(e.stdout, "%s: %d design points x %d replicates = %d runs\n", s.Name, s.Points(), s.Replicates, n)
-		fmt.Fprintf(e.stdout, "wrote %s (%s, %s, %s)\n", dir, results.PlanHeaderFile, results.PlanBaseFile, results.PlanRunsFile)
+		fmt.Fprintf(e.stdout, "wrote %s (%s, %s, %s)\n", dir, sweep.PlanHeaderFile, sweep.PlanBaseFile, sweep.PlanRunsFile)
 	}
 	fmt.Fprintf(e.stdout, "next: 'migrasim sweep run %s' here, or 'migrasim sweep slurm %s' for a Slurm job array\n", dir, dir)
 	return nil
-}
-
-// newPlan lists the runs of s with their parameters as JSON.
-func newPlan(s *scenarios.Sweep, spec string) (*results.PlanHeader, []results.PlanRun, error) {
-	h := &results.PlanHeader{
-		Sweep: s.Name, Spec: spec, Engine: sim.Version, DataHash: hex.EncodeToString(scenarios.DataHash()),
-		Keys: s.Keys, Points: s.Points(), Replicates: s.Replicates, Runs: s.Runs(), Seeds: s.Seeds,
-		Command: append([]string{"migrasim"}, os.Args[1:]...),
-	}
-	var runs []results.PlanRun
-	var params results.ParamValues
-	for _, r := range s.RunList() {
-		if r.Replicate == 0 {
-			params = nil
-			for j, v := range s.Point(r.Point) {
-				b, err := json.Marshal(v)
-				if err != nil {
-					return nil, nil, fmt.Errorf("sweep %s: point %d: %s: %w", s.Name, r.Point, s.Keys[j], err)
-				}
-				params = append(params, results.ParamValue{Key: s.Keys[j], Value: b})
-			}
-		}
-		runs = append(runs, results.PlanRun{Run: r.Run, Point: r.Point, Replicate: r.Replicate,
-			Scenario: r.Scenario, Seed: r.Seed, Params: params})
-	}
-	return h, runs, nil
 }

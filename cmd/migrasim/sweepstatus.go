@@ -6,7 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"migrasim/results"
+	"migrasim/sweep"
 )
 
 func init() {
@@ -33,78 +33,31 @@ func runSweepStatus(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 {
 		return fmt.Errorf("sweep status: want the plan's folder, got %d arguments", len(pos))
 	}
-	pl, err := results.ReadPlan(pos[0])
+	pr, err := sweep.ReadProgress(pos[0], *tasks)
 	if err != nil {
 		return err
 	}
-	statuses, err := results.ReadStatuses(pos[0])
-	if err != nil {
-		return err
-	}
-	done := map[int]bool{}
-	failed := map[int]string{}
-	n := *tasks
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "task file\tsucceeded\tfailed\n")
-	for _, ts := range statuses {
-		var ok, bad int
-		for _, st := range ts.Runs {
-			if st.Status == results.Succeeded {
-				ok++
-				done[st.Run] = true
-			} else {
-				bad++
-				failed[st.Run] = st.Error
-			}
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\n", ts.Name, ok, bad)
-		var i, of int
-		if _, err := fmt.Sscanf(ts.Name, "task-%d-of-%d", &i, &of); err == nil && *tasks == 0 {
-			if n == 0 || n == of {
-				n = of
-			} else {
-				n = -1 // files of several splits: ask for --tasks
-			}
-		}
+	for _, f := range pr.Files {
+		fmt.Fprintf(tw, "%s\t%d\t%d\n", f.Name, f.Succeeded, f.Failed)
 	}
 	tw.Flush()
-	var left []int
-	owners := map[int]bool{}
-	for r := range pl.Runs {
-		if !done[r] {
-			left = append(left, r)
-			if n > 0 {
-				owners[r%n] = true
-			}
-		}
-	}
-	h := &pl.Header
-	fmt.Fprintf(e.stdout, "\n%s: %d runs, %d succeeded, %d failed, %d not run\n", h.Sweep, h.Runs, len(done), countFailed(failed, done), len(left)-countFailed(failed, done))
-	if len(left) == 0 {
+	h := &pr.Plan.Header
+	fmt.Fprintf(e.stdout, "\n%s: %d runs, %d succeeded, %d failed, %d not run\n", h.Sweep, h.Runs, len(pr.Done), len(pr.Failed), len(pr.Left)-len(pr.Failed))
+	if len(pr.Left) == 0 {
 		fmt.Fprintf(e.stdout, "complete: 'migrasim sweep merge %s'\n", pos[0])
 		return nil
 	}
-	if n <= 0 {
-		fmt.Fprintf(e.stdout, "runs without a result: %v (pass --tasks N to see which tasks own them)\n", left)
+	if pr.Tasks == 0 {
+		fmt.Fprintf(e.stdout, "runs without a result: %v (pass --tasks N to see which tasks own them)\n", pr.Left)
 		return nil
 	}
-	var ids []string
-	for i := range n {
-		if owners[i] {
-			ids = append(ids, fmt.Sprint(i))
-		}
+	ids := make([]string, len(pr.Owners))
+	for i, o := range pr.Owners {
+		ids[i] = fmt.Sprint(o)
 	}
 	fmt.Fprintf(e.stdout, "to finish, rerun tasks %s of %d: 'sbatch --array=%s %s/slurm/sweep.sbatch', or 'migrasim sweep run %s --task I --tasks %d' for each\n",
-		strings.Join(ids, ", "), n, strings.Join(ids, ","), pos[0], pos[0], n)
+		strings.Join(ids, ", "), pr.Tasks, strings.Join(ids, ","), pos[0], pos[0], pr.Tasks)
 	return nil
-}
-
-func countFailed(failed map[int]string, done map[int]bool) int {
-	n := 0
-	for r := range failed {
-		if !done[r] {
-			n++
-		}
-	}
-	return n
 }

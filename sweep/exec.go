@@ -1,0 +1,273 @@
+package sweep
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"migrasim/scenarios"
+	"migrasim/sim"
+)
+
+// Runner runs the runs of one task of a planned sweep: task Index of Of runs
+// the runs Index, Index+Of, … of the plan that no task has finished yet, up to
+// Workers at once, and records each in the task's files as it finishes.
+type Runner struct {
+	Plan *Plan
+	Base *sim.Params // the plan's base.toml, resolved
+
+	Index, Of   int  // this task and the number of tasks, 0 <= Index < Of
+	Workers     int  // goroutines for the runs and their shards, at least 1; never changes results
+	StopOnError bool // stop at the first failed run instead of going on with the others
+
+	// Events, if set, receives a "start" event, one "run" event per finished
+	// run and an "end" event; calls are serialised.
+	Events func(Event)
+	// BeforeRun, if set, is called before each run; an error fails the run.
+	// Tests use it to inject failures and stalls.
+	BeforeRun func(run int) error
+}
+
+// Event is a Runner's report, in the shape of the JSON lines 'migrasim sweep
+// run --log json' prints; Time is left to the printer.
+type Event struct {
+	Time      string   `json:"time"`
+	Event     string   `json:"event"` // start, run, end
+	Task      int      `json:"task"`
+	Tasks     int      `json:"tasks"`
+	Run       *int     `json:"run,omitempty"`
+	Scenario  string   `json:"scenario,omitempty"`
+	Replicate *int     `json:"replicate,omitempty"`
+	Status    string   `json:"status,omitempty"`
+	Error     string   `json:"error,omitempty"`
+	Seconds   *float64 `json:"seconds,omitempty"`
+	Done      *int     `json:"done,omitempty"` // runs finished by this process so far
+	Todo      *int     `json:"todo,omitempty"` // runs this process set out to do
+	Runs      *int     `json:"runs,omitempty"` // runs of the task
+	Skipped   *int     `json:"skipped,omitempty"`
+	Succeeded *int     `json:"succeeded,omitempty"`
+	Failed    *int     `json:"failed,omitempty"`
+	Workers   int      `json:"workers,omitempty"`
+	Host      string   `json:"host,omitempty"`
+	Dropped   []int    `json:"dropped,omitempty"` // runs whose stored results failed their check and run again
+	Files     string   `json:"-"`                 // where the task's results are, for people
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// Outcome counts what a Runner did.
+type Outcome struct {
+	Runs, Skipped, Succeeded, Failed int
+}
+
+// NewRunner reads the plan in dir and its base scenario for task index of
+// of, and checks that this binary is the one the plan was made for.
+func NewRunner(dir string, index, of, workers int) (*Runner, error) {
+	if of < 1 || index < 0 || index >= of {
+		return nil, fmt.Errorf("sweep run: task %d of %d: want 0 <= task < tasks (tasks count from 0, like --array=0-%d)", index, of, max(of-1, 0))
+	}
+	if workers < 1 {
+		return nil, fmt.Errorf("sweep run: %d workers: want 1 or more", workers)
+	}
+	pl, err := ReadPlan(dir)
+	if err != nil {
+		return nil, err
+	}
+	h := &pl.Header
+	if h.Engine != sim.Version {
+		return nil, fmt.Errorf("%s: planned with engine %s, this migrasim is %s: its results would not match; use the same migrasim, or plan again", dir, h.Engine, sim.Version)
+	}
+	if data := hex.EncodeToString(scenarios.DataHash()); h.DataHash != data {
+		return nil, fmt.Errorf("%s: planned with other scenario data (SHA-256 %.12s…, this migrasim has %.12s…): use the same migrasim, or plan again", dir, h.DataHash, data)
+	}
+	base, err := scenarios.Parse(filepath.Join(dir, PlanBaseFile), pl.Base)
+	if err != nil {
+		return nil, err
+	}
+	return &Runner{Plan: pl, Base: base, Index: index, Of: of, Workers: workers}, nil
+}
+
+// Params resolves the scenario of run r of the plan.
+func (t *Runner) Params(r int) (*sim.Params, error) {
+	pr := &t.Plan.Runs[r]
+	values := make([]any, len(pr.Params))
+	for i, p := range pr.Params {
+		v, err := decodeJSONValue(p.Value)
+		if err != nil {
+			return nil, fmt.Errorf("plan run %d: %s: %w", r, p.Key, err)
+		}
+		values[i] = v
+	}
+	return Resolve(t.Base, pr.Scenario, pr.Seed, t.Plan.Header.Replicates, t.Plan.Header.Keys, values)
+}
+
+func (t *Runner) emit(ev Event) {
+	if t.Events != nil {
+		ev.Task, ev.Tasks = t.Index, t.Of
+		t.Events(ev)
+	}
+}
+
+// Run runs the task's runs that no task has finished. It returns an error
+// when interrupted, when a record cannot be written, when a run fails with
+// StopOnError, and when any run failed.
+func (t *Runner) Run(ctx context.Context) (*Outcome, error) {
+	start := time.Now()
+	task, err := OpenTask(t.Plan.Dir, t.Index, t.Of)
+	if err != nil {
+		return nil, err
+	}
+	defer task.Close()
+	doneElsewhere, err := t.finishedElsewhere(task.Name)
+	if err != nil {
+		return nil, err
+	}
+	mine := t.Plan.TaskRuns(t.Index, t.Of)
+	var todo []int
+	for _, r := range mine {
+		if st, ok := task.Status(r); ok && st.Status == Succeeded {
+			continue
+		}
+		if doneElsewhere[r] {
+			continue
+		}
+		todo = append(todo, r)
+	}
+	out := &Outcome{Runs: len(mine), Skipped: len(mine) - len(todo)}
+	host, _ := os.Hostname()
+	t.emit(Event{Event: "start", Runs: ptr(out.Runs), Skipped: ptr(out.Skipped), Todo: ptr(len(todo)), Workers: t.Workers, Host: host, Dropped: task.Dropped})
+
+	out.Succeeded, out.Failed, err = t.execute(ctx, task, todo)
+	files := filepath.Join(t.Plan.Dir, TasksDir, task.Name)
+	t.emit(Event{Event: "end", Runs: ptr(out.Runs), Skipped: ptr(out.Skipped), Succeeded: ptr(out.Succeeded), Failed: ptr(out.Failed),
+		Todo: ptr(len(todo)), Seconds: ptr(time.Since(start).Seconds()), Files: files + ".{runs,status}"})
+	switch {
+	case ctx.Err() != nil:
+		return out, fmt.Errorf("interrupted after %d of %d runs; the finished runs are kept: run the same command again to resume", out.Succeeded+out.Failed, len(todo))
+	case err != nil:
+		return out, err
+	case out.Failed > 0:
+		return out, fmt.Errorf("task %d of %d: %d of %d runs failed (see %s.status); fix the cause and run the task again to retry them",
+			t.Index, t.Of, out.Failed, len(todo), files)
+	}
+	return out, nil
+}
+
+// finishedElsewhere returns the runs that another task's files hold as
+// succeeded (a sweep re-split into a different number of tasks).
+func (t *Runner) finishedElsewhere(self string) (map[int]bool, error) {
+	statuses, err := ReadStatuses(t.Plan.Dir)
+	if err != nil {
+		return nil, err
+	}
+	done := map[int]bool{}
+	for _, ts := range statuses {
+		if ts.Name == self {
+			continue
+		}
+		for _, st := range ts.Runs {
+			if st.Status == Succeeded {
+				done[st.Run] = true
+			}
+		}
+	}
+	return done, nil
+}
+
+// execute runs todo with up to t.Workers runs at once, their shards sharing
+// t.Workers goroutines, and records each run as it finishes.
+func (t *Runner) execute(ctx context.Context, task *Task, todo []int) (succeeded, failed int, err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pool := sim.NewPool(t.Workers)
+	defer pool.Close()
+	var mu sync.Mutex
+	runs := sim.NewPool(min(t.Workers, len(todo)))
+	defer runs.Close()
+	runs.Run(len(todo), func(i int) {
+		if ctx.Err() != nil {
+			return
+		}
+		r := todo[i]
+		began := time.Now()
+		s, runErr := t.simulate(ctx, r, pool.Run)
+		if runErr != nil && ctx.Err() != nil {
+			return // interrupted: the run is neither done nor failed
+		}
+		secs := time.Since(began).Seconds()
+		var recErr error
+		if runErr != nil {
+			recErr = task.Fail(r, runErr, secs)
+		} else {
+			recErr = task.Record(r, s, secs)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		status, msg := Succeeded, ""
+		if runErr == nil {
+			succeeded++
+		} else {
+			failed++
+			status, msg = Failed, runErr.Error()
+		}
+		pr := &t.Plan.Runs[r]
+		t.emit(Event{Event: "run", Run: ptr(r), Scenario: pr.Scenario, Replicate: ptr(pr.Replicate), Status: status,
+			Error: msg, Seconds: ptr(secs), Done: ptr(succeeded + failed), Todo: ptr(len(todo))})
+		if err == nil && recErr != nil {
+			err = recErr
+		}
+		if err == nil && runErr != nil && t.StopOnError {
+			err = fmt.Errorf("run %d failed: %w (stopping: --on-error stop)", r, runErr)
+		}
+		if err != nil {
+			cancel()
+		}
+	})
+	return succeeded, failed, err
+}
+
+// simulate runs one run: replicate pr.Replicate of its design point. A
+// panic in the engine fails the run, not the task.
+func (t *Runner) simulate(ctx context.Context, r int, ex sim.Executor) (s *sim.Series, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("panic: %v", v)
+		}
+	}()
+	if t.BeforeRun != nil {
+		if err := t.BeforeRun(r); err != nil {
+			return nil, err
+		}
+	}
+	p, err := t.Params(r)
+	if err != nil {
+		return nil, err
+	}
+	w, err := sim.New(p, t.Plan.Runs[r].Replicate, ex)
+	if err != nil {
+		return nil, err
+	}
+	for !w.Done() {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		w.Step(ex)
+	}
+	return w.Series(), nil
+}
+
+// decodeJSONValue decodes a planned value, numbers as json.Number so that
+// whole numbers stay whole.
+func decodeJSONValue(b []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	err := dec.Decode(&v)
+	return v, err
+}
