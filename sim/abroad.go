@@ -74,8 +74,8 @@ func (w *World) fillAbroad() {
 			}
 			var expected float64 // removals of undocumented groups at the base rates
 			for k := range 3 {
-				expected += base[k] * float64(w.groups[c][stUndocumented][k])
-				ev.remove[c][stUndocumented][k] = base[k] * math.Min(l.removalMult, 1+(1-target)*extra)
+				expected += float64(base[k] * float64(w.groups[c][stUndocumented][k]))
+				ev.remove[c][stUndocumented][k] = base[k] * math.Min(l.removalMult, 1+float64((1-target)*extra))
 			}
 			if target > 0 {
 				ev.remove[c][stUndocumented][2] += target * extra * expected / gangs

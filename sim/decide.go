@@ -98,13 +98,13 @@ func (w *World) fillHazards() {
 		rs := &w.regions[r]
 		cs := &w.countries[rs.country]
 		base := w.p.Country.Of(rs.country).Intercept +
-			p.Homicide*math.Log(math.Max(rs.homicide, 0.1)) +
-			p.Unemployment*rs.unemployment
+			float64(p.Homicide*math.Log(math.Max(rs.homicide, 0.1))) +
+			float64(p.Unemployment*rs.unemployment)
 		if mech.Networks {
-			base += p.Network * rs.network
+			base += float64(p.Network * rs.network)
 		}
 		if mech.Deterrence {
-			base += p.Deterrence * (w.riskWithShock(rs.country) - cs.riskRef)
+			base += float64(p.Deterrence * (w.riskWithShock(rs.country) - cs.riskRef))
 		}
 		kids := p.Children
 		// Children sent alone: a share uac of the departures of households
@@ -113,13 +113,13 @@ func (w *World) fillHazards() {
 		// 1 + uac×(alone−1) and the share of children alone becomes
 		// uac×alone / (1 + uac×(alone−1)).
 		uac := logistic(logit(p.UACShare) + w.p.Country.Of(rs.country).UACShift +
-			p.UACViolence*math.Log(math.Max(rs.homicide, 0.1)/50))
+			float64(p.UACViolence*math.Log(math.Max(rs.homicide, 0.1)/50)))
 		alone := 1.0
 		if mech.Pull {
-			kids += p.Pull * (cs.perceivedStay - cs.stayRef)
+			kids += float64(p.Pull * (cs.perceivedStay - cs.stayRef))
 			alone = math.Exp(p.UACPull * (cs.perceivedChild - cs.childRef))
 		}
-		scale := 1 + uac*(alone-1)
+		scale := 1 + float64(uac*(alone-1))
 		row := cond.hazard[r*numClasses : (r+1)*numClasses]
 		for k := range row {
 			x := base + pov[k&povMask]
@@ -129,7 +129,7 @@ func (w *World) fillHazards() {
 				h = scale
 			}
 			if mech.Networks {
-				x += p.Ties * math.Log1p(tieBucketValue[k>>3&3])
+				x += float64(p.Ties * math.Log1p(tieBucketValue[k>>3&3]))
 			}
 			if k&classReturnee != 0 && mech.Remigration {
 				x += p.Returnee
@@ -139,7 +139,7 @@ func (w *World) fillHazards() {
 		cond.uacShare[r] = float32(uac * alone / scale)
 		fam := logit(p.FamilyShare)
 		if mech.Pull {
-			fam += p.FamilyPull * (cs.perceivedStay - cs.stayRef)
+			fam += float64(p.FamilyPull * (cs.perceivedStay - cs.stayRef))
 		}
 		cond.famShare[r] = float32(logistic(fam))
 	}

@@ -17,6 +17,13 @@
 // number of workers. Replicate r of two scenarios with the same seed uses the
 // same streams (common random numbers).
 //
+// The engine's own arithmetic is the same on every architecture: a product
+// that feeds an addition or subtraction is written float64(a*b), because an
+// explicit conversion rounds and so keeps compilers for arm64 (and amd64 from
+// GOAMD64=v3) from fusing the two into one multiply-add (TestNoFusedMultiplyAdd
+// checks the compiled code). The math package's Exp, Log, Log1p and Pow are
+// outside this: their implementations differ between architectures.
+//
 // The package knows nothing of files, TOML, terminals or HTTP: Params come in,
 // Series come out, and progress goes to a callback.
 package sim

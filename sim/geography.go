@@ -58,5 +58,5 @@ func interpolate(path []Point, m Month, hold bool, outside float64) float64 {
 	i := sort.Search(n, func(i int) bool { return path[i].Month > m })
 	a, b := path[i-1], path[i]
 	f := float64(m-a.Month) / float64(b.Month-a.Month)
-	return a.Value + f*(b.Value-a.Value)
+	return a.Value + float64(f*(b.Value-a.Value))
 }

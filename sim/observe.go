@@ -97,8 +97,8 @@ func (w *World) reduce() {
 	var pop, hom, jobs [NumCountries]float64
 	for _, rs := range w.regions {
 		pop[rs.country] += rs.pop
-		hom[rs.country] += rs.homicide * rs.pop
-		jobs[rs.country] += rs.unemployment * rs.pop
+		hom[rs.country] += float64(rs.homicide * rs.pop)
+		jobs[rs.country] += float64(rs.unemployment * rs.pop)
 	}
 	for c := Country(0); c < NumCountries; c++ {
 		for m := Metric(0); m < NumMetrics; m++ {

@@ -89,8 +89,8 @@ func (w *World) updateOrigin() {
 	for r := range w.regions {
 		rs := &w.regions[r]
 		c := rs.country
-		rs.gangActive = rs.gangActive*keep + rs.gangPipe[slot]
-		rs.jobActive = rs.jobActive*keep + rs.jobPipe[slot]
+		rs.gangActive = float64(rs.gangActive*keep) + rs.gangPipe[slot]
+		rs.jobActive = float64(rs.jobActive*keep) + rs.jobPipe[slot]
 		aidH, aidJ := 1.0, 1.0
 		if rs.aidTarget {
 			aidH, aidJ = l.aidHomicide[c], l.aidJobs[c]
@@ -100,10 +100,10 @@ func (w *World) updateOrigin() {
 		if w.twin != nil {
 			tw := &w.twin.regions[r]
 			if p.Mechanisms.DeporteeFeedback {
-				hom += fb.Strength * 12 / fb.DecayMonths * (rs.gangActive - tw.gangActive) / rs.pop * 1e5
+				hom += float64(fb.Strength * 12 / fb.DecayMonths * (rs.gangActive - tw.gangActive) / rs.pop * 1e5)
 			}
 			if p.Mechanisms.ReturneeUnemployment {
-				jobs += fb.Unemployment * 12 / fb.DecayMonths * (rs.jobActive - tw.jobActive) / rs.pop * 1e3
+				jobs += float64(fb.Unemployment * 12 / fb.DecayMonths * (rs.jobActive - tw.jobActive) / rs.pop * 1e3)
 			}
 		}
 		rs.homicide = math.Max(hom, 0)
@@ -121,23 +121,23 @@ func (w *World) updatePerceptions() {
 	for c := Country(0); c < NumCountries; c++ {
 		ap := &cond.apprehend[c]
 		reach := math.Pow(1-cond.transit.apprehend[c], float64(w.p.Transit.Months))
-		stay := reach * ((1 - ap[kindFamily]) + ap[kindFamily]*cond.release[c])
+		stay := float64(reach * ((1 - ap[kindFamily]) + float64(ap[kindFamily]*cond.release[c])))
 		keepYear := math.Pow(1-cond.abroad.remove[c][stUndocumented][0], 12)
-		risk := 1 - reach*((1-ap[kindAdult])+ap[kindAdult]*(1-b.AdultRemoval))*keepYear
+		risk := 1 - float64(reach*((1-ap[kindAdult])+float64(ap[kindAdult]*(1-b.AdultRemoval)))*keepYear)
 		cs := &w.countries[c]
 		if w.t == 0 {
 			cs.perceivedRisk, cs.knownStay, cs.knownChild = risk, stay, reach
 		} else {
 			k := 1 / w.p.Decision.PerceptionMonths
-			cs.perceivedRisk += k * (risk - cs.perceivedRisk)
-			cs.knownStay += k * (stay - cs.knownStay)
-			cs.knownChild += k * (reach - cs.knownChild)
+			cs.perceivedRisk += float64(k * (risk - cs.perceivedRisk))
+			cs.knownStay += float64(k * (stay - cs.knownStay))
+			cs.knownChild += float64(k * (reach - cs.knownChild))
 		}
 		// Households underestimated the chance of being let in at
 		// BeliefFrom (StayBelief < 1) and unlearn it over BeliefMonths,
 		// whatever the policy does meanwhile.
 		elapsed := math.Max(0, float64(w.month-w.p.Decision.BeliefFrom))
-		belief := 1 - (1-w.p.Decision.StayBelief)*math.Exp(-elapsed/w.p.Decision.BeliefMonths)
+		belief := 1 - float64((1-w.p.Decision.StayBelief)*math.Exp(-elapsed/w.p.Decision.BeliefMonths))
 		cs.perceivedStay = cs.knownStay * belief
 		cs.perceivedChild = cs.knownChild * belief
 		if w.t == 0 {

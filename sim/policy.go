@@ -262,7 +262,7 @@ func (p *Params) leversAt(m Month) levers {
 	mech := &p.Mechanisms
 	var l levers
 	lv := pol.InteriorRemovals.Level(m)
-	l.removalMult = 1 + lv*(pol.InteriorRemovals.RateMultiplier-1)
+	l.removalMult = 1 + float64(lv*(pol.InteriorRemovals.RateMultiplier-1))
 	l.gangTargeting = lv * pol.InteriorRemovals.GangTargeting
 	l.camOpen = mech.CAM && pol.CAM.Open.IsSet() && m >= pol.CAM.Open && (!pol.CAM.Close.IsSet() || m < pol.CAM.Close)
 	l.camClosing = mech.CAM && pol.CAM.Close.IsSet() && m == pol.CAM.Close
@@ -276,21 +276,21 @@ func (p *Params) leversAt(m Month) levers {
 		if mech.Aid {
 			a := pol.Aid.Level(m.Add(-pol.Aid.DelayMonths))
 			pk := pol.Aid.Of(c)
-			l.aidHomicide[c] = 1 - a*pk.HomicideEffect
-			l.aidJobs[c] = 1 - a*pk.UnemploymentEffect
+			l.aidHomicide[c] = 1 - float64(a*pk.HomicideEffect)
+			l.aidJobs[c] = 1 - float64(a*pk.UnemploymentEffect)
 		}
 	}
 	mx := pol.Mexico.Level(m)
-	l.mxApprehend = 1 + mx*pol.Mexico.adapted(m)*(pol.Mexico.ApprehensionMultiplier-1)
+	l.mxApprehend = 1 + float64(mx*pol.Mexico.adapted(m)*(pol.Mexico.ApprehensionMultiplier-1))
 	if mx > 0 {
 		l.mxAsylumCap = pol.Mexico.AsylumCapacity
 	}
 	us := pol.Border.Level(m)
-	l.usApprehend = 1 + us*(pol.Border.ApprehensionMultiplier-1)
+	l.usApprehend = 1 + float64(us*(pol.Border.ApprehensionMultiplier-1))
 	if pol.Border.From.IsSet() && m >= pol.Border.From {
 		l.deterShock = pol.Border.DeterrenceShock * math.Exp(-float64(m-pol.Border.From)/pol.Border.ShockDecayMonths)
 	}
-	l.familyRelease = 1 + pol.FamilyDetention.Level(m)*(pol.FamilyDetention.ReleaseMultiplier-1)
-	l.reintegration = 1 + pol.Reintegration.Level(m)*(pol.Reintegration.CapacityMultiplier-1)
+	l.familyRelease = 1 + float64(pol.FamilyDetention.Level(m)*(pol.FamilyDetention.ReleaseMultiplier-1))
+	l.reintegration = 1 + float64(pol.Reintegration.Level(m)*(pol.Reintegration.CapacityMultiplier-1))
 	return l
 }

@@ -69,7 +69,7 @@ type shockLevels struct {
 
 // apply returns x shocked by variable v of country c.
 func (l *shockLevels) apply(v shockVar, c Country, x float64) float64 {
-	return x*l.mul[v][c] + l.add[v][c]
+	return float64(x*l.mul[v][c]) + l.add[v][c]
 }
 
 // probability returns the probability p shocked by variable v of country c, within [0, 1].

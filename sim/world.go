@@ -143,9 +143,9 @@ func (w *World) build() error {
 		rs.pop = reg.Weight * cp.Population
 		rs.homFactor = reg.HomicideFactor
 		if rs.homFactor <= 0 {
-			rs.homFactor = math.Exp(sigma*reg.ZHomicide - sigma*sigma/2)
+			rs.homFactor = math.Exp(float64(sigma*reg.ZHomicide) - float64(sigma*sigma/2))
 		}
-		rs.jobFactor = math.Exp(sigma*reg.ZJobs - sigma*sigma/2)
+		rs.jobFactor = math.Exp(float64(sigma*reg.ZJobs) - float64(sigma*sigma/2))
 		rs.lo = n
 		n += int(math.Round(rs.pop / cp.HouseholdSize * p.Scale))
 		rs.hi = n
@@ -209,8 +209,8 @@ func (w *World) build() error {
 func (w *World) normaliseFactors() {
 	var hom, jobs, pop [NumCountries]float64
 	for _, rs := range w.regions {
-		hom[rs.country] += rs.homFactor * rs.pop
-		jobs[rs.country] += rs.jobFactor * rs.pop
+		hom[rs.country] += float64(rs.homFactor * rs.pop)
+		jobs[rs.country] += float64(rs.jobFactor * rs.pop)
 		pop[rs.country] += rs.pop
 	}
 	for r := range w.regions {
@@ -244,7 +244,7 @@ func (w *World) initShard(k int) {
 	expect := 0.0
 	for r := s.rlo; r < s.rhi; r++ {
 		cp := p.Country.Of(w.regions[r].country)
-		expect += cp.Abroad / cp.Population * cp.HouseholdSize
+		expect += float64(cp.Abroad / cp.Population * cp.HouseholdSize)
 	}
 	s.abroad.grow(int(expect/float64(s.rhi-s.rlo)*float64(s.hi-s.lo)*1.5) + 256)
 	for i := int(s.lo); i < int(s.hi); i++ {
