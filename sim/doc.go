@@ -21,8 +21,10 @@
 // that feeds an addition or subtraction is written float64(a*b), because an
 // explicit conversion rounds and so keeps compilers for arm64 (and amd64 from
 // GOAMD64=v3) from fusing the two into one multiply-add (TestNoFusedMultiplyAdd
-// checks the compiled code). The math package's Exp, Log, Log1p and Pow are
-// outside this: their implementations differ between architectures.
+// checks the compiled code). The math package is outside this: Exp, Log,
+// Log1p and Pow have other implementations, or fused code, on arm64, and on
+// amd64 Exp takes an FMA path on CPUs that have one; results are byte for
+// byte the same across machines only where those functions agree.
 //
 // The package knows nothing of files, TOML, terminals or HTTP: Params come in,
 // Series come out, and progress goes to a callback.
