@@ -21,7 +21,7 @@ run: build
 test:
 	$(GO) test ./...
 	$(GO) test ./scenarios -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 10s
-	$(GO) test ./scenarios -run '^$$' -fuzz '^FuzzParseSweep$$' -fuzztime 10s
+	$(GO) test ./sweep -run '^$$' -fuzz '^FuzzParseSweep$$' -fuzztime 10s
 
 ## race: the tests under the race detector
 race:

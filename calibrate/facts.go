@@ -1,24 +1,22 @@
-package main
+package calibrate
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"math"
 
 	"migrasim/scenarios"
 	"migrasim/sim"
 )
 
-// fact is a stylised fact: what the literature or the data say, and what the
-// model gives.
-type fact struct {
-	name, unit      string
-	observed, model float64
-	source          string
+// Fact is a stylised fact: what the literature or the data say, and what
+// the model gives.
+type Fact struct {
+	Name, Unit      string
+	Observed, Model float64
+	Source          string
 }
 
-// stylisedFacts measures the model's own elasticities at p (a historical
+// StylisedFacts measures the model's own elasticities at p (a historical
 // scenario) next to the literature's, with paired runs:
 //   - the 2014 surge: unaccompanied children apprehended in FY2014 over FY2012
 //     (the three countries together; CBP data);
@@ -29,7 +27,7 @@ type fact struct {
 //   - deportations and violence: extra homicides per 100,000 per extra
 //     criminal deportee per 100,000 a year, when interior removals double
 //     from 2013, over 2014–2016 (Ambrosius & Leblang 2020: +2 per +10).
-func stylisedFacts(ctx context.Context, p *sim.Params, workers int) ([]fact, error) {
+func StylisedFacts(ctx context.Context, p *sim.Params, workers int) ([]Fact, error) {
 	run := func(overrides map[string]any, shocks []sim.Shock) ([]sim.Series, error) {
 		q := *p
 		// Every run measures the feedback against the same status-quo twin,
@@ -45,7 +43,7 @@ func stylisedFacts(ctx context.Context, p *sim.Params, workers int) ([]fact, err
 	if err != nil {
 		return nil, err
 	}
-	var facts []fact
+	var facts []Fact
 
 	// The surge.
 	// fy sums a metric over a fiscal year and the three countries, averaged
@@ -70,9 +68,9 @@ func stylisedFacts(ctx context.Context, p *sim.Params, workers int) ([]fact, err
 		}
 		return v / float64(len(s)) * 12 / float64(months)
 	}
-	facts = append(facts, fact{name: "2014 surge: child apprehensions FY2014 / FY2012", unit: "ratio",
-		observed: 51705.0 / 10146, model: fy(base, 2014, sim.USApprehensionsUAC) / fy(base, 2012, sim.USApprehensionsUAC),
-		source: "CBP, data/apprehensions_usbp_southwest_border.csv"})
+	facts = append(facts, Fact{Name: "2014 surge: child apprehensions FY2014 / FY2012", Unit: "ratio",
+		Observed: 51705.0 / 10146, Model: fy(base, 2014, sim.USApprehensionsUAC) / fy(base, 2012, sim.USApprehensionsUAC),
+		Source: "CBP, data/apprehensions_usbp_southwest_border.csv"})
 
 	// Violence and child migration.
 	var shocks []sim.Shock
@@ -97,8 +95,8 @@ func stylisedFacts(ctx context.Context, p *sim.Params, workers int) ([]fact, err
 				(violent[i].Total(c, sim.HomicideRate, from, to) - base[i].Total(c, sim.HomicideRate, from, to)) / float64(len(base))
 		}
 	}
-	facts = append(facts, fact{name: "child apprehensions per extra homicide (sustained)", unit: "children per homicide",
-		observed: 3.7 / 6, model: extraUAC / extraHomicides, source: "Clemens (2017), data/effect_sizes.csv"})
+	facts = append(facts, Fact{Name: "child apprehensions per extra homicide (sustained)", Unit: "children per homicide",
+		Observed: 3.7 / 6, Model: extraUAC / extraHomicides, Source: "Clemens (2017), data/effect_sizes.csv"})
 
 	// Deportations and violence.
 	deport, err := run(map[string]any{"policy.interior_removals.from": "2013-01", "policy.interior_removals.rate_multiplier": 2.0,
@@ -117,14 +115,7 @@ func stylisedFacts(ctx context.Context, p *sim.Params, workers int) ([]fact, err
 		}
 	}
 	perYear := dCrim / pop * 1e5 / (float64(to-from) / 12)
-	facts = append(facts, fact{name: "homicides per extra criminal deportee (per 100,000 a year)", unit: "per 100,000 per deportee per 100,000",
-		observed: 0.2, model: dHom / pop / perYear, source: "Ambrosius & Leblang (2020), data/effect_sizes.csv"})
+	facts = append(facts, Fact{Name: "homicides per extra criminal deportee (per 100,000 a year)", Unit: "per 100,000 per deportee per 100,000",
+		Observed: 0.2, Model: dHom / pop / perYear, Source: "Ambrosius & Leblang (2020), data/effect_sizes.csv"})
 	return facts, nil
-}
-
-func writeFacts(w io.Writer, facts []fact) {
-	fmt.Fprintln(w, "\nstylised facts (model elasticities at the fitted values, next to the data and literature):")
-	for _, f := range facts {
-		fmt.Fprintf(w, "  %-58s observed %7.3g   model %7.3g   (%s; %s)\n", f.name, f.observed, f.model, f.unit, f.source)
-	}
 }

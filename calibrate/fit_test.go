@@ -1,4 +1,4 @@
-package main
+package calibrate
 
 import (
 	"context"
@@ -8,10 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
-	"migrasim/results"
 	"migrasim/scenarios"
 	"migrasim/sim"
 )
@@ -38,7 +36,7 @@ design_seed = 1
 	truth = map[string]float64{"country.HN.intercept": -11.2, "decision.uac_share": 0.3}
 	tolerance = map[string]float64{"country.HN.intercept": 0.15, "decision.uac_share": 0.04}
 
-	cal, err := scenarios.LoadCalibration(spec)
+	cal, err := LoadSpec(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +55,7 @@ design_seed = 1
 	for _, name := range []string{"uac_apprehensions", "removals_total", "dhs_apprehensions_all_components"} {
 		for c := sim.Country(0); c < sim.NumCountries; c++ {
 			for _, y := range []int{2013, 2014} {
-				rows := results.FitRows(series, []scenarios.Target{{Name: name, Country: c, YearType: "FY", Year: y, Weight: 1}})
+				rows := FitRows(series, []Target{{Name: name, Country: c, YearType: "FY", Year: y, Weight: 1}})
 				w.Write([]string{name, c.Code(), "FY", strconv.Itoa(y), "1", "", "", strconv.FormatFloat(rows[0].Mean, 'f', -1, 64)})
 			}
 		}
@@ -67,37 +65,36 @@ design_seed = 1
 	return spec, targets, truth, tolerance
 }
 
-// calibrateSynthetic runs 'migrasim calibrate' on the synthetic problem with
-// the given method and budget, and returns its output folder and report.
-func calibrateSynthetic(t *testing.T, method string, budget int) (out, stdout string, truth, tolerance map[string]float64) {
+// calibrateSynthetic calibrates the synthetic problem with the given
+// method and budget.
+func calibrateSynthetic(t *testing.T, method string, budget int) (res *Result, truth, tolerance map[string]float64) {
 	t.Helper()
 	dir := t.TempDir()
-	spec, targets, truth, tolerance := syntheticCalibration(t, dir)
-	out = filepath.Join(dir, "out")
-	stdout, stderr, err := cli(t, context.Background(), "calibrate", "--spec", spec, "--targets", targets,
-		"--method", method, "--budget", strconv.Itoa(budget), "--out", out, "--quiet")
-	if err != nil {
-		t.Fatalf("%v\n%s", err, stderr)
-	}
-	return out, stdout, truth, tolerance
-}
-
-// readPosterior reads posterior.csv: per key, the prior, best value and posterior summary.
-func readPosterior(t *testing.T, out string) map[string][]float64 {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(out, "posterior.csv"))
+	specFile, targetsFile, truth, tolerance := syntheticCalibration(t, dir)
+	spec, err := LoadSpec(specFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, _ := csv.NewReader(strings.NewReader(string(b))).ReadAll()
-	post := map[string][]float64{}
-	for _, row := range rows[1:] {
-		for _, cell := range row[1:] {
-			v, _ := strconv.ParseFloat(cell, 64)
-			post[row[0]] = append(post[row[0]], v)
-		}
+	targets, err := LoadTargets(targetsFile)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return post
+	calls, last := 0, 0
+	res, err = Run(context.Background(), Config{Spec: spec, Targets: targets, Method: method, Budget: budget, Accept: 0.05, Workers: 2,
+		Progress: func(done, total int) {
+			calls++
+			if done <= last || total != budget {
+				t.Errorf("progress %d of %d after %d", done, total, last)
+			}
+			last = done
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls == 0 || last != len(res.Samples) {
+		t.Errorf("progress reported %d runs in %d calls; %d ran", last, calls, len(res.Samples))
+	}
+	return res, truth, tolerance
 }
 
 // Calibration recovers known parameters from data the model generated: the
@@ -105,20 +102,20 @@ func readPosterior(t *testing.T, out string) map[string][]float64 {
 // Nelder-Mead started from the defaults finds them within the stated
 // tolerances.
 func TestCalibrateRecoversKnownParameters(t *testing.T) {
-	out, stdout, truth, tolerance := calibrateSynthetic(t, "both", 120)
-	for key, v := range readPosterior(t, out) {
-		if best := v[2]; math.Abs(best-truth[key]) > tolerance[key] {
-			t.Errorf("%s: fitted %g, true %g (tolerance %g)\n%s", key, best, truth[key], tolerance[key], stdout)
+	res, truth, tolerance := calibrateSynthetic(t, "both", 120)
+	for j, p := range res.Config.Spec.Priors {
+		if best := res.Best[j]; math.Abs(best-truth[p.Key]) > tolerance[p.Key] {
+			t.Errorf("%s: fitted %g, true %g (tolerance %g)", p.Key, best, truth[p.Key], tolerance[p.Key])
 		}
 	}
-	for _, f := range []string{"fitted.toml", "samples.csv", "fit.csv", "manifest.json"} {
-		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
-			t.Error(err)
-		}
+	if len(res.Samples) != 120 {
+		t.Errorf("%d runs, want the budget of 120", len(res.Samples))
 	}
-	// The fitted scenario runs.
-	if _, err := scenarios.Load(filepath.Join(out, "fitted.toml")); err != nil {
-		t.Errorf("fitted.toml: %v", err)
+	// The fitted scenario is the spec's scenario with the fitted values.
+	for j, p := range res.Config.Spec.Priors {
+		if v, _ := scenarios.Value(res.Fitted, p.Key); v != res.Best[j] {
+			t.Errorf("fitted scenario: %s = %g, want %g", p.Key, v, res.Best[j])
+		}
 	}
 }
 
@@ -126,40 +123,14 @@ func TestCalibrateRecoversKnownParameters(t *testing.T) {
 // credible interval holds the true value and is under half its prior range,
 // and the best point is within the recovery tolerances.
 func TestCalibrateSMCPosterior(t *testing.T) {
-	out, stdout, truth, tolerance := calibrateSynthetic(t, "smc", 200)
-	for key, v := range readPosterior(t, out) {
-		low, high, best, q05, q95 := v[0], v[1], v[2], v[5], v[7]
-		if !(q05 <= truth[key] && truth[key] <= q95) || q95-q05 > (high-low)/2 {
-			t.Errorf("%s: 90%% interval [%g, %g], true %g, prior [%g, %g]\n%s", key, q05, q95, truth[key], low, high, stdout)
+	res, truth, tolerance := calibrateSynthetic(t, "smc", 200)
+	for j, p := range res.Config.Spec.Priors {
+		post := res.Posterior(j)
+		if !(post.Q05 <= truth[p.Key] && truth[p.Key] <= post.Q95) || post.Q95-post.Q05 > (p.High-p.Low)/2 {
+			t.Errorf("%s: 90%% interval [%g, %g], true %g, prior [%g, %g]", p.Key, post.Q05, post.Q95, truth[p.Key], p.Low, p.High)
 		}
-		if math.Abs(best-truth[key]) > 2*tolerance[key] {
-			t.Errorf("%s: best %g, true %g (tolerance %g)", key, best, truth[key], 2*tolerance[key])
-		}
-	}
-}
-
-func TestCalibrateBadInput(t *testing.T) {
-	dir := t.TempDir()
-	bad := filepath.Join(dir, "bad.toml")
-	os.WriteFile(bad, []byte("scenario = \"baseline\"\n[prior]\n\"decision.homicde\" = [0.0, 1.0]\n\"decision.uac_share\" = [0.5, 0.1]\n\"months\" = [1.0, 2.0]\n"), 0o644)
-	for _, tt := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"calibrate", "--spec", bad}, "bad.toml:3: prior.decision.homicde: not a scenario key"},
-		{[]string{"calibrate", "--spec", bad}, "bad.toml:4: prior.decision.uac_share: want [low, high] with low < high"},
-		{[]string{"calibrate", "--spec", bad}, "prior.months: only number keys can be fitted"},
-		{[]string{"calibrate", "--method", "grid"}, "want abc, smc, nelder-mead, both or none"},
-		{[]string{"calibrate", "--budget", "3"}, "want at least 10 runs"},
-		{[]string{"calibrate", "--targets", filepath.Join(dir, "none.csv")}, "no such file"},
-	} {
-		out := filepath.Join(dir, "out")
-		_, _, err := cli(t, context.Background(), append(tt.args, "--out", out, "--quiet")...)
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%v: got %v, want %q", tt.args, err, tt.want)
-		}
-		if _, err := os.Stat(out); !os.IsNotExist(err) {
-			t.Errorf("%v: wrote %s", tt.args, out)
+		if best := res.Best[j]; math.Abs(best-truth[p.Key]) > 2*tolerance[p.Key] {
+			t.Errorf("%s: best %g, true %g (tolerance %g)", p.Key, best, truth[p.Key], 2*tolerance[p.Key])
 		}
 	}
 }
@@ -173,7 +144,7 @@ func TestStylisedFacts(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.Scale, p.Replicates, p.Months = 0.005, 3, 60
-	facts, err := stylisedFacts(context.Background(), p, 2)
+	facts, err := StylisedFacts(context.Background(), p, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,9 +156,9 @@ func TestStylisedFacts(t *testing.T) {
 		name     string
 	}{{3, 8, "surge"}, {0, 5, "violence"}, {0.1, 0.4, "deportations"}}
 	for i, f := range facts {
-		t.Logf("%s: model %g, observed %g", f.name, f.model, f.observed)
-		if !(f.model > want[i].min && f.model < want[i].max) {
-			t.Errorf("%s: the model gives %g, want between %g and %g", f.name, f.model, want[i].min, want[i].max)
+		t.Logf("%s: model %g, observed %g", f.Name, f.Model, f.Observed)
+		if !(f.Model > want[i].min && f.Model < want[i].max) {
+			t.Errorf("%s: the model gives %g, want between %g and %g", f.Name, f.Model, want[i].min, want[i].max)
 		}
 	}
 }

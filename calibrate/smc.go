@@ -1,4 +1,4 @@
-package main
+package calibrate
 
 import (
 	"context"
@@ -22,7 +22,7 @@ const (
 // particle is an SMC-ABC sample with its importance weight (prior density
 // over proposal density; not normalised) and the generation that proposed it.
 type particle struct {
-	sample
+	Sample
 	z      []float64 // the parameters mapped onto the whole line (toZ)
 	weight float64
 	gen    int
@@ -43,22 +43,22 @@ type particle struct {
 // stop when fewer than smcMinShare of a generation's new particles are kept,
 // or when the budget is spent. The posterior is the last kept population,
 // resampled by weight.
-func (f *fitter) smc(ctx context.Context, budget int) (calibration, error) {
+func (f *fitter) smc(ctx context.Context, budget int) (*Result, error) {
 	n := max(10, budget/5)
 	keep := max(2, int(math.Round(smcKeep*float64(n))))
-	draws := append(f.cal.Design(n-1), defaultsOf(f.cal))
+	draws := append(f.spec.Design(n-1), defaultsOf(f.spec))
 	all, err := f.evaluate(ctx, draws, "smc 0")
 	if err != nil {
-		return calibration{}, err
+		return nil, err
 	}
 	pop := make([]particle, len(all))
 	for i, s := range all {
-		pop[i] = particle{sample: s, z: f.toZ(s.x), weight: 1}
+		pop[i] = particle{Sample: s, z: f.toZ(s.X), weight: 1}
 	}
 	pop = closest(pop, keep)
-	rng := rand.New(rand.NewPCG(f.cal.DesignSeed, 0x5eed5))
+	rng := rand.New(rand.NewPCG(f.spec.DesignSeed, 0x5eed5))
 	for gen := 1; len(all)+n-keep <= budget; gen++ {
-		sigma := kernelWidths(pop, len(f.cal.Priors))
+		sigma := kernelWidths(pop, len(f.spec.Priors))
 		zs := make([][]float64, n-keep)
 		proposals := make([][]float64, n-keep)
 		for i := range proposals {
@@ -67,13 +67,13 @@ func (f *fitter) smc(ctx context.Context, budget int) (calibration, error) {
 		}
 		fresh, err := f.evaluate(ctx, proposals, "smc "+strconv.Itoa(gen))
 		if err != nil {
-			return calibration{}, err
+			return nil, err
 		}
 		all = append(all, fresh...)
 		next := append([]particle(nil), pop...)
 		for i, s := range fresh {
 			w := math.Exp(logPriorZ(zs[i]) - logMixtureDensity(zs[i], pop, sigma))
-			next = append(next, particle{sample: s, z: zs[i], gen: gen, weight: w})
+			next = append(next, particle{Sample: s, z: zs[i], gen: gen, weight: w})
 		}
 		pop = closest(next, keep)
 		newKept := 0
@@ -87,7 +87,7 @@ func (f *fitter) smc(ctx context.Context, budget int) (calibration, error) {
 		}
 	}
 	best := bestOf(all)
-	return calibration{best: best.x, bestDistance: best.distance, samples: all, accepted: resample(rng, pop)}, nil
+	return &Result{Best: best.X, BestDistance: best.Distance, Samples: all, Accepted: resample(rng, pop)}, nil
 }
 
 // logPriorZ is the log density at z of the uniform priors mapped by toZ, up
@@ -103,7 +103,7 @@ func logPriorZ(z []float64) float64 {
 // closest keeps the k particles with the smallest distances (stable, so ties
 // keep their order).
 func closest(ps []particle, k int) []particle {
-	sort.SliceStable(ps, func(i, j int) bool { return ps[i].distance < ps[j].distance })
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Distance < ps[j].Distance })
 	return ps[:min(k, len(ps))]
 }
 
@@ -176,8 +176,8 @@ func logMixtureDensity(z []float64, pop []particle, sigma []float64) float64 {
 
 // resample draws len(pop) particles by weight (systematic resampling): the
 // posterior as an unweighted sample.
-func resample(rng *rand.Rand, pop []particle) []sample {
-	out := make([]sample, 0, len(pop))
+func resample(rng *rand.Rand, pop []particle) []Sample {
+	out := make([]Sample, 0, len(pop))
 	total := totalWeight(pop)
 	step := total / float64(len(pop))
 	u := rng.Float64() * step
@@ -187,7 +187,7 @@ func resample(rng *rand.Rand, pop []particle) []sample {
 			i++
 			cum += pop[i].weight
 		}
-		out = append(out, pop[i].sample)
+		out = append(out, pop[i].Sample)
 		u += step
 	}
 	return out

@@ -1,4 +1,4 @@
-package scenarios
+package calibrate
 
 import (
 	"embed"
@@ -6,16 +6,16 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"reflect"
 	"sort"
 	"strings"
 
 	"migrasim/design"
+	"migrasim/scenarios"
 	"migrasim/sim"
 )
 
-//go:embed calibration/*.toml
-var calibrationFiles embed.FS
+//go:embed specs/*.toml
+var specFiles embed.FS
 
 // Prior is a uniform prior range for one scenario key.
 type Prior struct {
@@ -23,8 +23,8 @@ type Prior struct {
 	Low, High float64
 }
 
-// Calibration says what to fit and how to run each candidate.
-type Calibration struct {
+// Spec says what to fit and how to run each candidate.
+type Spec struct {
 	// Scenario is the scenario every candidate starts from.
 	Scenario string
 	// FitTo is the last month simulated: targets after it are not fitted.
@@ -41,16 +41,17 @@ type Calibration struct {
 	Base *sim.Params
 }
 
-// LoadCalibration reads a calibration spec: "default" (embedded) or a file path.
-func LoadCalibration(nameOrPath string) (*Calibration, error) {
+// LoadSpec reads a calibration spec: an embedded name ("default", see
+// specs/) or a file path.
+func LoadSpec(nameOrPath string) (*Spec, error) {
 	var b []byte
 	var err error
 	file := nameOrPath
 	if strings.ContainsRune(nameOrPath, os.PathSeparator) || strings.HasSuffix(nameOrPath, ".toml") {
 		b, err = os.ReadFile(nameOrPath)
 	} else {
-		file = "calibration/" + nameOrPath + ".toml"
-		b, err = calibrationFiles.ReadFile(file)
+		file = "specs/" + nameOrPath + ".toml"
+		b, err = specFiles.ReadFile(file)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("calibration %q: no such embedded spec (there is \"default\"), and not a file path", nameOrPath)
 		}
@@ -58,11 +59,12 @@ func LoadCalibration(nameOrPath string) (*Calibration, error) {
 	if err != nil {
 		return nil, fmt.Errorf("calibration %s: %w", nameOrPath, err)
 	}
-	return ParseCalibration(file, b)
+	return ParseSpec(file, b)
 }
 
-// ParseCalibration parses a calibration spec; file names it in errors.
-func ParseCalibration(file string, text []byte) (*Calibration, error) {
+// ParseSpec parses a calibration spec; file names it in errors, which give
+// the line and key of every problem, all at once.
+func ParseSpec(file string, text []byte) (*Spec, error) {
 	var raw struct {
 		Scenario   string               `toml:"scenario"`
 		FitTo      sim.Month            `toml:"fit_to"`
@@ -72,48 +74,48 @@ func ParseCalibration(file string, text []byte) (*Calibration, error) {
 		DesignSeed uint64               `toml:"design_seed"`
 		Prior      map[string][]float64 `toml:"prior"`
 	}
-	md, err := Decode(file, text, &raw)
+	md, err := scenarios.Decode(file, text, &raw)
 	if err != nil {
 		return nil, err
 	}
-	lines := MapText(string(text))
-	var problems []Problem
+	lines := scenarios.MapText(string(text))
+	var problems []scenarios.Problem
 	for _, k := range md.Undecoded() {
-		problems = append(problems, Problem{Key: k.String(), Msg: "unknown key (want scenario, fit_to, scale, replicates, seed, design_seed, [prior])"})
+		problems = append(problems, scenarios.Problem{Key: k.String(), Msg: "unknown key (want scenario, fit_to, scale, replicates, seed, design_seed, [prior])"})
 	}
-	c := &Calibration{Scenario: raw.Scenario, FitTo: raw.FitTo, Scale: raw.Scale, Replicates: raw.Replicates,
+	c := &Spec{Scenario: raw.Scenario, FitTo: raw.FitTo, Scale: raw.Scale, Replicates: raw.Replicates,
 		Seed: raw.Seed, DesignSeed: raw.DesignSeed}
 	if c.Scenario == "" {
-		problems = append(problems, Problem{Key: "scenario", Msg: "missing"})
+		problems = append(problems, scenarios.Problem{Key: "scenario", Msg: "missing"})
 	}
 	if len(raw.Prior) == 0 {
-		problems = append(problems, Problem{Key: "prior", Msg: "missing: give at least one \"key\" = [low, high]"})
+		problems = append(problems, scenarios.Problem{Key: "prior", Msg: "missing: give at least one \"key\" = [low, high]"})
 	}
 	for key, r := range raw.Prior {
 		path := "prior." + key
-		f, ok := fieldAt(key)
+		k, ok := scenarios.Lookup(key)
 		switch {
 		case !ok:
-			problems = append(problems, Problem{Key: path, Msg: "not a scenario key (see 'migrasim keys')"})
+			problems = append(problems, scenarios.Problem{Key: path, Msg: "not a scenario key (see 'migrasim keys')"})
 			continue
-		case f.Type.Kind() != reflect.Float64:
-			problems = append(problems, Problem{Key: path, Msg: "only number keys can be fitted"})
+		case k.Type != "number":
+			problems = append(problems, scenarios.Problem{Key: path, Msg: "only number keys can be fitted"})
 			continue
 		case len(r) != 2 || !(r[0] < r[1]):
-			problems = append(problems, Problem{Key: path, Msg: "want [low, high] with low < high"})
+			problems = append(problems, scenarios.Problem{Key: path, Msg: "want [low, high] with low < high"})
 			continue
 		}
-		if lo, hi, ok := bounds(f); ok && (r[0] < lo || r[1] > hi) {
-			problems = append(problems, Problem{Key: path, Msg: fmt.Sprintf("[%g, %g] leaves the key's range [%g, %g]", r[0], r[1], lo, hi)})
+		if lo, hi, ok := k.Range(); ok && (r[0] < lo || r[1] > hi) {
+			problems = append(problems, scenarios.Problem{Key: path, Msg: fmt.Sprintf("[%g, %g] leaves the key's range [%g, %g]", r[0], r[1], lo, hi)})
 			continue
 		}
 		c.Priors = append(c.Priors, Prior{Key: key, Low: r[0], High: r[1]})
 	}
 	sort.Slice(c.Priors, func(i, j int) bool { return c.Priors[i].Key < c.Priors[j].Key })
 	if len(problems) > 0 {
-		return nil, Report(file, lines, problems)
+		return nil, scenarios.Report(file, lines, problems)
 	}
-	base, err := Load(c.Scenario)
+	base, err := scenarios.Load(c.Scenario)
 	if err != nil {
 		return nil, fmt.Errorf("%s: scenario: %w", file, err)
 	}
@@ -121,7 +123,7 @@ func ParseCalibration(file string, text []byte) (*Calibration, error) {
 	if c.FitTo.IsSet() {
 		base.Months = int(c.FitTo-base.Start) + 1
 	}
-	if err := Check(base); err != nil {
+	if err := scenarios.Check(base); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	c.Base = base
@@ -129,7 +131,7 @@ func ParseCalibration(file string, text []byte) (*Calibration, error) {
 }
 
 // Design returns n Latin-hypercube draws from the priors, one value per prior.
-func (c *Calibration) Design(n int) [][]float64 {
+func (c *Spec) Design(n int) [][]float64 {
 	u := design.LatinHypercube(n, len(c.Priors), c.DesignSeed)
 	for _, row := range u {
 		for j, p := range c.Priors {
@@ -140,7 +142,7 @@ func (c *Calibration) Design(n int) [][]float64 {
 }
 
 // Overrides maps a parameter vector (in Priors order) to scenario keys.
-func (c *Calibration) Overrides(x []float64) map[string]any {
+func (c *Spec) Overrides(x []float64) map[string]any {
 	m := make(map[string]any, len(x))
 	for j, p := range c.Priors {
 		m[p.Key] = x[j]

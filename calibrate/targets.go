@@ -1,6 +1,7 @@
-package scenarios
+package calibrate
 
 import (
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -8,11 +9,12 @@ import (
 	"strconv"
 	"strings"
 
+	"migrasim/scenarios"
 	"migrasim/sim"
 )
 
 // Target is one observed number the model is fitted to: an observable (named
-// as in results.Observables) for a country and a U.S. fiscal year (FY) or
+// as in Observables) for a country and a U.S. fiscal year (FY) or
 // calendar year (CY).
 type Target struct {
 	Name     string
@@ -27,12 +29,11 @@ type Target struct {
 // Targets returns the embedded calibration targets (data/calibration_targets.csv),
 // with values read from the data files they name.
 func Targets() ([]Target, error) {
-	f, err := files.Open("data/calibration_targets.csv")
+	b, err := scenarios.DataFile("calibration_targets.csv")
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return readTargets("data/calibration_targets.csv", f)
+	return readTargets("data/calibration_targets.csv", bytes.NewReader(b))
 }
 
 // LoadTargets reads targets from a CSV file with the columns
@@ -57,7 +58,7 @@ func readTargets(name string, r io.Reader) ([]Target, error) {
 	if len(rows) == 0 || strings.Join(rows[0], ",") != strings.Join(targetColumns, ",") {
 		return nil, fmt.Errorf("%s:1: want the header %s", name, strings.Join(targetColumns, ","))
 	}
-	data := map[string][]record{}
+	data := map[string][]scenarios.Record{}
 	var out []Target
 	var errs []string
 	for i, row := range rows[1:] {
@@ -89,7 +90,7 @@ func readTargets(name string, r io.Reader) ([]Target, error) {
 			bad("value", "missing: give a value, or the data file and metric to read it from")
 		default:
 			if data[row[5]] == nil {
-				if data[row[5]], err = readCSV(row[5]); err != nil {
+				if data[row[5]], err = scenarios.ReadData(row[5]); err != nil {
 					bad("file", "%v", err)
 					continue
 				}
@@ -97,7 +98,7 @@ func readTargets(name string, r io.Reader) ([]Target, error) {
 			found := false
 			for _, d := range data[row[5]] {
 				if d["country"] == row[1] && d["year"] == row[3] && d["metric"] == row[6] && d["year_type"] == row[2] {
-					if t.Observed, err = d.value(); err == nil {
+					if t.Observed, err = d.Value(); err == nil {
 						found = true
 					}
 				}

@@ -13,23 +13,32 @@ import (
 	"migrasim/sim"
 )
 
-// record is one row of a data file, by column name.
-type record map[string]string
+// DataFile returns the bytes of the embedded data file data/<name>.
+func DataFile(name string) ([]byte, error) {
+	b, err := files.ReadFile("data/" + name)
+	if err != nil {
+		return nil, fmt.Errorf("data/%s: %w", name, err)
+	}
+	return b, nil
+}
+
+// Record is one row of a data file, by column name.
+type Record map[string]string
 
 // readCSV reads data/<name> from the embedded files.
-func readCSV(name string) ([]record, error) {
+func ReadData(name string) ([]Record, error) {
 	f, err := files.Open("data/" + name)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("data/%s: %w", name, err)
 	}
 	defer f.Close()
 	rows, err := csv.NewReader(f).ReadAll()
 	if err != nil {
 		return nil, fmt.Errorf("data/%s: %w", name, err)
 	}
-	var out []record
+	var out []Record
 	for _, row := range rows[1:] {
-		r := record{}
+		r := Record{}
 		for i, col := range rows[0] {
 			r[col] = row[i]
 		}
@@ -38,8 +47,8 @@ func readCSV(name string) ([]record, error) {
 	return out, nil
 }
 
-// value parses the row's value column.
-func (r record) value() (float64, error) {
+// Value parses the row's value column.
+func (r Record) Value() (float64, error) {
 	return strconv.ParseFloat(r["value"], 64)
 }
 
@@ -68,7 +77,7 @@ const shrink = 10
 // and homicide factors, national populations, the homicide series, and TPS
 // and DACA holders.
 func applyData(p *sim.Params) error {
-	pops, err := readCSV("population_departments.csv")
+	pops, err := ReadData("population_departments.csv")
 	if err != nil {
 		return err
 	}
@@ -81,7 +90,7 @@ func applyData(p *sim.Params) error {
 			if r["country"] != c.Code() || r["year"] != ds.year || r["metric"] != ds.metric || r["department"] == "" {
 				continue
 			}
-			v, err := r.value()
+			v, err := r.Value()
 			if err != nil {
 				return fmt.Errorf("data/population_departments.csv: %s %s: %w", c, r["department"], err)
 			}
@@ -98,7 +107,7 @@ func applyData(p *sim.Params) error {
 			// have a national row (empty department).
 			if r["country"] == c.Code() && r["year"] == ns.year && r["metric"] == ns.metric &&
 				(c == sim.SV) == (r["department"] != "") {
-				v, _ := r.value()
+				v, _ := r.Value()
 				national += v
 			}
 		}
@@ -135,7 +144,7 @@ func zscore(key string) float64 {
 // counts, and Honduras's 2012 list of departments above the national rate
 // (factor 1.3, a stated assumption). Counts are shrunk toward the national
 // expectation by `shrink` homicides.
-func homicideFactors(geo *sim.Geography, pops []record, index map[string]int, p *sim.Params) error {
+func homicideFactors(geo *sim.Geography, pops []Record, index map[string]int, p *sim.Params) error {
 	counts := map[string]float64{}
 	var countTotal [sim.NumCountries]float64
 	var weightCovered [sim.NumCountries]float64
@@ -147,7 +156,7 @@ func homicideFactors(geo *sim.Geography, pops []record, index map[string]int, p 
 		if !ok {
 			return fmt.Errorf("data/population_departments.csv: %s: unknown department %q", r["metric"], r["department"])
 		}
-		v, err := r.value()
+		v, err := r.Value()
 		if err != nil {
 			return fmt.Errorf("data/population_departments.csv: %s %s: %w", r["metric"], r["department"], err)
 		}
@@ -159,13 +168,13 @@ func homicideFactors(geo *sim.Geography, pops []record, index map[string]int, p 
 	// Honduras's H1 2016 counts cover four departments: compare them with the
 	// national first-half count (half of 2016's annual count).
 	hnNational := 0.0
-	hom, err := readCSV("homicide_rates_national.csv")
+	hom, err := ReadData("homicide_rates_national.csv")
 	if err != nil {
 		return err
 	}
 	for _, r := range hom {
 		if r["country"] == "HN" && r["year"] == "2016" && r["metric"] == "homicide_count_ov_unah" {
-			v, _ := r.value()
+			v, _ := r.Value()
 			hnNational = v / 2
 		}
 	}
@@ -195,11 +204,11 @@ func homicideFactors(geo *sim.Geography, pops []record, index map[string]int, p 
 // homicideSeries reads the national homicide rates chosen in homicide_series.csv.
 func homicideSeries() ([sim.NumCountries][]sim.Point, error) {
 	var out [sim.NumCountries][]sim.Point
-	choice, err := readCSV("homicide_series.csv")
+	choice, err := ReadData("homicide_series.csv")
 	if err != nil {
 		return out, err
 	}
-	rates, err := readCSV("homicide_rates_national.csv")
+	rates, err := ReadData("homicide_rates_national.csv")
 	if err != nil {
 		return out, err
 	}
@@ -212,7 +221,7 @@ func homicideSeries() ([sim.NumCountries][]sim.Point, error) {
 		found := math.NaN()
 		for _, r := range rates {
 			if r["country"] == ch["country"] && r["year"] == ch["year"] && r["metric"] == ch["metric"] {
-				v, err := r.value()
+				v, err := r.Value()
 				if err != nil {
 					continue
 				}
@@ -233,7 +242,7 @@ func homicideSeries() ([sim.NumCountries][]sim.Point, error) {
 
 // programmes sets TPS and DACA holders from programs_cam_tps_daca.csv.
 func programmes(p *sim.Params) error {
-	rows, err := readCSV("programs_cam_tps_daca.csv")
+	rows, err := ReadData("programs_cam_tps_daca.csv")
 	if err != nil {
 		return err
 	}
@@ -242,7 +251,7 @@ func programmes(p *sim.Params) error {
 		if err != nil {
 			continue
 		}
-		v, err := r.value()
+		v, err := r.Value()
 		switch {
 		case r["metric"] == "tps_beneficiaries_estimate" && err == nil:
 			p.Country.Of(c).TPS = v

@@ -135,7 +135,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	outputs = append(outputs, figures...)
-	m := newManifest(params[0], o.workers, wall)
+	m := newManifest(e, params[0], o.workers, wall)
 	m.Scenario = strings.Join(names, " vs ")
 	for _, p := range params[1:] {
 		m.Resolved += "\n# ---- " + p.Name + " ----\n" + scenarios.Format(p)

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"runtime"
 	"time"
@@ -109,7 +108,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	m := newManifest(p, o.workers, wall)
+	m := newManifest(e, p, o.workers, wall)
 	outputs := []results.Output{
 		{Name: "series.csv", Write: func(w io.Writer) error { return results.WriteSeries(w, series) }},
 		{Name: "summary.csv", Write: func(w io.Writer) error { return results.WriteSummary(w, series) }},
@@ -139,18 +138,19 @@ func simulate(ctx context.Context, e *env, p *sim.Params, o *runOptions) ([]sim.
 	return series, time.Since(start), nil
 }
 
-// newManifest records how p was run.
-func newManifest(p *sim.Params, workers int, wall time.Duration) *results.Manifest {
+// newManifest records how p was run, and the command line as given.
+func newManifest(e *env, p *sim.Params, workers int, wall time.Duration) *results.Manifest {
 	resolved := scenarios.Format(p)
 	return &results.Manifest{
 		Scenario:    p.Name,
 		Seed:        p.Seed,
 		Replicates:  p.Replicates,
 		Engine:      sim.Version,
+		Arch:        runtime.GOARCH,
 		Go:          runtime.Version(),
 		Workers:     workers,
 		WallSeconds: wall.Seconds(),
-		Command:     append([]string{"migrasim"}, os.Args[1:]...),
+		Command:     e.command(),
 		InputHash:   results.Hash([]byte(resolved), scenarios.DataHash()),
 		Resolved:    resolved,
 	}

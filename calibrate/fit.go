@@ -1,0 +1,354 @@
+package calibrate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"sync"
+
+	"gonum.org/v1/gonum/optimize"
+
+	"migrasim/scenarios"
+	"migrasim/sim"
+)
+
+// Methods are the search methods Run knows.
+var Methods = []string{"abc", "smc", "nelder-mead", "both", "none"}
+
+// Config says how to calibrate.
+type Config struct {
+	Spec    *Spec
+	Targets []Target
+	// Method is one of Methods: rejection ABC, SMC-ABC, Nelder-Mead from
+	// the spec's values, ABC then Nelder-Mead from its best draw (half the
+	// budget each), or none (the fit of the spec's values as they are).
+	Method string
+	// Budget is the number of model runs to spend, at least 10 (not used by
+	// none).
+	Budget int
+	// Accept is the share of ABC draws accepted into the posterior, in (0, 1].
+	Accept float64
+	// Workers is the number of goroutines, at least 1; it never changes results.
+	Workers int
+	// Facts asks for the stylised facts at the fitted values (three paired
+	// runs of the spec's scenario to January 2017, or longer).
+	Facts bool
+	// Progress, if set, is called after each candidate run with the runs
+	// done and the budget; calls are serialised.
+	Progress func(done, total int)
+}
+
+// Sample is one evaluated parameter vector, in the spec's Priors order.
+type Sample struct {
+	X        []float64
+	Distance float64
+	Method   string // "abc", "smc N" (generation N), "nelder-mead" or "none"
+}
+
+// Result is a calibration's outcome.
+type Result struct {
+	Config       Config
+	Best         []float64 // the best point, in Priors order
+	BestDistance float64
+	Samples      []Sample // every candidate run, in order
+	Accepted     []Sample // the posterior (ABC or SMC), empty for the other methods
+	// Check is the spec's run settings with the best point and five times
+	// the replicates; Fit is every target at it.
+	Check *sim.Params
+	Fit   []FitRow
+	// Fitted is the spec's scenario as written (its own months, scale and
+	// replicates) with the best point, named "<scenario>-fitted".
+	Fitted *sim.Params
+	Facts  []Fact // with Config.Facts
+}
+
+// Posterior summarises the accepted draws of parameter j.
+func (r *Result) Posterior(j int) PosteriorSummary {
+	xs := make([]float64, len(r.Accepted))
+	for i, s := range r.Accepted {
+		xs[i] = s.X[j]
+	}
+	return Posterior(xs)
+}
+
+// Run searches the priors of cfg.Spec for the point closest to the targets,
+// then measures the fit at the best point.
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	if !slices.Contains(Methods, cfg.Method) {
+		return nil, fmt.Errorf("method %q: want abc, smc, nelder-mead, both or none", cfg.Method)
+	}
+	if cfg.Budget < 10 && cfg.Method != "none" {
+		return nil, fmt.Errorf("budget %d: want at least 10 runs", cfg.Budget)
+	}
+	if cfg.Accept <= 0 || cfg.Accept > 1 {
+		return nil, fmt.Errorf("accept %g: want a share in (0, 1]", cfg.Accept)
+	}
+	if cfg.Workers < 1 {
+		return nil, fmt.Errorf("%d workers: want 1 or more", cfg.Workers)
+	}
+	if err := CheckTargets(cfg.Targets); err != nil {
+		return nil, err
+	}
+	f := &fitter{spec: cfg.Spec, targets: cfg.Targets, workers: cfg.Workers, progress: cfg.Progress, total: cfg.Budget}
+	var res *Result
+	var err error
+	switch cfg.Method {
+	case "none":
+		f.total = 1
+		res, err = f.none(ctx)
+	case "abc":
+		res, err = f.abc(ctx, cfg.Budget, cfg.Accept)
+	case "smc":
+		res, err = f.smc(ctx, cfg.Budget)
+	case "nelder-mead":
+		res, err = f.nelderMead(ctx, defaultsOf(cfg.Spec), cfg.Budget)
+	case "both":
+		res, err = f.abc(ctx, cfg.Budget/2, cfg.Accept)
+		if err == nil {
+			var nm *Result
+			nm, err = f.nelderMead(ctx, res.Best, cfg.Budget-cfg.Budget/2)
+			if err == nil {
+				res.Best, res.BestDistance = nm.Best, nm.BestDistance
+				res.Samples = append(res.Samples, nm.Samples...)
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	res.Config = cfg
+	if err := res.check(ctx); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// check runs the best point with five times the replicates and scores it,
+// builds the fitted scenario, and measures the stylised facts if asked.
+func (r *Result) check(ctx context.Context) error {
+	spec := r.Config.Spec
+	p := *spec.Base
+	if err := scenarios.Apply(&p, spec.Overrides(r.Best)); err != nil {
+		return err
+	}
+	p.Replicates = 5 * spec.Replicates
+	series, err := sim.Run(ctx, &p, sim.Options{Workers: r.Config.Workers})
+	if err != nil {
+		return err
+	}
+	r.Check, r.Fit = &p, FitRows(series, r.Config.Targets)
+	if r.Fitted, err = fittedScenario(spec, r.Best); err != nil {
+		return err
+	}
+	if r.Config.Facts {
+		q := p
+		q.Months = max(q.Months, int(sim.MonthOf(2017, 1)-q.Start))
+		if r.Facts, err = StylisedFacts(ctx, &q, r.Config.Workers); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fitter evaluates candidates against the targets.
+type fitter struct {
+	spec     *Spec
+	targets  []Target
+	workers  int
+	progress func(done, total int)
+	mu       sync.Mutex
+	done     int
+	total    int
+}
+
+// distance runs candidate x with the spec's settings and seed.
+func (f *fitter) distance(ctx context.Context, x []float64, workers int) (float64, error) {
+	p := *f.spec.Base
+	if err := scenarios.Apply(&p, f.spec.Overrides(x)); err != nil {
+		return 0, err
+	}
+	series, err := sim.Run(ctx, &p, sim.Options{Workers: workers})
+	if err != nil {
+		return 0, err
+	}
+	return Distance(FitRows(series, f.targets)), nil
+}
+
+// ran counts n finished candidate runs for the progress callback.
+func (f *fitter) ran(n int) {
+	if f.progress == nil {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.done += n
+	f.progress(f.done, f.total)
+}
+
+// evaluate runs the candidates in parallel (one core each), labelled with method.
+func (f *fitter) evaluate(ctx context.Context, xs [][]float64, method string) ([]Sample, error) {
+	samples := make([]Sample, len(xs))
+	errs := make([]error, len(xs))
+	pool := sim.NewPool(f.workers)
+	defer pool.Close()
+	pool.Run(len(xs), func(i int) {
+		if ctx.Err() == nil {
+			d, err := f.distance(ctx, xs[i], 1)
+			samples[i], errs[i] = Sample{X: xs[i], Distance: d, Method: method}, err
+			f.ran(1)
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return samples, errors.Join(errs...)
+}
+
+// bestOf is the sample with the smallest distance (the first of equals).
+func bestOf(samples []Sample) Sample {
+	best := samples[0]
+	for _, s := range samples {
+		if s.Distance < best.Distance {
+			best = s
+		}
+	}
+	return best
+}
+
+// toZ maps a parameter vector onto the whole line, key by key:
+// z = logit((x - low) / (high - low)), kept 1e-4 away from the bounds.
+func (f *fitter) toZ(x []float64) []float64 {
+	z := make([]float64, len(x))
+	for j, p := range f.spec.Priors {
+		u := math.Min(math.Max((x[j]-p.Low)/(p.High-p.Low), 1e-4), 1-1e-4)
+		z[j] = math.Log(u / (1 - u))
+	}
+	return z
+}
+
+// toX is the inverse of toZ: x = low + (high - low)·logistic(z).
+func (f *fitter) toX(z []float64) []float64 {
+	x := make([]float64, len(z))
+	for j, p := range f.spec.Priors {
+		x[j] = p.Low + (p.High-p.Low)/(1+math.Exp(-z[j]))
+	}
+	return x
+}
+
+// none scores the spec's values as they are.
+func (f *fitter) none(ctx context.Context) (*Result, error) {
+	samples, err := f.evaluate(ctx, [][]float64{defaultsOf(f.spec)}, "none")
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Best: samples[0].X, BestDistance: samples[0].Distance, Samples: samples}, nil
+}
+
+// abc is rejection ABC: n Latin-hypercube draws, the closest share accepted.
+// The spec's current values are one more candidate, so the best point is never
+// worse than where the search started.
+func (f *fitter) abc(ctx context.Context, n int, accept float64) (*Result, error) {
+	draws := append(f.spec.Design(n-1), defaultsOf(f.spec))
+	samples, err := f.evaluate(ctx, draws, "abc")
+	if err != nil {
+		return nil, err
+	}
+	sorted := append([]Sample(nil), samples...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Distance < sorted[j].Distance })
+	k := max(int(math.Round(accept*float64(n))), min(5, n))
+	return &Result{Best: sorted[0].X, BestDistance: sorted[0].Distance, Samples: samples, Accepted: sorted[:k]}, nil
+}
+
+// nelderMead minimises the distance from x0 in a space where each prior range
+// maps onto the whole line (x = low + (high-low)·logistic(z)). Progress is
+// counted by a gonum optimize.Recorder, outside the objective.
+func (f *fitter) nelderMead(ctx context.Context, x0 []float64, budget int) (*Result, error) {
+	z0 := f.toZ(x0)
+	var samples []Sample
+	var runErr error
+	problem := optimize.Problem{Func: func(z []float64) float64 {
+		if runErr != nil || ctx.Err() != nil {
+			return math.Inf(1)
+		}
+		x := f.toX(z)
+		d, err := f.distance(ctx, x, f.workers)
+		if err != nil {
+			runErr = err
+			return math.Inf(1)
+		}
+		samples = append(samples, Sample{X: x, Distance: d, Method: "nelder-mead"})
+		return d
+	}}
+	// Restart from the best point with a fresh simplex whenever Nelder-Mead
+	// converges, until the budget is spent.
+	var err error
+	for len(samples) < budget && runErr == nil && ctx.Err() == nil {
+		before := len(samples)
+		rec := &evalRecorder{report: f.ran}
+		_, err = optimize.Minimize(problem, z0, &optimize.Settings{FuncEvaluations: budget - len(samples), Recorder: rec,
+			Converger: &optimize.FunctionConverge{Absolute: 1e-4, Iterations: 40}}, &optimize.NelderMead{SimplexSize: 0.5})
+		if len(samples) == before {
+			break
+		}
+		z0 = f.toZ(bestOf(samples).X)
+	}
+	if runErr != nil {
+		return nil, runErr
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if err != nil && len(samples) == 0 {
+		return nil, fmt.Errorf("nelder-mead: %w", err)
+	}
+	best := bestOf(samples)
+	return &Result{Best: best.X, BestDistance: best.Distance, Samples: samples}, nil
+}
+
+// evalRecorder is an optimize.Recorder that reports each new function
+// evaluation.
+type evalRecorder struct {
+	report func(n int)
+	seen   int
+}
+
+func (r *evalRecorder) Init() error { return nil }
+
+func (r *evalRecorder) Record(_ *optimize.Location, _ optimize.Operation, s *optimize.Stats) error {
+	if n := s.FuncEvaluations - r.seen; n > 0 {
+		r.seen = s.FuncEvaluations
+		r.report(n)
+	}
+	return nil
+}
+
+// defaultsOf is the spec's base values of the fitted keys, inside the priors.
+func defaultsOf(spec *Spec) []float64 {
+	x := make([]float64, len(spec.Priors))
+	for j, p := range spec.Priors {
+		v, _ := scenarios.Value(spec.Base, p.Key)
+		x[j] = math.Min(math.Max(v, p.Low), p.High)
+	}
+	return x
+}
+
+// fittedScenario is the spec's scenario as written (its own months, scale and
+// replicates) with the fitted values.
+func fittedScenario(spec *Spec, x []float64) (*sim.Params, error) {
+	p, err := scenarios.Load(spec.Scenario)
+	if err != nil {
+		return nil, err
+	}
+	if err := scenarios.Apply(p, spec.Overrides(x)); err != nil {
+		return nil, err
+	}
+	p.Name += "-fitted"
+	p.Description = "The " + spec.Scenario + " scenario with the parameters fitted by migrasim calibrate."
+	return p, nil
+}
