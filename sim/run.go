@@ -60,6 +60,10 @@ type Options struct {
 	Progress func(done, total int)
 }
 
+// Steps is the number of months Run simulates for p, warm-up included, over
+// all replicates: the total its Progress callback counts to.
+func (p *Params) Steps() int { return p.Replicates * (p.Months + warmup) }
+
 // Run simulates every replicate of p and returns their series in replicate
 // order. Shards of all replicates share one Pool of Workers goroutines, and a
 // second Pool keeps up to Workers replicates in flight at once. It stops early, returning ctx.Err(), when
@@ -75,7 +79,7 @@ func Run(ctx context.Context, p *Params, opt Options) ([]Series, error) {
 	pl := NewPool(workers)
 	defer pl.Close()
 
-	total := p.Replicates * (p.Months + warmup)
+	total := p.Steps()
 	var mu sync.Mutex
 	done := 0
 	tick := func() {
