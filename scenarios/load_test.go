@@ -136,6 +136,62 @@ func TestApply(t *testing.T) {
 			t.Errorf("Apply(%v) changed p on error", bad)
 		}
 	}
+	// An empty list is tidied to nil, as Parse does, so that equal
+	// scenarios compare equal however they were written.
+	if err := Apply(p, map[string]any{"policy.aid.HN.departments": []string{}}); err != nil || p.Policy.Aid.HN.Departments != nil {
+		t.Errorf("departments = [] gives %#v (%v), want nil", p.Policy.Aid.HN.Departments, err)
+	}
+}
+
+// Get reads every key back in the form Apply takes: setting a key to what
+// Get returns changes nothing, and Get sees what Apply set.
+func TestGetSetRoundTrip(t *testing.T) {
+	p, err := Load("policy-2017")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := Keys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, k := range keys {
+		v, ok := Get(p, k.Path)
+		if strings.Contains(k.Path, "[]") {
+			if ok {
+				t.Errorf("Get(%s) reaches inside an array of tables", k.Path)
+			}
+			continue
+		}
+		if !ok {
+			t.Errorf("Get(%s): not found", k.Path)
+			continue
+		}
+		q := *p
+		if err := Apply(&q, map[string]any{k.Path: v}); err != nil {
+			t.Errorf("Apply(%s = %#v): %v", k.Path, v, err)
+			continue
+		}
+		if !reflect.DeepEqual(q, *p) {
+			t.Errorf("Apply(%s = %#v) of its own value changed the scenario", k.Path, v)
+		}
+		n++
+	}
+	if n < 50 {
+		t.Errorf("only %d keys round-tripped", n)
+	}
+	if err := Apply(p, map[string]any{"feedback.strength": 0.7, "policy.cam.close": "2016-03"}); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := Get(p, "feedback.strength"); v != 0.7 {
+		t.Errorf("Get(feedback.strength) = %v after setting 0.7", v)
+	}
+	if v, _ := Get(p, "policy.cam.close"); v != "2016-03" {
+		t.Errorf("Get(policy.cam.close) = %v after setting 2016-03", v)
+	}
+	if _, ok := Get(p, "feedback.strenght"); ok {
+		t.Error("Get finds a misspelt key")
+	}
 }
 
 // The data give the departments, populations and series the model needs.

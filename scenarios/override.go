@@ -57,6 +57,7 @@ func Apply(p *sim.Params, overrides map[string]any) error {
 	if _, err := toml.Decode(buf.String(), &q); err != nil {
 		return fmt.Errorf("overrides: %w", err)
 	}
+	tidy(&q)
 	if err := Check(&q); err != nil {
 		return err
 	}

@@ -196,5 +196,49 @@ func (p *Params) needsTwin() bool {
 	if !p.Feedback.StatusQuoTwin || !p.Mechanisms.DeporteeFeedback && !p.Mechanisms.ReturneeUnemployment {
 		return false
 	}
-	return len(p.Shocks) > 0 || !reflect.DeepEqual(p.Policy, DefaultPolicy())
+	return len(p.Shocks) > 0 || !equalValues(reflect.ValueOf(p.Policy), reflect.ValueOf(DefaultPolicy()))
+}
+
+// equalValues is reflect.DeepEqual for plain data, except that a nil and an
+// empty slice or map are equal: a policy written "departments = []" is the
+// default policy, and must not cost a status-quo twin.
+func equalValues(a, b reflect.Value) bool {
+	switch a.Kind() {
+	case reflect.Slice, reflect.Map:
+		if a.Len() == 0 && b.Len() == 0 {
+			return true
+		}
+		if a.Kind() == reflect.Map {
+			return reflect.DeepEqual(a.Interface(), b.Interface())
+		}
+		if a.Len() != b.Len() {
+			return false
+		}
+		for i := range a.Len() {
+			if !equalValues(a.Index(i), b.Index(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.Struct:
+		for i := range a.NumField() {
+			if !equalValues(a.Field(i), b.Field(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.Array:
+		for i := range a.Len() {
+			if !equalValues(a.Index(i), b.Index(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.Pointer, reflect.Interface:
+		if a.IsNil() || b.IsNil() {
+			return a.IsNil() == b.IsNil()
+		}
+		return equalValues(a.Elem(), b.Elem())
+	}
+	return reflect.DeepEqual(a.Interface(), b.Interface())
 }

@@ -624,3 +624,17 @@ func TestChildrenAlonePull(t *testing.T) {
 		}
 	}
 }
+
+// A policy that equals the default but for an empty list (aid departments
+// written "[]") needs no status-quo twin; one department more does.
+func TestNoTwinForEmptyLists(t *testing.T) {
+	p := testParams(t)
+	p.Policy.Aid.Of(SV).Departments = []string{}
+	if p.needsTwin() {
+		t.Error("an empty department list builds a twin")
+	}
+	p.Policy.Aid.Of(SV).Departments = []string{"San Salvador"}
+	if !p.needsTwin() {
+		t.Error("a department list builds no twin")
+	}
+}

@@ -2,9 +2,6 @@ package web
 
 import (
 	"fmt"
-	"strings"
-
-	"github.com/BurntSushi/toml"
 
 	"migrasim/scenarios"
 	"migrasim/sim"
@@ -23,21 +20,16 @@ type Preset struct {
 	Notes []string `json:"notes,omitempty"`
 }
 
-// preset reads every control's value from resolved parameters. It goes
-// through scenarios.Format, the resolved scenario as TOML, so the values are
-// exactly what an exported scenario says.
+// preset reads every control's value from resolved parameters with
+// scenarios.Get, in the form a scenario file (and Apply) takes.
 func preset(p *sim.Params, controls []Control, maxScale float64) (*Preset, error) {
-	var tree map[string]any
-	if _, err := toml.Decode(scenarios.Format(p), &tree); err != nil {
-		return nil, fmt.Errorf("scenario %s: reading its resolved values: %w", p.Name, err)
-	}
 	out := &Preset{Name: p.Name, Description: p.Description, Values: map[string]any{}}
 	for _, c := range controls {
 		if isPush(c.ID) {
 			out.Values[c.ID] = 1.0
 			continue
 		}
-		v, ok := lookup(tree, c.ID)
+		v, ok := scenarios.Get(p, c.ID)
 		if !ok {
 			return nil, fmt.Errorf("scenario %s: no value for key %s", p.Name, c.ID)
 		}
@@ -53,19 +45,4 @@ func preset(p *sim.Params, controls []Control, maxScale float64) (*Preset, error
 		out.PolicyMonth = mid.String()
 	}
 	return out, nil
-}
-
-// lookup finds a dotted key path in a decoded TOML tree.
-func lookup(tree map[string]any, path string) (any, bool) {
-	parts := strings.Split(path, ".")
-	node := tree
-	for _, part := range parts[:len(parts)-1] {
-		next, ok := node[part].(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		node = next
-	}
-	v, ok := node[parts[len(parts)-1]]
-	return v, ok
 }
