@@ -74,20 +74,28 @@ func (r *Result) Posterior(j int) PosteriorSummary {
 	return Posterior(xs)
 }
 
+// Validate checks the settings that do not need the spec or the targets.
+func (cfg *Config) Validate() error {
+	if !slices.Contains(Methods, cfg.Method) {
+		return fmt.Errorf("--method %q: want abc, smc, nelder-mead, both or none", cfg.Method)
+	}
+	if cfg.Budget < 10 && cfg.Method != "none" {
+		return fmt.Errorf("--budget %d: want at least 10 runs", cfg.Budget)
+	}
+	if cfg.Accept <= 0 || cfg.Accept > 1 {
+		return fmt.Errorf("--accept %g: want a share in (0, 1]", cfg.Accept)
+	}
+	if cfg.Workers < 1 {
+		return fmt.Errorf("--workers %d: want 1 or more", cfg.Workers)
+	}
+	return nil
+}
+
 // Run searches the priors of cfg.Spec for the point closest to the targets,
 // then measures the fit at the best point.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
-	if !slices.Contains(Methods, cfg.Method) {
-		return nil, fmt.Errorf("method %q: want abc, smc, nelder-mead, both or none", cfg.Method)
-	}
-	if cfg.Budget < 10 && cfg.Method != "none" {
-		return nil, fmt.Errorf("budget %d: want at least 10 runs", cfg.Budget)
-	}
-	if cfg.Accept <= 0 || cfg.Accept > 1 {
-		return nil, fmt.Errorf("accept %g: want a share in (0, 1]", cfg.Accept)
-	}
-	if cfg.Workers < 1 {
-		return nil, fmt.Errorf("%d workers: want 1 or more", cfg.Workers)
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	if err := CheckTargets(cfg.Targets); err != nil {
 		return nil, err

@@ -222,3 +222,48 @@ func PlotVaried(sets []VariedDifferences, m Measure, window string) (*Figure, er
 	}
 	return &f, nil
 }
+
+// PlotMeasures are the measures ComparisonPlots draws.
+var PlotMeasures = []string{"departures_total", "homicide_rate", "us_removals_total", "returnees", "stock_us_undocumented"}
+
+// ComparisonPlots draws the series and paired differences of the plotted
+// measures, and with --vary the window's difference against the varied value.
+func ComparisonPlots(names []string, runs [][]sim.Series, sets []VariedDifferences, window string) ([]Output, error) {
+	var outs []Output
+	add := func(name string, f *Figure) {
+		for _, format := range []string{"png", "svg"} {
+			outs = append(outs, Output{Name: name + "." + format, Write: func(w io.Writer) error { return f.Write(w, format) }})
+		}
+	}
+	for _, mname := range PlotMeasures {
+		m := measureNamed(mname)
+		if len(sets) == 1 {
+			f, err := PlotSeries(names, runs, m)
+			if err != nil {
+				return nil, err
+			}
+			add("series_"+mname, f)
+			f, err = PlotDifference(names, runs, m)
+			if err != nil {
+				return nil, err
+			}
+			add("difference_"+mname, f)
+			continue
+		}
+		f, err := PlotVaried(sets, m, window)
+		if err != nil {
+			return nil, err
+		}
+		add("varied_"+mname, f)
+	}
+	return outs, nil
+}
+
+func measureNamed(name string) Measure {
+	for _, m := range CompareMeasures {
+		if m.Name == name {
+			return m
+		}
+	}
+	panic("results: no compare measure " + name)
+}

@@ -2,6 +2,7 @@ package results
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -116,4 +117,30 @@ func WriteSummary(w io.Writer, series []sim.Series) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// Window is the period of a run from the month from to the month to
+// (YYYY-MM, inclusive; "" for the run's first or last), labelled
+// "YYYY-MM..YYYY-MM", or "all" when neither is given.
+func Window(p *sim.Params, from, to string) (Period, error) {
+	w := Period{Label: "all", From: 0, To: p.Months}
+	if from == "" && to == "" {
+		return w, nil
+	}
+	first, last := p.Start, p.Start.Add(p.Months-1)
+	var err error
+	if from != "" {
+		if first, err = sim.ParseMonth(from); err != nil {
+			return w, fmt.Errorf("from: %w", err)
+		}
+	}
+	if to != "" {
+		if last, err = sim.ParseMonth(to); err != nil {
+			return w, fmt.Errorf("to: %w", err)
+		}
+	}
+	if first < p.Start || last >= p.End() || last < first {
+		return w, fmt.Errorf("window %s to %s: want a window inside the run, %s to %s", first, last, p.Start, p.End()-1)
+	}
+	return Period{Label: first.String() + ".." + last.String(), From: int(first - p.Start), To: int(last-p.Start) + 1}, nil
 }

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"encoding"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -218,4 +219,45 @@ func Value(p *sim.Params, key string) (float64, bool) {
 		return float64(x), ok
 	}
 	return 0, false
+}
+
+// ParseValues parses texts (as written on a command line) as values of the
+// scenario key key, in the form Apply takes, and checks each like a scenario
+// file's value; the error lists every bad value.
+func ParseValues(key string, texts []string) ([]any, error) {
+	k, ok := Lookup(key)
+	if !ok {
+		msg := fmt.Sprintf("%s: unknown key", key)
+		if c := ClosestKey(key); c != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", c)
+		}
+		return nil, errors.New(msg)
+	}
+	var values []any
+	var errs []error
+	for _, text := range texts {
+		text = strings.TrimSpace(text)
+		var v any = text
+		var err error
+		switch k.Type {
+		case "number":
+			v, err = strconv.ParseFloat(text, 64)
+		case "whole number":
+			v, err = strconv.ParseInt(text, 10, 64)
+		case "true/false":
+			v, err = strconv.ParseBool(text)
+		case "list", "table":
+			err = fmt.Errorf("a %s cannot be given on the command line", k.Type)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s = %q: want a %s (%s)", key, text, k.Type, k.Unit))
+			continue
+		}
+		if v, err = Coerce(key, v); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		values = append(values, v)
+	}
+	return values, errors.Join(errs...)
 }

@@ -5,9 +5,12 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"sync"
 	"time"
 
@@ -270,4 +273,65 @@ func decodeJSONValue(b []byte) (any, error) {
 	var v any
 	err := dec.Decode(&v)
 	return v, err
+}
+
+// TaskSlot resolves a task's index and the number of tasks from the values
+// given (task < 0 and tasks 0 mean not given), then Slurm's job-array
+// environment (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT), then the default
+// of one task.
+func TaskSlot(task, tasks int) (int, int, error) {
+	fromEnv := func(name string) (int, bool, error) {
+		s := os.Getenv(name)
+		if s == "" {
+			return 0, false, nil
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return 0, false, fmt.Errorf("sweep run: %s=%q is not a whole number", name, s)
+		}
+		return n, true, nil
+	}
+	if tasks == 0 {
+		n, ok, err := fromEnv("SLURM_ARRAY_TASK_COUNT")
+		if err != nil {
+			return 0, 0, err
+		}
+		tasks = 1
+		if ok {
+			tasks = n
+		} else if task >= 0 {
+			return 0, 0, errors.New("sweep run: --task needs --tasks (the number of tasks the sweep is split into)")
+		}
+	}
+	if task < 0 {
+		n, ok, err := fromEnv("SLURM_ARRAY_TASK_ID")
+		if err != nil {
+			return 0, 0, err
+		}
+		task = 0
+		if ok {
+			task = n
+		}
+	}
+	if tasks < 1 || task < 0 || task >= tasks {
+		return 0, 0, fmt.Errorf("sweep run: task %d of %d: want 0 <= task < tasks (tasks count from 0, like --array=0-%d)", task, tasks, max(tasks-1, 0))
+	}
+	return task, tasks, nil
+}
+
+// TaskWorkers resolves the workers of a task: w if given (> 0), else
+// SLURM_CPUS_PER_TASK, else all cores.
+func TaskWorkers(w int) (int, error) {
+	if w < 0 {
+		return 0, fmt.Errorf("sweep run: --workers %d: want 0 (automatic) or more", w)
+	}
+	if w > 0 {
+		return w, nil
+	}
+	if s := os.Getenv("SLURM_CPUS_PER_TASK"); s != "" {
+		if n, err := strconv.Atoi(s); err == nil && n > 0 {
+			return n, nil
+		}
+	}
+	return runtime.GOMAXPROCS(0), nil
 }

@@ -3,6 +3,7 @@ package sweep
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -256,6 +257,35 @@ func TestRunList(t *testing.T) {
 	} {
 		if got := runList(tt.runs); got != tt.want {
 			t.Errorf("runList(%v) = %q, want %q", tt.runs, got, tt.want)
+		}
+	}
+}
+
+func TestTaskSlot(t *testing.T) {
+	tests := []struct {
+		task, tasks int
+		id, count   string
+		want        string // "i/n" or an error substring
+	}{
+		{-1, 0, "", "", "0/1"},
+		{2, 4, "", "", "2/4"},
+		{-1, 0, "3", "4", "3/4"},
+		{-1, 4, "1", "", "1/4"},
+		{1, 0, "3", "4", "1/4"},
+		{2, 0, "", "", "--task needs --tasks"},
+		{-1, 0, "4", "4", "task 4 of 4: want 0 <= task < tasks"},
+		{-1, 0, "x", "4", `SLURM_ARRAY_TASK_ID="x" is not a whole number`},
+	}
+	for _, tt := range tests {
+		t.Setenv("SLURM_ARRAY_TASK_ID", tt.id)
+		t.Setenv("SLURM_ARRAY_TASK_COUNT", tt.count)
+		i, n, err := TaskSlot(tt.task, tt.tasks)
+		got := fmt.Sprintf("%d/%d", i, n)
+		if err != nil {
+			got = err.Error()
+		}
+		if !strings.Contains(got, tt.want) {
+			t.Errorf("TaskSlot(%d, %d) with id %q count %q = %s, want %s", tt.task, tt.tasks, tt.id, tt.count, got, tt.want)
 		}
 	}
 }

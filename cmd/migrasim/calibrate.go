@@ -7,7 +7,6 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"time"
 
 	"migrasim/calibrate"
@@ -66,20 +65,12 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if len(pos) > 0 {
 		return fmt.Errorf("calibrate: takes no arguments, got %v", pos)
 	}
-	if !slices.Contains(calibrate.Methods, *method) {
-		return fmt.Errorf("--method %q: want abc, smc, nelder-mead, both or none", *method)
-	}
-	if *budget < 10 && *method != "none" {
-		return fmt.Errorf("--budget %d: want at least 10 runs", *budget)
-	}
-	if *accept <= 0 || *accept > 1 {
-		return fmt.Errorf("--accept %g: want a share in (0, 1]", *accept)
-	}
-	if *workers < 0 {
-		return fmt.Errorf("--workers %d: want 0 (all cores) or more", *workers)
-	}
 	if *workers == 0 {
 		*workers = runtime.GOMAXPROCS(0)
+	}
+	cfg := calibrate.Config{Method: *method, Budget: *budget, Accept: *accept, Workers: *workers, Facts: true}
+	if err := cfg.Validate(); err != nil {
+		return err
 	}
 	spec, err := calibrate.LoadSpec(*specName)
 	if err != nil {
@@ -94,8 +85,8 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	}
 	start := time.Now()
 	bar := newProgress(e, "calibrate", *quiet)
-	res, err := calibrate.Run(ctx, calibrate.Config{Spec: spec, Targets: targets, Method: *method, Budget: *budget,
-		Accept: *accept, Workers: *workers, Facts: true, Progress: bar.update})
+	cfg.Spec, cfg.Targets, cfg.Progress = spec, targets, bar.update
+	res, err := calibrate.Run(ctx, cfg)
 	bar.finish()
 	if ctx.Err() != nil {
 		return errors.New("interrupted: nothing was written")

@@ -7,13 +7,13 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
 	"migrasim/results"
 	"migrasim/scenarios"
 	"migrasim/sim"
+	"migrasim/sweep"
 )
 
 func init() {
@@ -39,9 +39,6 @@ and plots the differences against it.
 Writes comparison.csv, manifest.json and plots (PNG and SVG): the monthly
 series with 95% bands and the paired differences, per country.`
 
-// plotMeasures are the measures plotted by compare.
-var plotMeasures = []string{"departures_total", "homicide_rate", "us_removals_total", "returnees", "stock_us_undocumented"}
-
 func runCompare(ctx context.Context, e *env, args []string) error {
 	var o runOptions
 	fs := newFlags(find("compare"), e, compareDetails)
@@ -65,15 +62,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	for _, v := range values { // check every value before running any
-		if key != "" {
-			p := *params[0]
-			if err := scenarios.Apply(&p, map[string]any{key: v}); err != nil {
-				return fmt.Errorf("--vary: %w", err)
-			}
-		}
-	}
-	window, err := windowPeriod(params[0], *from, *to)
+	window, err := results.Window(params[0], *from, *to)
 	if err != nil {
 		return err
 	}
@@ -85,44 +74,21 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	for i, p := range params {
 		names[i] = p.Name
 	}
-
 	start := time.Now()
-	total := len(values) * len(params) * params[0].Replicates * (params[0].Months + 12)
 	bar := newProgress(e, "compare", o.quiet)
-	done := 0
-	var sets []results.VariedDifferences
-	var firstRuns [][]sim.Series
-	for _, v := range values {
-		runs := make([][]sim.Series, len(params))
-		for i, base := range params {
-			p := *base
-			if key != "" {
-				if err := scenarios.Apply(&p, map[string]any{key: v}); err != nil {
-					return fmt.Errorf("--vary: %w", err)
-				}
-			}
-			offset := done
-			runs[i], err = sim.Run(ctx, &p, sim.Options{Workers: o.workers, Progress: func(d, _ int) { bar.update(offset+d, total) }})
-			if ctx.Err() != nil {
-				bar.finish()
-				return errors.New("interrupted: nothing was written")
-			}
-			if err != nil {
-				bar.finish()
-				return fmt.Errorf("scenario %s: %w", p.Name, err)
-			}
-			done += p.Replicates * (p.Months + 12)
-		}
-		diffs, err := results.Compare(names, runs, results.CompareMeasures, periods)
-		if err != nil {
-			return err
-		}
-		sets = append(sets, results.VariedDifferences{Key: key, Value: formatValue(v), Diffs: diffs})
-		if firstRuns == nil {
-			firstRuns = runs
-		}
+	cmp := &sweep.Comparison{Scenarios: params, Key: key, Values: values, Measures: results.CompareMeasures,
+		Periods: periods, Workers: o.workers, Progress: bar.update}
+	if err := cmp.Check(); err != nil {
+		return err
 	}
+	sets, firstRuns, err := cmp.Run(ctx)
 	bar.finish()
+	if ctx.Err() != nil {
+		return errors.New("interrupted: nothing was written")
+	}
+	if err != nil {
+		return err
+	}
 	wall := time.Since(start)
 
 	dir := *out
@@ -130,7 +96,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 		dir = filepath.Join("out", "compare", strings.Join(names, "-vs-"))
 	}
 	outputs := []results.Output{{Name: "comparison.csv", Write: func(w io.Writer) error { return results.WriteComparison(w, sets) }}}
-	figures, err := comparisonPlots(names, firstRuns, sets, window.Label)
+	figures, err := results.ComparisonPlots(names, firstRuns, sets, window.Label)
 	if err != nil {
 		return err
 	}
@@ -169,124 +135,33 @@ func loadPaired(e *env, fs *flag.FlagSet, o *runOptions, names []string) ([]*sim
 	if err := o.apply(fs, ref); err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	for _, p := range params {
-		if seen[p.Name] {
-			return nil, fmt.Errorf("compare: scenario %s given twice", p.Name)
-		}
-		seen[p.Name] = true
-		if p == ref {
-			continue
-		}
-		if p.Start != ref.Start || p.Months != ref.Months || p.Scale != ref.Scale || p.Replicates != ref.Replicates || p.Seed != ref.Seed {
-			fmt.Fprintf(e.stderr, "note: %s runs with %s's settings (start %s, %d months, scale %g, %d replicates, seed %d) so that replicates pair up\n",
-				p.Name, ref.Name, ref.Start, ref.Months, ref.Scale, ref.Replicates, ref.Seed)
-		}
-		p.Start, p.Months, p.Scale, p.Replicates, p.Seed = ref.Start, ref.Months, ref.Scale, ref.Replicates, ref.Seed
-		if err := scenarios.Check(p); err != nil {
-			return nil, fmt.Errorf("%s: %w", p.Name, err)
-		}
+	changed, err := sweep.Pair(params)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range changed {
+		fmt.Fprintf(e.stderr, "note: %s runs with %s's settings (start %s, %d months, scale %g, %d replicates, seed %d) so that replicates pair up\n",
+			name, ref.Name, ref.Start, ref.Months, ref.Scale, ref.Replicates, ref.Seed)
 	}
 	return params, nil
 }
 
-// parseVary parses KEY=V1,V2,...; with no --vary it returns one nil value.
+// parseVary parses KEY=V1,V2,... for a number key; with no --vary it
+// returns no key.
 func parseVary(s string) (string, []any, error) {
 	if s == "" {
-		return "", []any{nil}, nil
+		return "", nil, nil
 	}
 	key, list, ok := strings.Cut(s, "=")
 	if !ok || key == "" || list == "" {
 		return "", nil, fmt.Errorf("--vary %q: want KEY=V1,V2,... (e.g. feedback.strength=0,0.4,0.8)", s)
 	}
-	var values []any
-	for _, v := range strings.Split(list, ",") {
-		v = strings.TrimSpace(v)
-		switch {
-		case v == "true" || v == "false":
-			values = append(values, v == "true")
-		default:
-			if i, err := strconv.ParseInt(v, 10, 64); err == nil {
-				values = append(values, i)
-			} else if f, err := strconv.ParseFloat(v, 64); err == nil {
-				values = append(values, f)
-			} else {
-				values = append(values, v)
-			}
-		}
+	if k, ok := scenarios.Lookup(key); ok && k.Type != "number" && k.Type != "whole number" {
+		return "", nil, fmt.Errorf("--vary %s: a %s key; --vary takes number keys, whose differences it plots against the value (compare scenario files for the others)", key, k.Type)
+	}
+	values, err := scenarios.ParseValues(key, strings.Split(list, ","))
+	if err != nil {
+		return "", nil, fmt.Errorf("--vary: %w", err)
 	}
 	return key, values, nil
-}
-
-func formatValue(v any) string {
-	if v == nil {
-		return ""
-	}
-	return fmt.Sprint(v)
-}
-
-// windowPeriod is the reported window: --from..--to, or the whole run.
-func windowPeriod(p *sim.Params, from, to string) (results.Period, error) {
-	w := results.Period{Label: "all", From: 0, To: p.Months}
-	if from == "" && to == "" {
-		return w, nil
-	}
-	first, last := p.Start, p.Start.Add(p.Months-1)
-	var err error
-	if from != "" {
-		if first, err = sim.ParseMonth(from); err != nil {
-			return w, fmt.Errorf("--from: %w", err)
-		}
-	}
-	if to != "" {
-		if last, err = sim.ParseMonth(to); err != nil {
-			return w, fmt.Errorf("--to: %w", err)
-		}
-	}
-	if first < p.Start || last >= p.End() || last < first {
-		return w, fmt.Errorf("--from %s --to %s: want a window inside the run, %s to %s", first, last, p.Start, p.End()-1)
-	}
-	return results.Period{Label: first.String() + ".." + last.String(), From: int(first - p.Start), To: int(last-p.Start) + 1}, nil
-}
-
-// comparisonPlots draws the series and paired differences of the plotted
-// measures, and with --vary the window's difference against the varied value.
-func comparisonPlots(names []string, runs [][]sim.Series, sets []results.VariedDifferences, window string) ([]results.Output, error) {
-	var outs []results.Output
-	add := func(name string, f *results.Figure) {
-		for _, format := range []string{"png", "svg"} {
-			outs = append(outs, results.Output{Name: name + "." + format, Write: func(w io.Writer) error { return f.Write(w, format) }})
-		}
-	}
-	for _, mname := range plotMeasures {
-		m := measureNamed(mname)
-		if len(sets) == 1 {
-			f, err := results.PlotSeries(names, runs, m)
-			if err != nil {
-				return nil, err
-			}
-			add("series_"+mname, f)
-			f, err = results.PlotDifference(names, runs, m)
-			if err != nil {
-				return nil, err
-			}
-			add("difference_"+mname, f)
-			continue
-		}
-		f, err := results.PlotVaried(sets, m, window)
-		if err != nil {
-			return nil, err
-		}
-		add("varied_"+mname, f)
-	}
-	return outs, nil
-}
-
-func measureNamed(name string) results.Measure {
-	for _, m := range results.CompareMeasures {
-		if m.Name == name {
-			return m
-		}
-	}
-	panic("compare: no measure " + name)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/xml"
 	"image/png"
+	"migrasim/results"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,8 +27,8 @@ func TestCompareGolden(t *testing.T) {
 	golden(t, "compare.csv", csv)
 	plots, _ := filepath.Glob(filepath.Join(dir, "*.png"))
 	svgs, _ := filepath.Glob(filepath.Join(dir, "*.svg"))
-	if len(plots) != 2*len(plotMeasures) || len(svgs) != len(plots) {
-		t.Fatalf("%d PNG and %d SVG plots, want %d each", len(plots), len(svgs), 2*len(plotMeasures))
+	if len(plots) != 2*len(results.PlotMeasures) || len(svgs) != len(plots) {
+		t.Fatalf("%d PNG and %d SVG plots, want %d each", len(plots), len(svgs), 2*len(results.PlotMeasures))
 	}
 	for _, f := range plots {
 		b, _ := os.ReadFile(f)
@@ -80,7 +81,9 @@ func TestCompareBadInput(t *testing.T) {
 		{[]string{"compare", "baseline"}, "want two or more scenarios"},
 		{[]string{"compare", "baseline", "baseline"}, "given twice"},
 		{[]string{"compare", "testdata/tiny.toml", "testdata/tiny-removals.toml", "--vary", "feedback.strength"}, "want KEY=V1,V2"},
-		{[]string{"compare", "testdata/tiny.toml", "testdata/tiny-removals.toml", "--vary", "feedback.strenght=1"}, `feedback.strenght: unknown key (did you mean "strength"?)`},
+		{[]string{"compare", "testdata/tiny.toml", "testdata/tiny-removals.toml", "--vary", "feedback.strenght=1"}, `feedback.strenght: unknown key (did you mean "feedback.strength"?)`},
+		{[]string{"compare", "testdata/tiny.toml", "testdata/tiny-removals.toml", "--vary", "feedback.strength=1,x,-3"}, `feedback.strength = "x": want a number`},
+		{[]string{"compare", "testdata/tiny.toml", "testdata/tiny-removals.toml", "--vary", "policy.cam.close=2015-01"}, "a month key; --vary takes number keys"},
 		{[]string{"compare", "testdata/tiny.toml", "testdata/tiny-removals.toml", "--from", "2010-01"}, "want a window inside the run"},
 	} {
 		out := filepath.Join(t.TempDir(), "out")

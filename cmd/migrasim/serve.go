@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
-	"net/http"
-	"time"
 
 	"migrasim/web"
 )
@@ -31,9 +28,6 @@ a scenario file that 'migrasim run' accepts.
 By default the server listens on localhost only. To let a classroom connect,
 give an address such as --addr 0.0.0.0:8080 (anyone who can reach the
 machine can then use the page) and raise --max-runs. Stop it with Ctrl-C.`
-
-// shutdownGrace is how long serve waits for requests to finish on Ctrl-C.
-const shutdownGrace = 5 * time.Second
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(find("serve"), e, serveDetails)
@@ -60,51 +54,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w (is another server on that port? try --addr 127.0.0.1:8081)", err)
 	}
-	local := isLoopback(ln.Addr())
-	srv, err := web.New(web.Config{MaxScale: *maxScale, MaxRuns: *maxRuns, Workers: *workers, LocalOnly: local,
-		Logf: func(format string, args ...any) { fmt.Fprintf(e.stderr, "serve: "+format+"\n", args...) }})
+	cfg := web.Config{MaxScale: *maxScale, MaxRuns: *maxRuns, Workers: *workers,
+		Logf: func(format string, args ...any) { fmt.Fprintf(e.stderr, "serve: "+format+"\n", args...) }}
+	err = web.Serve(ctx, ln, cfg, func(url string, local bool) {
+		fmt.Fprintf(e.stdout, "migrasim: teaching page at %s (Ctrl-C to stop)\n", url)
+		if !local {
+			fmt.Fprintf(e.stderr, "serve: listening on %s, not only on localhost: anyone who can reach this machine can use the page\n", ln.Addr())
+		}
+	})
 	if err != nil {
-		ln.Close()
 		return fmt.Errorf("serve: %w", err)
-	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	hs.RegisterOnShutdown(srv.Close)
-	fmt.Fprintf(e.stdout, "migrasim: teaching page at %s (Ctrl-C to stop)\n", pageURL(ln.Addr()))
-	if !local {
-		fmt.Fprintf(e.stderr, "serve: listening on %s, not only on localhost: anyone who can reach this machine can use the page\n", ln.Addr())
-	}
-	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
-	select {
-	case err := <-served:
-		srv.Close()
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	err = hs.Shutdown(sctx)
-	srv.Close()
-	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("serve: shutting down: %w", err)
 	}
 	return nil
-}
-
-func isLoopback(a net.Addr) bool {
-	tcp, ok := a.(*net.TCPAddr)
-	return ok && tcp.IP.IsLoopback()
-}
-
-// pageURL is the address to open in a browser.
-func pageURL(a net.Addr) string {
-	tcp, ok := a.(*net.TCPAddr)
-	if !ok {
-		return "http://" + a.String() + "/"
-	}
-	host := tcp.IP.String()
-	if tcp.IP.IsUnspecified() {
-		host = "localhost"
-	}
-	return "http://" + net.JoinHostPort(host, fmt.Sprint(tcp.Port)) + "/"
 }

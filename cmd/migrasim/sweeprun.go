@@ -2,12 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"migrasim/sweep"
-	"os"
-	"runtime"
-	"strconv"
 )
 
 func init() {
@@ -58,11 +54,11 @@ func runSweepRun(ctx context.Context, e *env, args []string) error {
 	if *logMode != "auto" && *logMode != "json" && *logMode != "text" {
 		return fmt.Errorf("sweep run: --log %q: want auto, json or text", *logMode)
 	}
-	index, of, err := taskSlot(*task, *tasks)
+	index, of, err := sweep.TaskSlot(*task, *tasks)
 	if err != nil {
 		return err
 	}
-	w, err := taskWorkers(*workers)
+	w, err := sweep.TaskWorkers(*workers)
 	if err != nil {
 		return err
 	}
@@ -79,60 +75,3 @@ func runSweepRun(ctx context.Context, e *env, args []string) error {
 
 // sweepRunHook lets tests make a run fail or stall; it does nothing otherwise.
 var sweepRunHook = func(run int) error { return nil }
-
-// taskSlot resolves the task index and count from the flags, then Slurm's
-// environment, then the default of one task.
-func taskSlot(task, tasks int) (int, int, error) {
-	fromEnv := func(name string) (int, bool, error) {
-		s := os.Getenv(name)
-		if s == "" {
-			return 0, false, nil
-		}
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return 0, false, fmt.Errorf("sweep run: %s=%q is not a whole number", name, s)
-		}
-		return n, true, nil
-	}
-	if tasks == 0 {
-		n, ok, err := fromEnv("SLURM_ARRAY_TASK_COUNT")
-		if err != nil {
-			return 0, 0, err
-		}
-		tasks = 1
-		if ok {
-			tasks = n
-		} else if task >= 0 {
-			return 0, 0, errors.New("sweep run: --task needs --tasks (the number of tasks the sweep is split into)")
-		}
-	}
-	if task < 0 {
-		n, ok, err := fromEnv("SLURM_ARRAY_TASK_ID")
-		if err != nil {
-			return 0, 0, err
-		}
-		task = 0
-		if ok {
-			task = n
-		}
-	}
-	if tasks < 1 || task < 0 || task >= tasks {
-		return 0, 0, fmt.Errorf("sweep run: task %d of %d: want 0 <= task < tasks (tasks count from 0, like --array=0-%d)", task, tasks, max(tasks-1, 0))
-	}
-	return task, tasks, nil
-}
-
-func taskWorkers(w int) (int, error) {
-	if w < 0 {
-		return 0, fmt.Errorf("sweep run: --workers %d: want 0 (automatic) or more", w)
-	}
-	if w > 0 {
-		return w, nil
-	}
-	if s := os.Getenv("SLURM_CPUS_PER_TASK"); s != "" {
-		if n, err := strconv.Atoi(s); err == nil && n > 0 {
-			return n, nil
-		}
-	}
-	return runtime.GOMAXPROCS(0), nil
-}
