@@ -1,0 +1,84 @@
+package sweep
+
+import (
+	"context"
+	"testing"
+
+	"migrasim/results"
+	"migrasim/scenarios"
+	"migrasim/sim"
+)
+
+func smallPair(t *testing.T) []*sim.Params {
+	t.Helper()
+	var ps []*sim.Params
+	for _, name := range []string{"baseline", "mass-deportation"} {
+		p, err := scenarios.Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps = append(ps, p)
+	}
+	ps[0].Scale, ps[0].Months, ps[0].Replicates = 0.002, 84, 2
+	if _, err := Pair(ps); err != nil {
+		t.Fatal(err)
+	}
+	return ps
+}
+
+// A comparison counts its progress to the months it simulates, warm-up
+// included, and ends exactly at the total; a varied key repeats every run.
+func TestComparisonProgress(t *testing.T) {
+	ps := smallPair(t)
+	last, total := 0, 0
+	c := &Comparison{Scenarios: ps, Key: "feedback.strength", Values: []any{0.0, 3.0}, Measures: results.CompareMeasures,
+		Periods: results.Years(ps[0].Start, ps[0].Months), Workers: 2,
+		Progress: func(done, n int) {
+			if done < last {
+				t.Errorf("progress went back from %d to %d", last, done)
+			}
+			last, total = done, n
+		}}
+	sets, first, err := c.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 2 * 2 * ps[0].Steps(); total != want || last != total {
+		t.Errorf("progress ended at %d of %d, want %d of %d", last, total, want, want)
+	}
+	if len(sets) != 2 || sets[0].Value != "0" || sets[1].Value != "3" || len(first) != 2 {
+		t.Fatalf("%d sets, %d first runs", len(sets), len(first))
+	}
+}
+
+// Pairing gives every scenario the first one's settings, so a scenario
+// compared with itself differs by exactly nothing (common random numbers),
+// and mass deportation's removals differ from the baseline's.
+func TestComparisonPaired(t *testing.T) {
+	ps := smallPair(t)
+	ps[1].Seed, ps[1].Months = 99, 12
+	changed, err := Pair(ps)
+	if err != nil || len(changed) != 1 || ps[1].Seed != ps[0].Seed || ps[1].Months != ps[0].Months {
+		t.Fatalf("Pair: %v, %v; seed %d months %d", changed, err, ps[1].Seed, ps[1].Months)
+	}
+	same := *ps[0]
+	same.Name = "baseline-again"
+	c := &Comparison{Scenarios: []*sim.Params{ps[0], &same, ps[1]}, Measures: results.CompareMeasures,
+		Periods: []results.Period{{Label: "all", From: 0, To: ps[0].Months}}, Workers: 2}
+	sets, _, err := c.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := false
+	for _, d := range sets[0].Diffs {
+		if d.Scenario == "baseline-again" && d.Diff.Mean != 0 {
+			t.Errorf("%s %s: a scenario differs from itself by %g", d.Country, d.Measure.Name, d.Diff.Mean)
+		}
+		if d.Scenario == ps[1].Name && d.Measure.Name == "us_removals_total" && d.Diff.Mean > 0 {
+			moved = true
+		}
+	}
+	if !moved {
+		t.Error("mass deportation removes no more people than the baseline")
+	}
+}
