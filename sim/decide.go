@@ -216,6 +216,9 @@ func (s *shard) decideReturnees(w *World) {
 		if hh.flags[i]&fReturnee == 0 || !s.current(w, e) || hh.flags[i]&fWaiting != 0 || hh.size[i] == 0 {
 			continue // stale: the returnee left again, or came home again and has a later entry
 		}
+		if s.drawn != nil {
+			s.drawn(e)
+		}
 		if ua*b < cond.hazard[int(hh.region[i])*numClasses+hh.class(i)] {
 			s.depart(w, i, uk)
 		}

@@ -23,6 +23,10 @@ func smallWorld(t *testing.T) (*World, *shard) {
 	for i := range w.hh.flags {
 		w.hh.flags[i] &^= fWaiting | fReturnee | fGang
 	}
+	// Emptying the stock made returns; with the returnee bits cleared their
+	// entries would come back to life if a test made one of those households
+	// a returnee again this month.
+	s.returnees, s.returneeHead = s.returnees[:0], 0
 	s.flow = [NumCountries][NumMetrics]int64{}
 	clear(s.regionReturnees)
 	clear(s.regionGang)

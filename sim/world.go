@@ -88,6 +88,10 @@ type shard struct {
 	regionReturnees []int64 // this month
 	regionGang      []int64 // this month
 	regionLeft      []int64 // this month's departures per department
+
+	// drawn, when set (by tests only), sees each returnee-list entry whose
+	// household's decision the returnee pass draws.
+	drawn func(listed)
 }
 
 // New builds replicate r of scenario p and runs its warm-up. ex runs the
