@@ -1,0 +1,191 @@
+package sim
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata (only after bumping sim.Version)")
+
+// referenceHash is the SHA-256 of the reference run's series (referenceSeries,
+// hashSeries) for each engine version. A change of results must come with a
+// new Version and its hash here: the Version recorded in a manifest then
+// says which results a run gives.
+var referenceHash = map[string]string{
+	"0.3.0": "e111948c7d1161017e21430ca82607de3153d75d6ed09cec109a8fbcac7fc720",
+}
+
+// referenceParams is a run that spans several shards and most mechanisms:
+// the test world at scale 0.05 (about 105,000 households, 4 shards) for two
+// years from 2014 with two replicates, CAM opening in December 2014, tripled
+// interior removals aimed half at gangs and a violence shock in Honduras
+// (both from 2014-07: the status-quo twin runs too), and DACA rescinded in
+// 2015-06.
+func referenceParams(t testing.TB) *Params {
+	t.Helper()
+	p := testParams(t)
+	p.Name = "reference"
+	p.Scale = 0.05
+	p.Start = MonthOf(2014, 1)
+	p.Months = 24
+	p.Replicates = 2
+	p.Policy.InteriorRemovals = InteriorRemovals{Window: Window{From: MonthOf(2014, 7), RampMonths: 3}, RateMultiplier: 3, GangTargeting: 0.5}
+	p.Policy.DACA.Rescind = MonthOf(2015, 6)
+	p.Shocks = []Shock{{Country: "HN", Variable: "homicide", Mode: "multiply", Path: map[string]float64{"2014-06": 1, "2015-06": 1.3}}}
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// referenceSeries runs referenceParams (on 2 workers: the number never
+// changes results) and checks that it spans several shards.
+func referenceSeries(t *testing.T) []Series {
+	t.Helper()
+	if runtime.GOARCH != "amd64" {
+		// The math package's Exp, Log and Pow round differently on other
+		// architectures (see the package doc), so the recorded results
+		// hold on amd64 only.
+		t.Skipf("the reference results are recorded on amd64; this is %s", runtime.GOARCH)
+	}
+	p := referenceParams(t)
+	w, err := newWorld(p, 0, Serial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(w.shards); n < 3 {
+		t.Fatalf("the reference run has %d shards, want at least 3", n)
+	}
+	series, err := Run(context.Background(), p, Options{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return series
+}
+
+// hashSeries is the SHA-256 of every value of every series, in order, as
+// little-endian IEEE 754 bits.
+func hashSeries(series []Series) string {
+	h := sha256.New()
+	var b [8]byte
+	for _, s := range series {
+		for _, v := range s.Values {
+			binary.LittleEndian.PutUint64(b[:], math.Float64bits(v))
+			h.Write(b[:])
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Results change only with the engine version: the reference run's hash is
+// the one recorded for the current Version.
+func TestVersionPinsResults(t *testing.T) {
+	got := hashSeries(referenceSeries(t))
+	want, ok := referenceHash[Version]
+	switch {
+	case !ok || want == "":
+		t.Fatalf("sim.Version %s has no recorded reference hash: record\n\t%q: %q,\nin referenceHash", Version, Version, got)
+	case got != want:
+		t.Fatalf("results changed: bump sim.Version and record the new hash\n\t(sim.Version %s: reference hash %s, recorded %s)", Version, got, want)
+	}
+}
+
+// The reference run's series, every value in full precision, against
+// testdata/reference.csv. On a mismatch the test writes
+// testdata/reference.csv.got to diff against. -update rewrites the golden
+// file, but only when the Version it records is not the current one: results
+// that change need a new Version (TestVersionPinsResults).
+func TestReferenceGolden(t *testing.T) {
+	got := formatSeries(referenceSeries(t))
+	path := filepath.Join("testdata", "reference.csv")
+	want, err := os.ReadFile(path)
+	if err != nil && !(*update && os.IsNotExist(err)) {
+		t.Fatalf("%v (run 'go test ./sim -run TestReferenceGolden -update' to create it)", err)
+	}
+	if bytes.Equal(got, want) {
+		return
+	}
+	if *update {
+		if v := goldenVersion(want); v == Version {
+			t.Fatalf("%s: results differ from the golden file of sim.Version %s: bump sim.Version before -update", path, v)
+		}
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if err := os.WriteFile(path+".got", got, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Errorf("%s: %s; see %s.got (diff them; -update accepts after a Version bump)", path, firstDifference(want, got), path)
+}
+
+// formatSeries writes series as CSV: a comment with the engine version, a
+// header, then one row per replicate, month and country with every metric,
+// each value the shortest decimal that reads back to the same float64.
+func formatSeries(series []Series) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# sim.Version %s\n", Version)
+	b.WriteString("replicate,month,country")
+	for m := Metric(0); m < NumMetrics; m++ {
+		b.WriteString("," + m.Name())
+	}
+	b.WriteByte('\n')
+	for _, s := range series {
+		for t := range s.Months {
+			for c := Country(0); c < NumCountries; c++ {
+				fmt.Fprintf(&b, "%d,%s,%s", s.Replicate, s.Start.Add(t), c.Code())
+				for m := Metric(0); m < NumMetrics; m++ {
+					b.WriteByte(',')
+					b.WriteString(strconv.FormatFloat(s.At(t, c, m), 'g', -1, 64))
+				}
+				b.WriteByte('\n')
+			}
+		}
+	}
+	return b.Bytes()
+}
+
+// goldenVersion returns the Version a golden file records, or "".
+func goldenVersion(b []byte) string {
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	v, ok := strings.CutPrefix(string(line), "# sim.Version ")
+	if !ok {
+		return ""
+	}
+	return v
+}
+
+// firstDifference names the first line where want and got differ.
+func firstDifference(want, got []byte) string {
+	ws, gs := bufio.NewScanner(bytes.NewReader(want)), bufio.NewScanner(bytes.NewReader(got))
+	for n := 1; ; n++ {
+		wok, gok := ws.Scan(), gs.Scan()
+		switch {
+		case !wok && !gok:
+			return "the files differ only in line endings"
+		case !wok:
+			return fmt.Sprintf("line %d is extra: %s", n, gs.Text())
+		case !gok:
+			return fmt.Sprintf("line %d is missing: %s", n, ws.Text())
+		case ws.Text() != gs.Text():
+			return fmt.Sprintf("line %d differs:\n\twant %s\n\tgot  %s", n, ws.Text(), gs.Text())
+		}
+	}
+}
