@@ -84,8 +84,8 @@ func DefaultDecision() DecisionParams {
 	}
 }
 
-func logistic(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
-func logit(p float64) float64    { return math.Log(p / (1 - p)) }
+func logistic(x float64) float64 { return 1 / (1 + exp(-x)) }
+func logit(p float64) float64    { return log(p / (1 - p)) }
 
 // fillHazards computes this month's hazard table and choice shares per
 // department from the origin conditions and perceptions.
@@ -98,7 +98,7 @@ func (w *World) fillHazards() {
 		rs := &w.regions[r]
 		cs := &w.countries[rs.country]
 		base := w.p.Country.Of(rs.country).Intercept +
-			float64(p.Homicide*math.Log(math.Max(rs.homicide, 0.1))) +
+			float64(p.Homicide*log(math.Max(rs.homicide, 0.1))) +
 			float64(p.Unemployment*rs.unemployment)
 		if mech.Networks {
 			base += float64(p.Network * rs.network)
@@ -113,11 +113,11 @@ func (w *World) fillHazards() {
 		// 1 + uac×(alone−1) and the share of children alone becomes
 		// uac×alone / (1 + uac×(alone−1)).
 		uac := logistic(logit(p.UACShare) + w.p.Country.Of(rs.country).UACShift +
-			float64(p.UACViolence*math.Log(math.Max(rs.homicide, 0.1)/50)))
+			float64(p.UACViolence*log(math.Max(rs.homicide, 0.1)/50)))
 		alone := 1.0
 		if mech.Pull {
 			kids += float64(p.Pull * (cs.perceivedStay - cs.stayRef))
-			alone = math.Exp(p.UACPull * (cs.perceivedChild - cs.childRef))
+			alone = exp(p.UACPull * (cs.perceivedChild - cs.childRef))
 		}
 		scale := 1 + float64(uac*(alone-1))
 		row := cond.hazard[r*numClasses : (r+1)*numClasses]
@@ -129,7 +129,7 @@ func (w *World) fillHazards() {
 				h = scale
 			}
 			if mech.Networks {
-				x += float64(p.Ties * math.Log1p(tieBucketValue[k>>3&3]))
+				x += float64(p.Ties * log(1+tieBucketValue[k>>3&3]))
 			}
 			if k&classReturnee != 0 && mech.Remigration {
 				x += p.Returnee

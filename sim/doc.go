@@ -21,10 +21,13 @@
 // that feeds an addition or subtraction is written float64(a*b), because an
 // explicit conversion rounds and so keeps compilers for arm64 (and amd64 from
 // GOAMD64=v3) from fusing the two into one multiply-add (TestNoFusedMultiplyAdd
-// checks the compiled code). The math package is outside this: Exp, Log,
-// Log1p and Pow have other implementations, or fused code, on arm64, and on
-// amd64 Exp takes an FMA path on CPUs that have one; results are byte for
-// byte the same across machines only where those functions agree.
+// checks the compiled code). The math package's Exp, Log, Log1p and Pow are
+// not used: they have other implementations, or fused code, on arm64, and on
+// amd64 Exp takes an FMA path on CPUs that have one. The engine uses its own
+// exp, log and powInt (fmath.go), the same algorithms rounded explicitly, and
+// only math functions that IEEE 754 defines exactly (Sqrt, Ldexp, Frexp,
+// Floor, Max, Min). So results are byte for byte the same on every machine
+// and architecture.
 //
 // The package knows nothing of files, TOML, terminals or HTTP: Params come in,
 // Series come out, and progress goes to a callback.
@@ -33,4 +36,4 @@ package sim
 // Version is the engine version recorded in every manifest. It changes when
 // results for the same scenario and seed change: TestVersionPinsResults ties
 // it to a hash of a reference run's results.
-const Version = "0.3.0"
+const Version = "0.3.1"

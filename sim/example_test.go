@@ -44,7 +44,7 @@ func ExampleRun() {
 	}
 	// Output:
 	// 2012-01 to 2012-12, mean of 2 replicates at scale 0.005:
-	// SV:  56000 left,  29000 apprehended at the U.S. border,  47800 came home
-	// HN:  67900 left,  40400 apprehended at the U.S. border,  48800 came home
-	// GT: 137500 left,  77600 apprehended at the U.S. border,  86200 came home
+	// SV:  55900 left,  29700 apprehended at the U.S. border,  50200 came home
+	// HN:  68300 left,  38000 apprehended at the U.S. border,  49500 came home
+	// GT: 138900 left,  78600 apprehended at the U.S. border,  83200 came home
 }

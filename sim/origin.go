@@ -120,9 +120,9 @@ func (w *World) updatePerceptions() {
 	b := &w.p.Border
 	for c := Country(0); c < NumCountries; c++ {
 		ap := &cond.apprehend[c]
-		reach := math.Pow(1-cond.transit.apprehend[c], float64(w.p.Transit.Months))
+		reach := powInt(1-cond.transit.apprehend[c], w.p.Transit.Months)
 		stay := float64(reach * ((1 - ap[kindFamily]) + float64(ap[kindFamily]*cond.release[c])))
-		keepYear := math.Pow(1-cond.abroad.remove[c][stUndocumented][0], 12)
+		keepYear := powInt(1-cond.abroad.remove[c][stUndocumented][0], 12)
 		risk := 1 - float64(reach*((1-ap[kindAdult])+float64(ap[kindAdult]*(1-b.AdultRemoval)))*keepYear)
 		cs := &w.countries[c]
 		if w.t == 0 {
@@ -137,7 +137,7 @@ func (w *World) updatePerceptions() {
 		// BeliefFrom (StayBelief < 1) and unlearn it over BeliefMonths,
 		// whatever the policy does meanwhile.
 		elapsed := math.Max(0, float64(w.month-w.p.Decision.BeliefFrom))
-		belief := 1 - float64((1-w.p.Decision.StayBelief)*math.Exp(-elapsed/w.p.Decision.BeliefMonths))
+		belief := 1 - float64((1-w.p.Decision.StayBelief)*exp(-elapsed/w.p.Decision.BeliefMonths))
 		cs.perceivedStay = cs.knownStay * belief
 		cs.perceivedChild = cs.knownChild * belief
 		if w.t == 0 {

@@ -177,7 +177,7 @@ func (p *MexicoPolicy) adapted(m Month) float64 {
 	if p.AdaptMonths <= 0 || !p.From.IsSet() || m <= full {
 		return 1
 	}
-	return math.Exp(-float64(m-full) / p.AdaptMonths)
+	return exp(-float64(m-full) / p.AdaptMonths)
 }
 
 // BorderPolicy is U.S. border enforcement and the deterrence of announcements.
@@ -288,7 +288,7 @@ func (p *Params) leversAt(m Month) levers {
 	us := pol.Border.Level(m)
 	l.usApprehend = 1 + float64(us*(pol.Border.ApprehensionMultiplier-1))
 	if pol.Border.From.IsSet() && m >= pol.Border.From {
-		l.deterShock = pol.Border.DeterrenceShock * math.Exp(-float64(m-pol.Border.From)/pol.Border.ShockDecayMonths)
+		l.deterShock = pol.Border.DeterrenceShock * exp(-float64(m-pol.Border.From)/pol.Border.ShockDecayMonths)
 	}
 	l.familyRelease = 1 + float64(pol.FamilyDetention.Level(m)*(pol.FamilyDetention.ReleaseMultiplier-1))
 	l.reintegration = 1 + float64(pol.Reintegration.Level(m)*(pol.Reintegration.CapacityMultiplier-1))

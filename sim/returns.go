@@ -106,7 +106,12 @@ func (s *shard) comeHome(w *World, home int32, size, kids, flags uint8, fromTran
 	if gang {
 		f |= fGang
 	}
-	s.returnees = append(s.returnees, listed{home: home, expires: int32(w.t + w.p.Decision.RemigrationMonths + 1)})
+	// One entry per household and month: a second group coming home in the
+	// same month (two relatives removed, or a deportation from transit and
+	// a removal) joins the household but must not give it a second draw.
+	if hh.flags[home]&fReturnee == 0 || hh.back[home] != uint8(w.t) {
+		s.returnees = append(s.returnees, listed{home: home, expires: int32(w.t + w.p.Decision.RemigrationMonths + 1)})
+	}
 	hh.flags[home] = f
 	hh.back[home] = uint8(w.t)
 	r := hh.region[home]

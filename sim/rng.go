@@ -56,7 +56,13 @@ func twoUniforms(r *rand.PCG) (float32, float32) {
 var bounds = func() [13]float64 {
 	var b [13]float64
 	for k := range b {
-		b[k] = math.Pow(2, float64(k-12)/2) // 1/64, 1/(32√2), 1/32, … 1/√2, 1
+		// 1/64, 1/(32√2), 1/32, … 1/√2, 1, exact powers of two scaled
+		// by the correctly rounded √2, the same on every machine.
+		if (k-12)%2 == 0 {
+			b[k] = math.Ldexp(1, (k-12)/2)
+		} else {
+			b[k] = math.Ldexp(math.Sqrt2, (k-13)/2)
+		}
 	}
 	return b
 }()
@@ -98,14 +104,14 @@ var geoTables = func() map[float64]*geoTable {
 		if b >= 1 {
 			continue
 		}
-		t := &geoTable{invLog: 1 / math.Log1p(-b)}
+		t := &geoTable{invLog: 1 / log(1-b)}
 		for k, s := 0, 1.0; s > 1e-13; k++ {
 			t.surv = append(t.surv, s)
-			s = math.Pow(1-b, float64(k+1))
+			s = powInt(1-b, k+1)
 		}
 		t.guide = make([]int32, guideSize)
 		for j := range t.guide {
-			t.guide[j] = int32(math.Log(float64(j+1)/guideSize) * t.invLog)
+			t.guide[j] = int32(log(float64(j+1)/guideSize) * t.invLog)
 		}
 		m[b] = t
 	}
@@ -131,7 +137,7 @@ func (s skipper) gap(r *rand.PCG) int {
 		k++
 	}
 	if k+1 >= len(t.surv) { // the far tail, probability below 1e-13
-		return int(math.Log(u) * t.invLog)
+		return int(log(u) * t.invLog)
 	}
 	return k
 }

@@ -147,9 +147,9 @@ func (w *World) build() error {
 		rs.pop = reg.Weight * cp.Population
 		rs.homFactor = reg.HomicideFactor
 		if rs.homFactor <= 0 {
-			rs.homFactor = math.Exp(float64(sigma*reg.ZHomicide) - float64(sigma*sigma/2))
+			rs.homFactor = exp(float64(sigma*reg.ZHomicide) - float64(sigma*sigma/2))
 		}
-		rs.jobFactor = math.Exp(float64(sigma*reg.ZJobs) - float64(sigma*sigma/2))
+		rs.jobFactor = exp(float64(sigma*reg.ZJobs) - float64(sigma*sigma/2))
 		rs.lo = n
 		n += int(math.Round(rs.pop / cp.HouseholdSize * p.Scale))
 		rs.hi = n
