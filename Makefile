@@ -90,3 +90,17 @@ slurm-test: build slurm-install
 	bash cmd/migrasim/testdata/slurm-test.sh $(BIN)
 
 .PHONY: slurm-install slurm-test
+
+## cross-test: the engine's results on arm64 equal amd64's byte for byte: the sim and cmd golden tests, built for arm64 and run under qemu-user (installed from Debian if missing)
+cross-test:
+	@if ! command -v qemu-aarch64 >/dev/null; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends qemu-user; \
+	fi
+	@mkdir -p bin
+	GOARCH=arm64 $(GO) test -c -o bin/sim.arm64.test ./sim
+	GOARCH=arm64 $(GO) test -c -o bin/cmd.arm64.test ./cmd/migrasim
+	cd sim && qemu-aarch64 ../bin/sim.arm64.test -test.run 'ExampleRun|TestReferenceGolden|TestVersionPinsResults|TestPortableMath'
+	cd cmd/migrasim && qemu-aarch64 ../../bin/cmd.arm64.test -test.run 'TestRunGolden|TestCompareGolden|TestSweepSplitIdentical'
+
+.PHONY: cross-test
