@@ -10,13 +10,31 @@ import (
 )
 
 // Observables map the names of observed series (the target column of
-// calibration targets) to the model metrics whose sum they are. The DHS
-// yearbook's apprehensions count Border Patrol and ICE arrests nationwide: the
-// bridge to the model adds interior removals, as the interior arrests that
-// lead to them, to southwest-border apprehensions.
+// calibration targets) to the model metrics whose sum they are.
+//
+// Border Patrol's southwest-border counts map one to one: children
+// travelling alone (uac_apprehensions), individuals in family units
+// (family_unit_apprehensions) and single adults
+// (single_adult_apprehensions: the total less children and families).
+//
+// The DHS yearbook's apprehensions count Border Patrol and ICE arrests
+// nationwide: the bridge to the model adds interior removals, standing for
+// the interior arrests that lead to them, to southwest-border
+// apprehensions (dhs_apprehensions_all_components), or to those of single
+// adults when children and families have been taken out of the DHS count
+// (single_adult_apprehensions_dhs). scenarios/data/SOURCES.md gives the
+// bridges behind each observed value.
 var Observables = map[string][]sim.Metric{
-	"uac_apprehensions":                {sim.USApprehensionsUAC},
-	"family_unit_apprehensions":        {sim.USApprehensionsFamily},
+	"uac_apprehensions":         {sim.USApprehensionsUAC},
+	"family_unit_apprehensions": {sim.USApprehensionsFamily},
+	// single_adult_apprehensions is Border Patrol's southwest-border
+	// apprehensions of people neither unaccompanied children nor in family
+	// units: total − UAC − family units.
+	"single_adult_apprehensions": {sim.USApprehensionsAdult},
+	// single_adult_apprehensions_dhs is DHS's all-component apprehensions
+	// less UAC and family units: single adults at the border plus ICE's
+	// interior arrests, for which interior removals stand.
+	"single_adult_apprehensions_dhs":   {sim.USApprehensionsAdult, sim.USRemovalsInterior},
 	"dhs_apprehensions_all_components": {sim.USApprehensionsUAC, sim.USApprehensionsFamily, sim.USApprehensionsAdult, sim.USRemovalsInterior},
 	"removals_total":                   {sim.USRemovalsBorder, sim.USRemovalsInterior},
 	"removals_criminal":                {sim.USRemovalsCriminal},
