@@ -63,7 +63,7 @@ func Distance(rows []FitRow) float64 {
 // two years).
 type Score struct {
 	Observable    string
-	YearType      string // FY or CY
+	YearType      string // FY, CY, or FY+CY when the observable's years mix both
 	From, To      int    // years
 	ARD, Rescaled float64
 	MASE          float64
@@ -97,8 +97,13 @@ func Scores(rows []FitRow, from, to int) []Score {
 			}
 			s.From, s.To = min(s.From, y), max(s.To, y)
 			var obs, sim_, abs float64
-			s.YearType = rs[0].Target.YearType
 			for _, r := range rs {
+				switch s.YearType {
+				case "", r.Target.YearType:
+					s.YearType = r.Target.YearType
+				default:
+					s.YearType = "FY+CY"
+				}
 				obs += r.Target.Observed
 				sim_ += r.Mean
 				abs += math.Abs(r.Mean - r.Target.Observed)

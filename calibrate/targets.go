@@ -38,7 +38,10 @@ func Targets() ([]Target, error) {
 
 // LoadTargets reads targets from a CSV file with the columns
 // target,country,year_type,year,weight,file,metric,value: each row gives its
-// value, or names the embedded data file and metric to read it from.
+// value, or names the embedded data file and metric to read it from. A row
+// that gives its value may still name a file and metric: then they say
+// which data it was derived from and by which bridge (the bridges are in
+// scenarios/data/SOURCES.md), and are recorded in the target's Source.
 func LoadTargets(path string) ([]Target, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -86,6 +89,9 @@ func readTargets(name string, r io.Reader) ([]Target, error) {
 				bad("value", "%q: want a count ≥ 0", row[7])
 			}
 			t.Source = name
+			if row[5] != "" && row[6] != "" {
+				t.Source = fmt.Sprintf("%s %s from data/%s", name, row[6], row[5])
+			}
 		case row[5] == "" || row[6] == "":
 			bad("value", "missing: give a value, or the data file and metric to read it from")
 		default:
