@@ -100,9 +100,11 @@ func TestLevers(t *testing.T) {
 }
 
 // The README's answer to "will mass deportations slow migration?": it depends
-// on deterrence. With no deterrence response, tripled removals raise
-// departures over 2018–2027 (returnees go again, violence rises); with a
-// strong one, departures fall. Both runs share the baseline's seeds.
+// on how households respond to enforcement. With no response (deterrence,
+// and the pull of a family's or a child's expected stay, at 0), tripled
+// removals raise departures over 2018–2027 (returnees go again, violence
+// rises); with a strong deterrence, departures fall. Both runs share the
+// baseline's seeds.
 func TestAnswerDependsOnDeterrence(t *testing.T) {
 	departures := func(deterrence float64, policy bool) float64 {
 		text := "start = \"2012-01\"\nmonths = 192\nscale = 0.01\nreplicates = 1\nseed = 9\n"
@@ -114,7 +116,11 @@ func TestAnswerDependsOnDeterrence(t *testing.T) {
 			}
 			text += "[policy.interior_removals]\nfrom = \"" + p.Policy.InteriorRemovals.From.String() + "\"\nramp_months = 6\nrate_multiplier = 3.0\n"
 		}
-		s := runText(t, text, overrides{"decision.deterrence": deterrence})
+		o := overrides{"decision.deterrence": deterrence}
+		if deterrence == 0 {
+			o["decision.pull"], o["decision.uac_pull"], o["decision.family_pull"] = 0.0, 0.0, 0.0
+		}
+		s := runText(t, text, o)
 		from := int(sim.MonthOf(2018, 1) - s.Start)
 		var v float64
 		for c := sim.Country(0); c < sim.NumCountries; c++ {

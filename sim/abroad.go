@@ -92,7 +92,9 @@ func (w *World) fillAbroad() {
 		}
 		for k := range 3 {
 			if mech.AsylumDecisions {
-				ev.change[c][stUndocumented][k] = p.AffirmativeClaims
+				if k < 2 { // people with gang ties are barred from asylum and do not file (see eligible)
+					ev.change[c][stUndocumented][k] = p.AffirmativeClaims
+				}
 				ev.change[c][stPending][k] = 1 / p.DecisionMonths
 			}
 			ev.change[c][stDACA][k] = l.dacaExpiry
@@ -161,10 +163,10 @@ func (s *shard) stockPass(w *World, a *stock, hmax float64, n int) {
 			if k > 0 {
 				s.flow[c][USRemovalsCriminal] += size
 			}
-			s.leaveStock(w, a, i)
+			s.leaveStock(w, a, i, retInterior)
 			s.gone = append(s.gone, int32(i))
 		case u <= ev.remove[c][st][k]+ev.ret[c][st][k]:
-			s.leaveStock(w, a, i)
+			s.leaveStock(w, a, i, retVoluntary)
 			s.gone = append(s.gone, int32(i))
 		default:
 			if s.change(w, a, i) {

@@ -18,7 +18,7 @@ func stockMany(w *World, s *shard, groups []group) {
 	h := int32(0)
 	for _, g := range groups {
 		for range g.n {
-			s.join(w, s.lo+h, 1, g.status, g.flags)
+			s.join(w, s.lo+h, 1, g.status, g.flags, 0)
 			h = (h + 1) % (s.hi - s.lo)
 		}
 	}

@@ -58,19 +58,23 @@ func (s *shard) border(w *World, g traveller, c Country) {
 		return
 	}
 	s.flow[c][USApprehensionsUAC+Metric(kind)] += n
+	if g.flags&gRepeat != 0 {
+		s.flow[c][USApprehensionsRepeat] += n
+	}
 	removed := false
 	switch kind {
 	case kindFamily:
 		removed = uniform(&s.rng) > w.cond.release[c]
 	case kindAdult:
-		removed = uniform(&s.rng) <= w.p.Border.AdultRemoval
+		// A single adult with gang ties is not released (see eligible).
+		removed = uniform(&s.rng) <= w.p.Border.AdultRemoval || g.flags&gGang != 0
 	}
 	if removed {
 		s.flow[c][USRemovalsBorder] += n
 		if g.flags&gCriminal != 0 {
 			s.flow[c][USRemovalsCriminal] += n
 		}
-		s.comeHome(w, g.home, g.size, g.kids, g.flags, true)
+		s.comeHome(w, g.home, g.size, g.kids, g.flags, true, retBorder, 0)
 		return
 	}
 	s.flow[c][USAsylumClaims] += n

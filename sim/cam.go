@@ -26,7 +26,7 @@ func (s *shard) camStep(w *World) {
 			hh.kids[i]--
 			hh.size[i]--
 			s.flow[w.regions[hh.region[i]].country][CAMArrivals]++
-			s.join(w, app.home, 1, stProtected, kindUAC)
+			s.join(w, app.home, 1, stProtected, kindUAC, int16(w.t))
 			continue
 		}
 		if uniform(&s.rng) <= pol.DivertShare {

@@ -18,24 +18,26 @@ type DecisionParams struct {
 	// Network is the coefficient on the department's community network: the
 	// people abroad as a percentage of the department's population.
 	Network float64 `toml:"network" unit:"log-odds per percentage point" min:"-1" max:"1"`
-	// Returnee is the log-odds shift for households with a returned migrant (re-migration).
-	Returnee float64 `toml:"returnee" unit:"log-odds" min:"-5" max:"5"`
 	// Children is the log-odds shift for households with children under 18.
 	Children float64 `toml:"children" unit:"log-odds" min:"-5" max:"5"`
-	// Deterrence is the coefficient on the change in the perceived risk of
-	// being caught and sent back (Mexico, border, and a year of interior
-	// removals) from its level at the start of the warm-up: the intercepts
-	// carry the level, so changing this coefficient changes the response to
-	// enforcement, not the number of departures under the status quo.
+	// Deterrence is the coefficient on the change in the perceived risk of a
+	// single adult's journey, from its level at the start of the warm-up:
+	// one minus the expected share of the next HorizonMonths months spent in
+	// the U.S. (the chance to get through Mexico, to evade or be released at
+	// the border, the asylum backlog and the hazard of interior removal over
+	// the stay; docs/ODD.md 7.3). The intercepts carry the level, so changing
+	// this coefficient changes the response to enforcement, not the number
+	// of departures under the status quo.
 	Deterrence float64 `toml:"deterrence" unit:"log-odds per unit probability" min:"-50" max:"0"`
 	// Pull is the coefficient, for households with children, on the change in
-	// the perceived chance that a family gets through Mexico and, at the U.S.
-	// border, either crosses unseen or is released with a pending case (from
-	// its level at the start of the warm-up).
+	// the perceived expected stay of a family unit (the share of the next
+	// HorizonMonths months it spends in the U.S.), from its level at the
+	// start of the warm-up.
 	Pull float64 `toml:"pull" unit:"log-odds per unit probability" min:"0" max:"50"`
-	// RemigrationMonths is how long a returnee keeps the household's raised
-	// hazard (Returnee) after coming home.
-	RemigrationMonths int `toml:"remigration_months" unit:"months" min:"1" max:"255"`
+	// HorizonMonths is how far ahead households weigh a stay in the U.S.:
+	// the expected outcome of a journey is the expected share of these
+	// months spent there.
+	HorizonMonths int `toml:"horizon_months" unit:"months" min:"1" max:"240"`
 	// StayBelief is the perceived chance of being let in at BeliefFrom, as a
 	// share of the actual chance: below 1, households learn over the
 	// following months that families and children are let in, and departures
@@ -54,9 +56,9 @@ type DecisionParams struct {
 	UACShare float64 `toml:"uac_share" unit:"fraction" min:"0.001" max:"0.999"`
 	// UACViolence is how much violence shifts departures toward children.
 	UACViolence float64 `toml:"uac_violence" unit:"log-odds per log(homicides/50)" min:"-5" max:"5"`
-	// UACPull is how much the change in the perceived chance that a child
-	// sent alone gets through Mexico (apprehended children go to sponsors
-	// in the U.S.), from its level at the start of the warm-up, multiplies
+	// UACPull is how much the change in the perceived expected stay of a
+	// child sent alone (apprehended children go to sponsors in the U.S. with
+	// pending cases), from its level at the start of the warm-up, multiplies
 	// the children sent alone: exp(UACPull × change). It adds children to
 	// the household's other departures rather than taking their place.
 	UACPull float64 `toml:"uac_pull" unit:"log of the multiplier per unit probability" min:"0" max:"50"`
@@ -64,8 +66,8 @@ type DecisionParams struct {
 	// children that go as family units, at the perceived stay chance of the
 	// start of the warm-up.
 	FamilyShare float64 `toml:"family_share" unit:"fraction" min:"0.001" max:"0.999"`
-	// FamilyPull is how much a change in the perceived stay chance shifts
-	// departures toward families.
+	// FamilyPull is how much a change in the perceived expected stay of a
+	// family unit shifts departures toward families.
 	FamilyPull float64 `toml:"family_pull" unit:"log-odds per unit probability" min:"0" max:"20"`
 	// FamilySize is the mean number of people in a family unit (one parent and children).
 	FamilySize float64 `toml:"family_size" unit:"persons" min:"2" max:"6"`
@@ -78,7 +80,7 @@ type DecisionParams struct {
 func DefaultDecision() DecisionParams {
 	return DecisionParams{
 		Homicide: 0.566, Unemployment: 0.05, Poor: 0.25, ExtremePoor: -0.2, Ties: 0.7,
-		Network: 0.02, Returnee: 1.6, RemigrationMonths: 24, Children: 0.9, Deterrence: -2.0, Pull: 2.64,
+		Network: 0.02, HorizonMonths: 60, Children: 0.9, Deterrence: -2.0, Pull: 2.64,
 		StayBelief: 0.113, BeliefFrom: MonthOf(2011, 1), BeliefMonths: 25.1, PerceptionMonths: 18.4,
 		UACShare: 0.0211, UACViolence: 0.189, UACPull: 5.57, FamilyShare: 0.325, FamilyPull: 2.0, FamilySize: 2.6,
 	}
@@ -106,6 +108,7 @@ func (w *World) fillHazards() {
 		if mech.Deterrence {
 			base += float64(p.Deterrence * (w.riskWithShock(rs.country) - cs.riskRef))
 		}
+		w.fillRemigration(r, base, &pov)
 		kids := p.Children
 		// Children sent alone: a share uac of the departures of households
 		// with children, times alone, the learned pull on children, which
@@ -116,7 +119,7 @@ func (w *World) fillHazards() {
 			float64(p.UACViolence*log(math.Max(rs.homicide, 0.1)/50)))
 		alone := 1.0
 		if mech.Pull {
-			kids += float64(p.Pull * (cs.perceivedStay - cs.stayRef))
+			kids += float64(p.Pull * (cs.perceivedFamily - cs.familyRef))
 			alone = exp(p.UACPull * (cs.perceivedChild - cs.childRef))
 		}
 		scale := 1 + float64(uac*(alone-1))
@@ -131,24 +134,22 @@ func (w *World) fillHazards() {
 			if mech.Networks {
 				x += float64(p.Ties * log(1+tieBucketValue[k>>3&3]))
 			}
-			if k&classReturnee != 0 && mech.Remigration {
-				x += p.Returnee
-			}
 			row[k] = float32(math.Min(1, h*logistic(x)))
 		}
 		cond.uacShare[r] = float32(uac * alone / scale)
 		fam := logit(p.FamilyShare)
 		if mech.Pull {
-			fam += float64(p.FamilyPull * (cs.perceivedStay - cs.stayRef))
+			fam += float64(p.FamilyPull * (cs.perceivedFamily - cs.familyRef))
 		}
 		cond.famShare[r] = float32(logistic(fam))
 	}
 }
 
 // decide is step 3 for one shard: every household not waiting on a member
-// draws whether to send someone this month. Households with a recent
-// returnee, whose hazard is several times the others', are drawn one by one
-// from the shard's returnee list; the rest are visited by thinning:
+// draws whether to send someone this month. Households with a returnee who
+// may go again are drawn from the shard's returnee list (decideReturnees:
+// their draw covers both the returnee and the household); the rest are
+// visited by thinning:
 // candidates are proposed at the bound over their hazard classes, then
 // accepted with probability hazard/bound, which is exactly a
 // Bernoulli(hazard) draw per household. This loop must not allocate.
@@ -162,10 +163,8 @@ func (s *shard) decide(w *World) {
 	cond := &w.cond
 	hmax := float32(0)
 	for r := s.rlo; r < s.rhi; r++ {
-		for k, h := range cond.hazard[r*numClasses : (r+1)*numClasses] {
-			if k&classReturnee == 0 {
-				hmax = max(hmax, h)
-			}
+		for _, h := range cond.hazard[r*numClasses : (r+1)*numClasses] {
+			hmax = max(hmax, h)
 		}
 	}
 	sk := newSkipper(boundFor(float64(hmax)))
@@ -185,71 +184,6 @@ func (s *shard) decide(w *World) {
 		}
 		s.depart(w, i, uk)
 	}
-}
-
-// decideReturnees draws the decisions of the households on the returnee
-// list, thinned at the bound over the returnee classes, from a stream of
-// their own so that the main thinning stream stays aligned across scenarios.
-func (s *shard) decideReturnees(w *World) {
-	hh := &w.hh
-	cond := &w.cond
-	hmax := float32(0)
-	for r := s.rlo; r < s.rhi; r++ {
-		for k, h := range cond.hazard[r*numClasses : (r+1)*numClasses] {
-			if k&classReturnee != 0 {
-				hmax = max(hmax, h)
-			}
-		}
-	}
-	sk := newSkipper(boundFor(float64(hmax)))
-	b := float32(sk.b)
-	rng := &s.returneeRNG
-	list := s.returnees[s.returneeHead:]
-	for j := -1; ; {
-		j += 1 + sk.gap(rng)
-		if j >= len(list) {
-			break
-		}
-		ua, uk := twoUniforms(rng)
-		e := list[j]
-		i := int(e.home)
-		if hh.flags[i]&fReturnee == 0 || !s.current(w, e) || hh.flags[i]&fWaiting != 0 || hh.size[i] == 0 {
-			continue // stale: the returnee left again, or came home again and has a later entry
-		}
-		if s.drawn != nil {
-			s.drawn(e)
-		}
-		if ua*b < cond.hazard[int(hh.region[i])*numClasses+hh.class(i)] {
-			s.depart(w, i, uk)
-		}
-	}
-}
-
-// expireReturnees ends the raised hazard of households whose returnee came
-// home Decision.RemigrationMonths months ago. The list is a queue in order
-// of expiry, one entry per return; only a household's latest entry counts.
-func (s *shard) expireReturnees(w *World) {
-	now := int32(w.t)
-	for s.returneeHead < len(s.returnees) && s.returnees[s.returneeHead].expires <= now {
-		e := s.returnees[s.returneeHead]
-		s.returneeHead++
-		if s.current(w, e) {
-			w.hh.flags[e.home] &^= fReturnee
-		}
-	}
-	if s.returneeHead > len(s.returnees)/2 && s.returneeHead > 1024 {
-		n := copy(s.returnees, s.returnees[s.returneeHead:])
-		s.returnees = s.returnees[:n]
-		s.returneeHead = 0
-	}
-}
-
-// current reports whether e is its household's latest entry: the one its
-// last return made.
-func (s *shard) current(w *World, e listed) bool {
-	now := int32(w.t)
-	back := now - int32(uint8(now)-w.hh.back[e.home])
-	return e.expires == back+int32(w.p.Decision.RemigrationMonths)+1
 }
 
 // depart chooses who goes from household i (uk is the choice draw) and sets
@@ -275,14 +209,16 @@ func (s *shard) depart(w *World, i int, uk float32) {
 		uniform(&s.rng) <= w.p.Policy.CAM.ApplyShare {
 		hh.flags[i] |= fCAM
 		s.cam = append(s.cam, camApp{home: int32(i), due: w.month.Add(w.p.Policy.CAM.ProcessingMonths)})
+		s.flow[w.regions[r].country][CAMApplications]++
 		return
 	}
 	s.leave(w, i, kind)
 }
 
-// leave sends a group of the given kind from household i into transit.
+// leave sends a group of the given kind from household i into transit: a
+// child alone, a family unit (one parent and up to FamilySize−1 of the
+// children at home) or a single adult.
 func (s *shard) leave(w *World, i int, kind uint8) {
-	hh := &w.hh
 	var size, kids uint8
 	switch kind {
 	case kindUAC:
@@ -293,24 +229,18 @@ func (s *shard) leave(w *World, i int, kind uint8) {
 		if uniform(&s.rng) <= fs-float64(n) {
 			n++
 		}
-		kids = uint8(min(n-1, int(hh.kids[i])))
+		kids = uint8(min(n-1, int(w.hh.kids[i])))
 		size = kids + 1
 	default:
 		size = 1
 	}
-	flags := kind
-	if kind == kindAdult && hh.flags[i]&fReturnee != 0 {
-		// A returned adult who goes again has a record of unlawful re-entry
-		// if caught: most "criminal" removals of the period are such cases.
-		flags |= gCriminal
-		if hh.flags[i]&fGang != 0 {
-			flags |= gGang
-			hh.flags[i] &^= fGang
-		}
-	}
-	if kind != kindUAC {
-		hh.flags[i] &^= fReturnee
-	}
+	s.send(w, i, kind, size, kids, kind)
+}
+
+// send takes a group of size people (kids of them children) with the given
+// group flags from household i into transit, and counts the departure.
+func (s *shard) send(w *World, i int, kind, size, kids, flags uint8) {
+	hh := &w.hh
 	hh.size[i] -= size
 	hh.kids[i] -= kids
 	hh.flags[i] |= fTransit

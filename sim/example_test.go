@@ -44,7 +44,7 @@ func ExampleRun() {
 	}
 	// Output:
 	// 2012-01 to 2012-12, mean of 2 replicates at scale 0.005:
-	// SV:  55900 left,  29700 apprehended at the U.S. border,  50200 came home
-	// HN:  68300 left,  38000 apprehended at the U.S. border,  49500 came home
-	// GT: 138900 left,  78600 apprehended at the U.S. border,  83200 came home
+	// SV:  54400 left,  27400 apprehended at the U.S. border,  45400 came home
+	// HN:  59900 left,  34900 apprehended at the U.S. border,  44000 came home
+	// GT: 129300 left,  70700 apprehended at the U.S. border,  79000 came home
 }

@@ -25,6 +25,7 @@ const (
 	gKindMask = 0b11
 	gCriminal = 1 << 2 // has a criminal record (removal priority)
 	gGang     = 1 << 3 // has gang ties (implies gCriminal)
+	gRepeat   = 1 << 4 // removed at the U.S. border earlier in this fiscal year (a repeat crossing)
 )
 
 // traveller is a group in transit through Mexico or at the border.
@@ -43,16 +44,18 @@ type stock struct {
 	size   []uint8
 	status []uint8
 	flags  []uint8
+	since  []int16 // engine month the group arrived (negative for the stock at the start)
 }
 
 func (p *stock) len() int { return len(p.home) }
 
-func (p *stock) add(home int32, region, size, status, flags uint8) {
+func (p *stock) add(home int32, region, size, status, flags uint8, since int16) {
 	p.home = append(p.home, home)
 	p.region = append(p.region, region)
 	p.size = append(p.size, size)
 	p.status = append(p.status, status)
 	p.flags = append(p.flags, flags)
+	p.since = append(p.since, since)
 }
 
 // remove deletes entry i by moving the last entry into its place.
@@ -63,11 +66,13 @@ func (p *stock) remove(i int) {
 	p.size[i] = p.size[last]
 	p.status[i] = p.status[last]
 	p.flags[i] = p.flags[last]
+	p.since[i] = p.since[last]
 	p.home = p.home[:last]
 	p.region = p.region[:last]
 	p.size = p.size[:last]
 	p.status = p.status[:last]
 	p.flags = p.flags[:last]
+	p.since = p.since[:last]
 }
 
 func (p *stock) grow(n int) {
@@ -80,6 +85,7 @@ func (p *stock) grow(n int) {
 	p.size = grow(p.size)
 	p.status = grow(p.status)
 	p.flags = grow(p.flags)
+	p.since = append(make([]int16, 0, n), p.since...)
 }
 
 // camApp is a pending application to the Central American Minors program.

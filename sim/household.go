@@ -15,7 +15,7 @@ type households struct {
 // Household flag bits. The low two bits hold the poverty level.
 const (
 	povMask   = 0b11   // 0 not poor, 1 poor, 2 extremely poor
-	fReturnee = 1 << 2 // a returned migrant lives here (re-migration)
+	fReturnee = 1 << 2 // a returned migrant who may go again lives here (re-migration)
 	fGang     = 1 << 3 // a returned migrant with gang ties lives here
 	fTransit  = 1 << 4 // a member is in transit: the household waits
 	fCAM      = 1 << 5 // a child's CAM application is pending: the household waits
@@ -35,12 +35,12 @@ func newHouseholds(n int) households {
 }
 
 // Hazard classes: households of one region share a monthly departure hazard
-// when they share poverty level (bits 0–1), children present (bit 2), ties
-// bucket (bits 3–4) and a recent returnee (bit 5).
+// when they share poverty level (bits 0–1), children present (bit 2) and ties
+// bucket (bits 3–4). A returnee's own hazard of going again is apart
+// (remigration.go).
 const (
-	numClasses    = 64
-	classKids     = 1 << 2
-	classReturnee = 1 << 5
+	numClasses = 32
+	classKids  = 1 << 2
 )
 
 // class returns household i's hazard class.
@@ -51,9 +51,6 @@ func (h *households) class(i int) int {
 		c |= classKids
 	}
 	c |= tieBucket(h.ties[i]) << 3
-	if f&fReturnee != 0 {
-		c |= classReturnee
-	}
 	return c
 }
 
@@ -87,8 +84,12 @@ func subSat(a uint8, n uint8) uint8 {
 	return 0
 }
 
-// listed is a household on its shard's returnee list, until engine month expires.
+// listed is a returnee on its shard's returnee list, until engine month
+// expires: the household, how the returnee came back and, for those who
+// lived in the U.S., the years they spent there.
 type listed struct {
 	home    int32
 	expires int32
+	how     uint8 // retMexico, retBorder, retInterior or retVoluntary
+	years   uint8 // whole years spent in the U.S. (0 for returns from transit or the border)
 }

@@ -31,6 +31,9 @@ const (
 	ReturneesGang
 	HomicideRate
 	UnemploymentRate
+	DeparturesRemigrant
+	USApprehensionsRepeat
+	CAMApplications
 	NumMetrics
 )
 
@@ -42,6 +45,7 @@ var metricNames = [NumMetrics]string{
 	"us_removals_border", "us_removals_interior", "us_removals_criminal",
 	"stock_us_undocumented", "stock_us_pending", "stock_us_tps", "stock_us_daca", "stock_us_protected",
 	"returnees", "returnees_gang", "homicide_rate", "unemployment_rate",
+	"departures_remigrant", "us_apprehensions_repeat", "cam_applications",
 }
 
 // Kind says how a metric aggregates over time.

@@ -56,13 +56,14 @@ type regionState struct {
 
 // countryState holds one country's perceptions and references.
 type countryState struct {
-	perceivedRisk, perceivedStay float64
-	knownStay                    float64 // the stay chance as households track it, before the belief factor
-	riskRef, stayRef             float64 // their values at the start of the warm-up
-	// perceivedChild is the perceived chance that a child sent alone gets
-	// through Mexico (then crosses or goes to a sponsor); knownChild is it
-	// before the belief factor; childRef is its value at the start of the warm-up.
-	perceivedChild, knownChild, childRef float64
+	// known is the expected stay of each kind (expectedStay) as households
+	// track it, by adaptive expectations.
+	known [3]float64
+	// perceivedRisk is one minus a single adult's known expected stay;
+	// perceivedFamily and perceivedChild are the known expected stays of a
+	// family unit and of a child sent alone times the belief factor.
+	perceivedRisk, perceivedFamily, perceivedChild float64
+	riskRef, familyRef, childRef                   float64 // their values at the start of the warm-up
 }
 
 // shockPath is one parsed scenario shock for one country.
@@ -113,40 +114,73 @@ func (w *World) updateOrigin() {
 	w.updatePerceptions()
 }
 
-// updatePerceptions moves each country's perceived risk and stay chance a step
-// toward their current values (adaptive expectations).
+// updatePerceptions moves each country's perceived expected stays a step
+// toward this month's (adaptive expectations), and applies the belief factor.
 func (w *World) updatePerceptions() {
-	cond := &w.cond
-	b := &w.p.Border
 	for c := Country(0); c < NumCountries; c++ {
-		ap := &cond.apprehend[c]
-		reach := powInt(1-cond.transit.apprehend[c], w.p.Transit.Months)
-		stay := float64(reach * ((1 - ap[kindFamily]) + float64(ap[kindFamily]*cond.release[c])))
-		keepYear := powInt(1-cond.abroad.remove[c][stUndocumented][0], 12)
-		risk := 1 - float64(reach*((1-ap[kindAdult])+float64(ap[kindAdult]*(1-b.AdultRemoval)))*keepYear)
+		v := w.expectedStay(c)
 		cs := &w.countries[c]
 		if w.t == 0 {
-			cs.perceivedRisk, cs.knownStay, cs.knownChild = risk, stay, reach
+			cs.known = v
 		} else {
 			k := 1 / w.p.Decision.PerceptionMonths
-			cs.perceivedRisk += float64(k * (risk - cs.perceivedRisk))
-			cs.knownStay += float64(k * (stay - cs.knownStay))
-			cs.knownChild += float64(k * (reach - cs.knownChild))
+			for j := range v {
+				cs.known[j] += float64(k * (v[j] - cs.known[j]))
+			}
 		}
 		// Households underestimated the chance of being let in at
 		// BeliefFrom (StayBelief < 1) and unlearn it over BeliefMonths,
 		// whatever the policy does meanwhile.
 		elapsed := math.Max(0, float64(w.month-w.p.Decision.BeliefFrom))
 		belief := 1 - float64((1-w.p.Decision.StayBelief)*exp(-elapsed/w.p.Decision.BeliefMonths))
-		cs.perceivedStay = cs.knownStay * belief
-		cs.perceivedChild = cs.knownChild * belief
+		cs.perceivedRisk = 1 - cs.known[kindAdult]
+		cs.perceivedFamily = cs.known[kindFamily] * belief
+		cs.perceivedChild = cs.known[kindUAC] * belief
 		if w.t == 0 {
-			cs.riskRef, cs.stayRef, cs.childRef = cs.perceivedRisk, cs.perceivedStay, cs.perceivedChild
+			cs.riskRef, cs.familyRef, cs.childRef = cs.perceivedRisk, cs.perceivedFamily, cs.perceivedChild
 		}
 	}
-	for c := range w.countries {
-		w.countries[c].perceivedRisk = math.Min(1, w.countries[c].perceivedRisk)
+}
+
+// expectedStay is the expected outcome of a journey that sets out this month
+// from country c, for a child alone, a family unit and a single adult: the
+// expected share of the next Decision.HorizonMonths months spent in the U.S.
+// Each enforcement lever enters once, through the quantity it changes:
+// Mexico's apprehensions through the chance to reach the border, the border's
+// through the chance to be apprehended, family detention through the share
+// of families released, the asylum backlog through the months a released
+// case stays before its decision, and interior removals through the hazard
+// of removal over the stay (docs/ODD.md 7.3).
+func (w *World) expectedStay(c Country) [3]float64 {
+	cond := &w.cond
+	d, a := &w.p.Decision, &w.p.Abroad
+	horizon := float64(d.HorizonMonths)
+	reach := powInt(1-cond.transit.apprehend[c], w.p.Transit.Months)
+	q := cond.abroad.remove[c][stUndocumented][0]
+	undoc := stayShare(q, horizon)
+	pending := func(grant float64) float64 {
+		if !w.p.Mechanisms.AsylumDecisions {
+			return 1
+		}
+		wait := math.Min(a.DecisionMonths, horizon)
+		after := float64((horizon - wait) * (grant + float64((1-grant)*stayShare(q, horizon-wait))))
+		return (wait + after) / horizon
 	}
+	ap := &cond.apprehend[c]
+	var v [3]float64
+	v[kindUAC] = float64(reach * (float64((1-ap[kindUAC])*undoc) + float64(ap[kindUAC]*pending(a.GrantUAC))))
+	v[kindFamily] = float64(reach * (float64((1-ap[kindFamily])*undoc) + float64(float64(ap[kindFamily]*cond.release[c])*pending(a.GrantFamily))))
+	v[kindAdult] = float64(reach * (float64((1-ap[kindAdult])*undoc) + float64(float64(ap[kindAdult]*(1-w.p.Border.AdultRemoval))*pending(a.GrantAdult))))
+	return v
+}
+
+// stayShare is the expected share of n months that someone removable with
+// monthly probability q stays: (1 − (1−q)^n) / (q n), and 1 when q or n is 0.
+func stayShare(q, n float64) float64 {
+	if q <= 0 || n <= 0 {
+		return 1
+	}
+	return (1 - exp(float64(n*log(1-q)))) / (q * n)
 }
 
 // riskWithShock is country c's perceived risk plus the deterrence shock of a border policy.

@@ -43,6 +43,8 @@ type Params struct {
 	Abroad AbroadParams `toml:"abroad"`
 	// Feedback is the effect of returnees on origin violence and jobs.
 	Feedback FeedbackParams `toml:"feedback"`
+	// Remigration is returned migrants' own hazard of going north again.
+	Remigration RemigrationParams `toml:"remigration"`
 	// Mechanisms switches each mechanism on or off, so its effect can be isolated.
 	Mechanisms Mechanisms `toml:"mechanisms"`
 	// Policy is the timeline of policy levers.
@@ -145,7 +147,7 @@ type Mechanisms struct {
 	AsylumDecisions bool `toml:"asylum_decisions"`
 	// VoluntaryReturn: people abroad return home of their own accord.
 	VoluntaryReturn bool `toml:"voluntary_return"`
-	// Remigration: households with a returnee are more likely to send someone again.
+	// Remigration: returned adults may go north again on their own hazard (remigration.go).
 	Remigration bool `toml:"remigration"`
 	// Reintegration: reintegration programmes absorb returnees up to capacity.
 	Reintegration bool `toml:"reintegration"`
@@ -178,6 +180,7 @@ func DefaultParams() Params {
 		Border:      DefaultBorder(),
 		Abroad:      DefaultAbroad(),
 		Feedback:    DefaultFeedback(),
+		Remigration: DefaultRemigration(),
 		Mechanisms:  AllMechanisms(),
 		Policy:      DefaultPolicy(),
 	}

@@ -25,7 +25,23 @@ func (s *shard) arrive(w *World, g traveller, status uint8) {
 		}
 	}
 	w.hh.flags[g.home] &^= fTransit
-	s.join(w, g.home, g.size, status, flags)
+	s.join(w, g.home, g.size, status, eligible(status, flags&^gRepeat), int16(w.t))
+}
+
+// eligible drops the records a status excludes: TPS and DACA are not
+// granted to people with a felony or several misdemeanours, and DACA not to
+// gang members (USCIS eligibility rules), so their holders carry neither
+// flag; a person with gang ties is not released at the border with a pending
+// case (a danger to the community and barred from asylum), so pending cases
+// carry no gang ties. Undocumented and protected people keep theirs.
+func eligible(status, flags uint8) uint8 {
+	switch status {
+	case stTPS, stDACA:
+		return flags &^ (gCriminal | gGang)
+	case stPending:
+		return flags &^ gGang
+	}
+	return flags
 }
 
 // poolFor returns the pool that holds status st: pending cases apart.
@@ -37,10 +53,10 @@ func (s *shard) poolFor(st uint8) *stock {
 }
 
 // join adds a group from household home to the stock abroad.
-func (s *shard) join(w *World, home int32, size, status, flags uint8) {
+func (s *shard) join(w *World, home int32, size, status, flags uint8, since int16) {
 	hh := &w.hh
 	r := hh.region[home]
-	s.poolFor(status).add(home, r, size, status, flags)
+	s.poolFor(status).add(home, r, size, status, flags, since)
 	hh.ties[home] = addSat(hh.ties[home], size)
 	if status == stProtected || status == stTPS || status == stDACA {
 		hh.flags[home] |= fLawful
@@ -66,15 +82,16 @@ func (s *shard) setStatus(w *World, a *stock, i int, status uint8) bool {
 		w.hh.flags[a.home[i]] |= fLawful
 	}
 	if to := s.poolFor(status); to != a {
-		to.add(a.home[i], a.region[i], a.size[i], status, a.flags[i])
+		to.add(a.home[i], a.region[i], a.size[i], status, a.flags[i], a.since[i])
 		return true
 	}
 	return false
 }
 
-// leaveStock takes entry i of pool a home (removed or returning of its own
-// accord). The entry is deleted later, by the caller, so indices stay valid.
-func (s *shard) leaveStock(w *World, a *stock, i int) {
+// leaveStock takes entry i of pool a home (removed from the interior, or
+// returning of its own accord: how). The entry is deleted later, by the
+// caller, so indices stay valid.
+func (s *shard) leaveStock(w *World, a *stock, i int, how uint8) {
 	c := w.regions[a.region[i]].country
 	home, size := a.home[i], a.size[i]
 	s.persons[c][a.status[i]] -= int64(size)
@@ -88,32 +105,25 @@ func (s *shard) leaveStock(w *World, a *stock, i int) {
 	case kindFamily:
 		kids = size - 1
 	}
-	s.comeHome(w, home, size, kids, a.flags[i], false)
+	s.comeHome(w, home, size, kids, a.flags[i], false, how, yearsAbroad(w.t, a.since[i]))
 }
 
 // comeHome is step 7: returned people rejoin their household and region.
-// Returnees with gang ties mark the household and feed the region's
-// deportee–violence feedback from next month.
-func (s *shard) comeHome(w *World, home int32, size, kids, flags uint8, fromTransit bool) {
+// A returned adult joins the re-migration list (how says how they came back,
+// years how long they lived in the U.S.). Returnees with gang ties mark the
+// household and feed the region's deportee–violence feedback from next month.
+func (s *shard) comeHome(w *World, home int32, size, kids, flags uint8, fromTransit bool, how, years uint8) {
 	hh := &w.hh
 	hh.size[home] = addSat(hh.size[home], size)
 	hh.kids[home] = addSat(hh.kids[home], kids)
-	f := hh.flags[home] | fReturnee
 	if fromTransit {
-		f &^= fTransit
+		hh.flags[home] &^= fTransit
 	}
 	gang := flags&gGang != 0
 	if gang {
-		f |= fGang
+		hh.flags[home] |= fGang
 	}
-	// One entry per household and month: a second group coming home in the
-	// same month (two relatives removed, or a deportation from transit and
-	// a removal) joins the household but must not give it a second draw.
-	if hh.flags[home]&fReturnee == 0 || hh.back[home] != uint8(w.t) {
-		s.returnees = append(s.returnees, listed{home: home, expires: int32(w.t + w.p.Decision.RemigrationMonths + 1)})
-	}
-	hh.flags[home] = f
-	hh.back[home] = uint8(w.t)
+	s.listReturn(w, home, flags&gKindMask, how, years)
 	r := hh.region[home]
 	c := w.regions[r].country
 	n := int64(size)

@@ -16,7 +16,7 @@ func smallWorld(t *testing.T) (*World, *shard) {
 	s.travel = s.travel[:0]
 	for _, a := range []*stock{&s.abroad, &s.pending} {
 		for a.len() > 0 {
-			s.leaveStock(w, a, 0)
+			s.leaveStock(w, a, 0, retVoluntary)
 			a.remove(0)
 		}
 	}
@@ -124,34 +124,35 @@ func TestBorder(t *testing.T) {
 		kind          uint8
 		release       float64 // families released
 		removal       float64 // adults removed
-		criminal      bool
+		flags         uint8 // added to the travellers' flags
 		size          int64
 		want          map[Metric]int64
 		stock, status int // stock entries and their status
 	}{
-		{"children go to sponsors", kindUAC, 0, 1, false, 1,
+		{"children go to sponsors", kindUAC, 0, 1, 0, 1,
 			map[Metric]int64{USApprehensionsUAC: n, USAsylumClaims: n}, n, stPending},
-		{"families released", kindFamily, 1, 1, false, 3,
+		{"families released", kindFamily, 1, 1, 0, 3,
 			map[Metric]int64{USApprehensionsFamily: 3 * n, USAsylumClaims: 3 * n}, n, stPending},
-		{"families removed", kindFamily, 0, 1, false, 3,
+		{"families removed", kindFamily, 0, 1, 0, 3,
 			map[Metric]int64{USApprehensionsFamily: 3 * n, USRemovalsBorder: 3 * n, Returnees: 3 * n}, 0, 0},
-		{"adults removed", kindAdult, 0, 1, false, 1,
+		{"adults removed", kindAdult, 0, 1, 0, 1,
 			map[Metric]int64{USApprehensionsAdult: n, USRemovalsBorder: n, Returnees: n}, 0, 0},
-		{"re-entrants removed as criminal", kindAdult, 0, 1, true, 1,
+		{"re-entrants removed as criminal", kindAdult, 0, 1, gCriminal, 1,
 			map[Metric]int64{USApprehensionsAdult: n, USRemovalsBorder: n, USRemovalsCriminal: n, Returnees: n}, 0, 0},
-		{"adults pass screening", kindAdult, 0, 0, false, 1,
+		{"repeat crossers counted", kindAdult, 0, 1, gCriminal | gRepeat, 1,
+			map[Metric]int64{USApprehensionsAdult: n, USApprehensionsRepeat: n, USRemovalsBorder: n, USRemovalsCriminal: n, Returnees: n}, 0, 0},
+		{"gang-tied adults never released", kindAdult, 0, 0, gCriminal | gGang, 1,
+			map[Metric]int64{USApprehensionsAdult: n, USRemovalsBorder: n, USRemovalsCriminal: n, Returnees: n, ReturneesGang: n}, 0, 0},
+		{"adults pass screening", kindAdult, 0, 0, 0, 1,
 			map[Metric]int64{USApprehensionsAdult: n, USAsylumClaims: n}, n, stPending},
 	}
 	for _, tt := range tests {
 		w, s := smallWorld(t)
 		w.p.Decision.FamilySize = 3
-		if tt.criminal {
-			for i := s.lo; i < s.lo+n; i++ {
-				w.hh.flags[i] |= fReturnee
-				w.hh.back[i] = uint8(w.t)
-			}
-		}
 		sent(w, s, n, tt.kind)
+		for j := range s.travel {
+			s.travel[j].flags |= tt.flags
+		}
 		w.p.Border.AdultRemoval = tt.removal
 		w.p.Abroad.CriminalShare = 0
 		for c := range w.cond.apprehend {
@@ -178,7 +179,7 @@ func TestBorder(t *testing.T) {
 // stocked adds n single people of a status and flags to shard s's stock.
 func stocked(w *World, s *shard, n int, status, flags uint8) {
 	for i := range n {
-		s.join(w, s.lo+int32(i), 1, status, flags)
+		s.join(w, s.lo+int32(i), 1, status, flags, 0)
 	}
 }
 
@@ -272,7 +273,7 @@ func TestReturnRestoresHousehold(t *testing.T) {
 	if w.hh.ties[h] != 1 || w.hh.flags[h]&fTransit != 0 {
 		t.Fatalf("after arriving: ties %d, flags %b", w.hh.ties[h], w.hh.flags[h])
 	}
-	s.leaveStock(w, &s.abroad, s.abroad.len()-1)
+	s.leaveStock(w, &s.abroad, s.abroad.len()-1, retInterior)
 	if w.hh.size[h] != 4 || w.hh.ties[h] != 0 || w.hh.flags[h]&fReturnee == 0 {
 		t.Errorf("after return: size %d ties %d flags %b", w.hh.size[h], w.hh.ties[h], w.hh.flags[h])
 	}
@@ -540,21 +541,22 @@ func TestFactorsPreserveNationalRate(t *testing.T) {
 	}
 }
 
-// A returnee raises the household's hazard for RemigrationMonths, then the
+// A returnee keeps a hazard of going again for Remigration.Months, then the
 // household is drawn with the others again; a second return restarts the clock.
 func TestReturneeWindow(t *testing.T) {
 	w, s := smallWorld(t)
-	w.p.Decision.RemigrationMonths = 6
+	w.p.Remigration.Months = 6
+	clear(w.cond.remigration)
 	for i := range w.cond.hazard {
 		w.cond.hazard[i] = 0
 	}
 	h := s.lo
 	s.returnees, s.returneeHead = s.returnees[:0], 0
-	s.comeHome(w, h, 1, 0, kindAdult, false)
+	s.comeHome(w, h, 1, 0, kindAdult, false, retInterior, 2)
 	active := func() bool { return w.hh.flags[h]&fReturnee != 0 }
 	for month := 0; month < 12; month++ {
 		if month == 8 {
-			s.comeHome(w, h, 1, 0, kindAdult, false) // comes home again
+			s.comeHome(w, h, 1, 0, kindAdult, false, retBorder, 0) // comes home again
 		}
 		s.decide(w)
 		want := month <= 6 || month >= 8
@@ -567,12 +569,12 @@ func TestReturneeWindow(t *testing.T) {
 	// exactly the window after its second return.
 	a, b := s.lo+1, s.lo+2
 	for _, h := range []int32{a, b} {
-		s.comeHome(w, h, 1, 0, kindAdult, false)
+		s.comeHome(w, h, 1, 0, kindAdult, false, retMexico, 0)
 	}
-	s.comeHome(w, s.lo+3, 1, 0, kindAdult, false) // a later entry between them in the queue
+	s.comeHome(w, s.lo+3, 1, 0, kindAdult, false, retMexico, 0) // a later entry between them in the queue
 	w.t++
 	for _, h := range []int32{a, b} {
-		s.comeHome(w, h, 1, 0, kindAdult, false)
+		s.comeHome(w, h, 1, 0, kindAdult, false, retVoluntary, 1)
 	}
 	second := w.t
 	for month := 0; month < 12; month++ {
@@ -598,7 +600,7 @@ func TestChildrenAlonePull(t *testing.T) {
 		w.p.Decision.UACPull = uacPull
 		for c := range w.countries {
 			cs := &w.countries[c]
-			cs.perceivedStay, cs.stayRef = 0.5, 0.5
+			cs.perceivedFamily, cs.familyRef = 0.5, 0.5
 			cs.perceivedChild, cs.childRef = 0.2+change, 0.2
 		}
 		w.fillHazards()

@@ -70,7 +70,7 @@ func (s *shard) transit(w *World) {
 				s.stayInMexico(w, g)
 			} else {
 				s.flow[c][MXDeportations] += n
-				s.comeHome(w, g.home, g.size, g.kids, g.flags, true)
+				s.comeHome(w, g.home, g.size, g.kids, g.flags, true, retMexico, 0)
 			}
 			continue
 		}

@@ -50,15 +50,18 @@ type World struct {
 
 // conditions is what the serial part of a tick computes and the shards read.
 type conditions struct {
-	levers    levers
-	hazard    []float32 // [department*numClasses + class] monthly departure probability
-	uacShare  []float32 // per department: P(child goes alone | household with children departs)
-	famShare  []float32 // per department: P(family unit | not a child alone)
-	shocks    shockLevels
-	transit   transitProbs
-	apprehend [NumCountries][3]float64 // border apprehension probability by country and kind
-	release   [NumCountries]float64    // share of apprehended families released, by country
-	abroad    abroadEvents
+	levers levers
+	hazard []float32 // [department*numClasses + class] monthly departure probability
+	// remigration is [(department*numReturnClasses + return class)*numClasses + class]:
+	// a returnee's monthly probability of going again.
+	remigration []float32
+	uacShare    []float32 // per department: P(child goes alone | household with children departs)
+	famShare    []float32 // per department: P(family unit | not a child alone)
+	shocks      shockLevels
+	transit     transitProbs
+	apprehend   [NumCountries][3]float64 // border apprehension probability by country and kind
+	release     [NumCountries]float64    // share of apprehended families released, by country
+	abroad      abroadEvents
 }
 
 // shard is a fixed block of households with the migrants that came from them
@@ -197,6 +200,7 @@ func (w *World) build() error {
 		s.regionLeft = make([]int64, nr)
 	}
 	w.cond.hazard = make([]float32, nr*numClasses)
+	w.cond.remigration = make([]float32, nr*numReturnClasses*numClasses)
 	w.cond.uacShare = make([]float32, nr)
 	w.cond.famShare = make([]float32, nr)
 	w.regionAbroad = make([]float64, nr)
@@ -291,7 +295,10 @@ func (w *World) initShard(k int) {
 					flags |= gGang
 				}
 			}
-			s.join(w, int32(i), 1, status, flags)
+			// Arrived up to 20 years before the warm-up (an assumption:
+			// the stock of 2012 came mostly in the 1990s and 2000s).
+			since := -int16(uniform(&rng) * 240)
+			s.join(w, int32(i), 1, status, eligible(status, flags), since)
 		}
 	}
 	s.travel = make([]traveller, 0, (s.hi-s.lo)/64+16)
