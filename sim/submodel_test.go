@@ -124,7 +124,7 @@ func TestBorder(t *testing.T) {
 		kind          uint8
 		release       float64 // families released
 		removal       float64 // adults removed
-		flags         uint8 // added to the travellers' flags
+		flags         uint8   // added to the travellers' flags
 		size          int64
 		want          map[Metric]int64
 		stock, status int // stock entries and their status
