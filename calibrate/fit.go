@@ -36,9 +36,20 @@ type Config struct {
 	// Facts asks for the stylised facts at the fitted values (three paired
 	// runs of the spec's scenario to January 2017, or longer).
 	Facts bool
+	// Profiles asks, after the search, for the profile of the objective
+	// along each of these keys (Profile), ProfileBudget runs a point,
+	// starting from the best point.
+	Profiles      []ProfileRequest
+	ProfileBudget int
 	// Progress, if set, is called after each candidate run with the runs
 	// done and the budget; calls are serialised.
 	Progress func(done, total int)
+}
+
+// ProfileRequest asks for the profile of the objective along Key at Values.
+type ProfileRequest struct {
+	Key    string
+	Values []float64
 }
 
 // Sample is one evaluated parameter vector, in the spec's Priors order.
@@ -63,6 +74,8 @@ type Result struct {
 	// replicates) with the best point, named "<scenario>-fitted".
 	Fitted *sim.Params
 	Facts  []Fact // with Config.Facts
+	// Profiles are the profiles Config.Profiles asked for, point by point.
+	Profiles []ProfilePoint
 }
 
 // Posterior summarises the accepted draws of parameter j.
@@ -131,6 +144,13 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	res.Config = cfg
+	for _, pr := range cfg.Profiles {
+		points, err := Profile(ctx, cfg, pr.Key, pr.Values, res.Best, cfg.ProfileBudget)
+		if err != nil {
+			return nil, err
+		}
+		res.Profiles = append(res.Profiles, points...)
+	}
 	if err := res.check(ctx); err != nil {
 		return nil, err
 	}
@@ -185,7 +205,11 @@ func (f *fitter) distance(ctx context.Context, x []float64, workers int) (float6
 	if err != nil {
 		return 0, err
 	}
-	return Distance(FitRows(series, f.targets)), nil
+	score, err := objective(f.spec.Objective)
+	if err != nil {
+		return 0, err
+	}
+	return score(FitRows(series, f.targets)), nil
 }
 
 // ran counts n finished candidate runs for the progress callback.

@@ -162,3 +162,35 @@ func TestStylisedFacts(t *testing.T) {
 		}
 	}
 }
+
+// The profile of the objective along a key the synthetic data identify has
+// its minimum at the true value: held there, refitting the other key gets
+// closer to the data than held away from it.
+func TestProfileFindsTruth(t *testing.T) {
+	dir := t.TempDir()
+	specFile, targetsFile, truth, _ := syntheticCalibration(t, dir)
+	spec, err := LoadSpec(specFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	targets, err := LoadTargets(targetsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Spec: spec, Targets: targets, Workers: 2}
+	start := defaultsOf(spec)
+	key := "decision.uac_share"
+	points, err := Profile(context.Background(), cfg, key, []float64{0.1, truth[key], 0.48}, start, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range points {
+		t.Logf("%s = %g: objective %.4f after %d runs", p.Key, p.Value, p.Objective, p.Runs)
+	}
+	if !(points[1].Objective < points[0].Objective && points[1].Objective < points[2].Objective) {
+		t.Errorf("the profile's minimum is not at the true value %g: %+v", truth[key], points)
+	}
+	if _, err := Profile(context.Background(), cfg, "decision.homicide", []float64{1}, start, 30); err == nil {
+		t.Error("no error for a key the spec does not fit")
+	}
+}

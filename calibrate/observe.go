@@ -38,7 +38,10 @@ var Observables = map[string][]sim.Metric{
 	"dhs_apprehensions_all_components": {sim.USApprehensionsUAC, sim.USApprehensionsFamily, sim.USApprehensionsAdult, sim.USRemovalsInterior},
 	"removals_total":                   {sim.USRemovalsBorder, sim.USRemovalsInterior},
 	"removals_criminal":                {sim.USRemovalsCriminal},
-	"mx_deportations":                  {sim.MXDeportations},
+	// CAM applications received (the three countries together: the record
+	// gives no split).
+	"cam_applications": {sim.CAMApplications},
+	"mx_deportations":  {sim.MXDeportations},
 }
 
 // yearMonths returns the months of a target's year inside a run, as offsets
@@ -65,9 +68,15 @@ func Simulated(s *sim.Series, t Target) (float64, bool) {
 	if !known || cover < 0.5 {
 		return 0, false
 	}
+	countries := []sim.Country{t.Country}
+	if t.All {
+		countries = []sim.Country{sim.SV, sim.HN, sim.GT}
+	}
 	var v float64
-	for _, m := range ms {
-		v += s.Total(t.Country, m, from, to)
+	for _, c := range countries {
+		for _, m := range ms {
+			v += s.Total(c, m, from, to)
+		}
 	}
 	return v / cover, true
 }

@@ -65,8 +65,8 @@ func (r *Result) WriteFitted(w io.Writer, resolved string) error {
 // the stylised facts, for people.
 func (r *Result) WriteReport(w io.Writer, seconds float64) {
 	spec := r.Config.Spec
-	fmt.Fprintf(w, "calibrate: %s, %d runs of %s to %s at scale %g with %d replicates, in %.0fs; distance %.4f\n\n",
-		r.Config.Method, len(r.Samples), spec.Scenario, spec.FitTo, spec.Scale, spec.Replicates, seconds, r.BestDistance)
+	fmt.Fprintf(w, "calibrate: %s, %d runs of %s to %s at scale %g with %d replicates, in %.0fs; objective (%s) %.4f, ARD distance %.4f\n\n",
+		r.Config.Method, len(r.Samples), spec.Scenario, spec.FitTo, spec.Scale, spec.Replicates, seconds, spec.Objective, r.BestDistance, Distance(r.Fit))
 	if r.Config.Method == "none" {
 		fmt.Fprintln(w, "values (the spec's scenario as it is):")
 	} else {
@@ -87,6 +87,12 @@ func (r *Result) WriteReport(w io.Writer, seconds float64) {
 			years = fmt.Sprintf("%s%d", s.YearType, s.From)
 		}
 		fmt.Fprintf(w, "  %-34s %-11s ARD %.3f  rescaled ARD %.3f  MASE %.2f\n", s.Observable, years, s.ARD, s.Rescaled, s.MASE)
+	}
+	if len(r.Profiles) > 0 {
+		fmt.Fprintf(w, "\nprofiles of the objective (%s; each key held at a value, the others refitted by Nelder-Mead from the best point, %d runs a point):\n", spec.Objective, r.Config.ProfileBudget)
+		for _, p := range r.Profiles {
+			fmt.Fprintf(w, "  %-28s %10.4g   objective %.4f\n", p.Key, p.Value, p.Objective)
+		}
 	}
 	if len(r.Facts) > 0 {
 		fmt.Fprintln(w, "\nstylised facts (model elasticities at the fitted values, next to the data and literature):")

@@ -5,7 +5,6 @@ import (
 	"io"
 	"math"
 	"migrasim/results"
-	"migrasim/sim"
 	"sort"
 	"strconv"
 
@@ -89,7 +88,7 @@ func Scores(rows []FitRow, from, to int) []Score {
 	for _, name := range sortedNames(names) {
 		s := Score{Observable: name, From: to, To: from}
 		var ard, res []float64
-		series := map[sim.Country][][2]float64{} // per country: (observed, simulated) by year
+		series := map[string][][2]float64{} // per country: (observed, simulated) by year
 		for y := from; y <= to; y++ {
 			rs := byYear[key{name, y}]
 			if len(rs) == 0 {
@@ -107,7 +106,7 @@ func Scores(rows []FitRow, from, to int) []Score {
 				obs += r.Target.Observed
 				sim_ += r.Mean
 				abs += math.Abs(r.Mean - r.Target.Observed)
-				series[r.Target.Country] = append(series[r.Target.Country], [2]float64{r.Target.Observed, r.Mean})
+				series[r.Target.Code()] = append(series[r.Target.Code()], [2]float64{r.Target.Observed, r.Mean})
 			}
 			ard = append(ard, abs/obs)
 			k := obs / sim_
@@ -124,9 +123,10 @@ func Scores(rows []FitRow, from, to int) []Score {
 	return out
 }
 
-func mase(series map[sim.Country][][2]float64) float64 {
+func mase(series map[string][][2]float64) float64 {
 	var ms []float64
-	for _, s := range series {
+	for _, k := range sortedNames(series) { // a fixed order: float sums must not depend on map order
+		s := series[k]
 		if len(s) < 2 {
 			continue
 		}
@@ -168,7 +168,7 @@ func WriteFit(w io.Writer, rows []FitRow) error {
 	for _, r := range rows {
 		t := r.Target
 		var buf []byte
-		for _, f := range []string{t.Name, t.Country.Code(), t.YearType, strconv.Itoa(t.Year)} {
+		for _, f := range []string{t.Name, t.Code(), t.YearType, strconv.Itoa(t.Year)} {
 			buf = results.AppendField(buf, f)
 			buf = append(buf, ',')
 		}

@@ -35,6 +35,9 @@ type Spec struct {
 	Seed       uint64
 	// DesignSeed seeds the Latin hypercube of the ABC draws.
 	DesignSeed uint64
+	// Objective names how a candidate is scored: "lognormal" (LogError, the
+	// default) or "ard" (Distance).
+	Objective string
 	// Priors are the fitted keys, sorted by key.
 	Priors []Prior
 	// Base is the resolved scenario with the run settings applied.
@@ -72,6 +75,7 @@ func ParseSpec(file string, text []byte) (*Spec, error) {
 		Replicates int                  `toml:"replicates"`
 		Seed       uint64               `toml:"seed"`
 		DesignSeed uint64               `toml:"design_seed"`
+		Objective  string               `toml:"objective"`
 		Prior      map[string][]float64 `toml:"prior"`
 	}
 	md, err := scenarios.Decode(file, text, &raw)
@@ -81,10 +85,16 @@ func ParseSpec(file string, text []byte) (*Spec, error) {
 	lines := scenarios.MapText(string(text))
 	var problems []scenarios.Problem
 	for _, k := range md.Undecoded() {
-		problems = append(problems, scenarios.Problem{Key: k.String(), Msg: "unknown key (want scenario, fit_to, scale, replicates, seed, design_seed, [prior])"})
+		problems = append(problems, scenarios.Problem{Key: k.String(), Msg: "unknown key (want scenario, fit_to, scale, replicates, seed, design_seed, objective, [prior])"})
 	}
 	c := &Spec{Scenario: raw.Scenario, FitTo: raw.FitTo, Scale: raw.Scale, Replicates: raw.Replicates,
-		Seed: raw.Seed, DesignSeed: raw.DesignSeed}
+		Seed: raw.Seed, DesignSeed: raw.DesignSeed, Objective: raw.Objective}
+	if c.Objective == "" {
+		c.Objective = DefaultObjective
+	}
+	if _, err := objective(c.Objective); err != nil {
+		problems = append(problems, scenarios.Problem{Key: "objective", Msg: err.Error()})
+	}
 	if c.Scenario == "" {
 		problems = append(problems, scenarios.Problem{Key: "scenario", Msg: "missing"})
 	}

@@ -14,11 +14,12 @@ import (
 )
 
 // Target is one observed number the model is fitted to: an observable (named
-// as in Observables) for a country and a U.S. fiscal year (FY) or
-// calendar year (CY).
+// as in Observables) for a country, or the three together (country "NT"),
+// and a U.S. fiscal year (FY) or calendar year (CY).
 type Target struct {
 	Name     string
 	Country  sim.Country
+	All      bool // the three countries together (NT); Country is then unused
 	YearType string // "FY" or "CY"
 	Year     int
 	Observed float64
@@ -71,8 +72,10 @@ func readTargets(name string, r io.Reader) ([]Target, error) {
 		}
 		t := Target{Name: row[0], YearType: row[2]}
 		var err error
-		if t.Country, err = sim.ParseCountry(row[1]); err != nil {
-			bad("country", "%v", err)
+		if row[1] == "NT" {
+			t.All = true
+		} else if t.Country, err = sim.ParseCountry(row[1]); err != nil {
+			bad("country", "%v (or NT for the three together)", err)
 		}
 		if t.YearType != "FY" && t.YearType != "CY" {
 			bad("year_type", "%q: want FY or CY", t.YearType)
@@ -120,4 +123,12 @@ func readTargets(name string, r io.Reader) ([]Target, error) {
 		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
 	}
 	return out, nil
+}
+
+// Code is the target's country code: SV, HN, GT, or NT for the three together.
+func (t Target) Code() string {
+	if t.All {
+		return "NT"
+	}
+	return t.Country.Code()
 }

@@ -58,6 +58,15 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	workers := fs.Int("workers", 0, "goroutines (default: all cores); never changes results")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	out := fs.String("out", filepath.Join("out", "calibrate"), "output folder")
+	var profiles []calibrate.ProfileRequest
+	fs.Func("profile", "after the search, the profile of the objective along a fitted key: KEY=V1,V2,... (repeatable)", func(s string) error {
+		key, values, err := parseVary(s)
+		if err == nil {
+			profiles = append(profiles, calibrate.ProfileRequest{Key: key, Values: toFloats(values)})
+		}
+		return err
+	})
+	profileBudget := fs.Int("profile-budget", 100, "runs to refit the other keys at each profile point")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -68,7 +77,8 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if *workers == 0 {
 		*workers = runtime.GOMAXPROCS(0)
 	}
-	cfg := calibrate.Config{Method: *method, Budget: *budget, Accept: *accept, Workers: *workers, Facts: true}
+	cfg := calibrate.Config{Method: *method, Budget: *budget, Accept: *accept, Workers: *workers, Facts: true,
+		Profiles: profiles, ProfileBudget: *profileBudget}
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
@@ -106,10 +116,27 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 		{Name: "samples.csv", Write: res.WriteSamples},
 		{Name: "fit.csv", Write: func(w io.Writer) error { return calibrate.WriteFit(w, res.Fit) }},
 	}
+	if len(res.Profiles) > 0 {
+		outputs = append(outputs, results.Output{Name: "profile.csv", Write: func(w io.Writer) error { return calibrate.WriteProfile(w, res.Profiles) }})
+	}
 	if err := results.WriteSet(*out, outputs, m); err != nil {
 		return err
 	}
 	res.WriteReport(e.stdout, wall.Seconds())
 	fmt.Fprintf(e.stdout, "\nwrote %s (fitted.toml, posterior.csv, samples.csv, fit.csv, manifest.json)\n", *out)
 	return nil
+}
+
+// toFloats converts parsed number values to float64.
+func toFloats(values []any) []float64 {
+	out := make([]float64, len(values))
+	for i, v := range values {
+		switch x := v.(type) {
+		case float64:
+			out[i] = x
+		case int64:
+			out[i] = float64(x)
+		}
+	}
+	return out
 }
