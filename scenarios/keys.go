@@ -14,6 +14,7 @@ import (
 
 var (
 	paramsType    = reflect.TypeOf(sim.Params{})
+	monthType     = reflect.TypeOf(sim.Month(0))
 	textUnmarshal = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
 )
 
@@ -93,6 +94,12 @@ func checkValue(v any, t reflect.Type, unit, path string, out *[]Problem) {
 			bad("a quoted string " + unit)
 			return
 		}
+		if t == monthType {
+			if err := checkMonth(s); err != nil {
+				*out = append(*out, Problem{Key: path, Msg: err.Error()})
+				return
+			}
+		}
 		if err := reflect.New(t).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s)); err != nil {
 			*out = append(*out, Problem{Key: path, Msg: err.Error()})
 		}
@@ -130,7 +137,7 @@ func checkValue(v any, t reflect.Type, unit, path string, out *[]Problem) {
 		}
 	case reflect.Slice:
 		if t.Elem().Kind() == reflect.Struct {
-			arr, ok := v.([]map[string]any)
+			arr, ok := tables(v)
 			if !ok {
 				bad("an array of tables ([[" + path + "]])")
 				return
@@ -160,6 +167,26 @@ func checkValue(v any, t reflect.Type, unit, path string, out *[]Problem) {
 	default:
 		panic("scenarios: no check for " + t.String())
 	}
+}
+
+// tables returns an array of tables as TOML decoding gives it: from
+// [[name]] headers, or from an array of inline tables (name = [{...}, {...}]).
+func tables(v any) ([]map[string]any, bool) {
+	switch x := v.(type) {
+	case []map[string]any:
+		return x, true
+	case []any:
+		out := make([]map[string]any, len(x))
+		for i, e := range x {
+			m, ok := e.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			out[i] = m
+		}
+		return out, true
+	}
+	return nil, false
 }
 
 // Describe names a decoded TOML value for error messages: "the number 3",

@@ -44,42 +44,53 @@ func (m *TextMap) Line(key string) int {
 
 // scanState is the lexical state carried from one line to the next.
 type scanState struct {
-	depth    int    // nesting of [ and { in the current value
-	str      byte   // open string: '"', '\'', 'B' ("""), 'L' (''') or 0
-	array    string // key path of the array value being read, "" if none
-	elem     int    // index of the current element of that array
-	wantElem bool   // the next value character starts element elem
+	stack []frame // the arrays and inline tables open in the current value
+	str   byte    // open string: '"', '\'', 'B' ("""), 'L' (''') or 0
 }
 
-// MapText scans TOML text. It knows headers, dotted and quoted keys, strings
-// (all four kinds), comments, and nesting; it is not a validating parser:
-// the TOML decoder has already accepted the text.
+// frame is an array or inline table being read.
+type frame struct {
+	kind byte   // '[' or '{'
+	path string // key path of the array or table
+	elem int    // arrays: index of the current element
+	want bool   // arrays: the next value starts element elem; tables: a key comes next
+	key  string // inline tables: key path of the value being read
+}
+
+// open reports whether a value goes on to the next line: an array or inline
+// table, or a multi-line string, is open. The bottom frame is the key's.
+func (st *scanState) open() bool { return len(st.stack) > 1 || st.str == 'B' || st.str == 'L' }
+
+// MapText scans TOML text. It knows headers (of tables, of arrays of
+// tables and of the tables inside them), dotted and quoted keys, keys inside
+// inline tables, strings (all four kinds), comments, and nesting; it is not
+// a validating parser: the TOML decoder has already accepted the text.
+// Every key path also gives its parents a line, so a problem with a table
+// ("polcy", of [polcy.cam]) has the line where the table first appears.
 func MapText(text string) *TextMap {
 	src := strings.Split(text, "\n")
 	m := &TextMap{owner: make([]string, len(src)), lines: lineIndex{}}
-	arrays := map[string]int{}
+	arrays := map[string]int{} // arrays of tables by key path: elements so far
 	table, owner := "", ""
 	var st scanState
 	for i, line := range src {
 		n := i + 1
-		if st.depth > 0 || st.str == 'B' || st.str == 'L' {
+		if st.open() {
 			m.owner[i] = owner
 			st.scan(line, n, m.lines)
 			continue
 		}
+		st = scanState{}
 		s := strings.TrimSpace(line)
 		switch {
 		case s == "" || s[0] == '#':
 			m.owner[i] = table
 		case strings.HasPrefix(s, "[["):
-			name := normKey(strings.SplitN(s[2:], "]]", 2)[0])
-			k := arrays[name]
-			arrays[name] = k + 1
-			table = fmt.Sprintf("%s[%d]", name, k)
+			table = arrayHeader(normKey(strings.SplitN(s[2:], "]]", 2)[0]), arrays)
 			m.owner[i] = table
 			m.lines.set(table, n)
 		case s[0] == '[':
-			table = normKey(strings.SplitN(s[1:], "]", 2)[0])
+			table = resolveTable(normKey(strings.SplitN(s[1:], "]", 2)[0]), arrays)
 			m.owner[i] = table
 			m.lines.set(table, n)
 		default:
@@ -91,16 +102,51 @@ func MapText(text string) *TextMap {
 			owner = joinKey(table, normKey(s[:eq]))
 			m.owner[i] = owner
 			m.lines.set(owner, n)
-			st = scanState{}
-			st.start(s[eq+1:], owner, n, m.lines)
+			st.stack = []frame{{kind: '=', path: owner}}
+			st.scan(s[eq+1:], n, m.lines)
 		}
 	}
 	return m
 }
 
+// resolveTable turns a table name into its key path, giving the parts that
+// name arrays of tables the index of their latest element: after [[shock]]
+// twice, [shock.path] is "shock[1].path".
+func resolveTable(name string, arrays map[string]int) string {
+	path := ""
+	for _, part := range strings.Split(name, ".") {
+		path = joinKey(path, part)
+		if k := arrays[path]; k > 0 {
+			path = fmt.Sprintf("%s[%d]", path, k-1)
+		}
+	}
+	return path
+}
+
+// arrayHeader is resolveTable for [[name]]: a new element of the array.
+func arrayHeader(name string, arrays map[string]int) string {
+	parent, last := "", name
+	if i := strings.LastIndex(name, "."); i >= 0 {
+		parent, last = resolveTable(name[:i], arrays), name[i+1:]
+	}
+	path := joinKey(parent, last)
+	k := arrays[path]
+	arrays[path] = k + 1
+	return fmt.Sprintf("%s[%d]", path, k)
+}
+
+// set records the line of key, and of each of its parents that has none yet.
 func (idx lineIndex) set(key string, n int) {
-	if _, ok := idx[key]; !ok {
+	for key != "" {
+		if _, ok := idx[key]; ok {
+			return
+		}
 		idx[key] = n
+		i := strings.LastIndexAny(key, ".[")
+		if i < 0 {
+			return
+		}
+		key = key[:i]
 	}
 }
 
@@ -163,23 +209,34 @@ func normKey(k string) string {
 	return strings.Join(parts, ".")
 }
 
-// start begins the value of key path at line n.
-func (st *scanState) start(value, path string, n int, idx lineIndex) {
-	v := strings.TrimSpace(value)
-	if strings.HasPrefix(v, "[") {
-		st.array = path
-	}
-	st.scan(value, n, idx)
-}
-
-// scan reads one line (or the value part of one) and records where the
-// elements of the current array value start.
+// scan reads one line (or the value part of one) of a value: where the
+// elements of arrays and the keys of inline tables start. The bottom frame
+// of kind '=' is the key whose value this is.
 func (st *scanState) scan(line string, n int, idx lineIndex) {
-	elemStart := func() {
-		if st.array != "" && st.depth == 1 && st.wantElem {
-			idx.set(fmt.Sprintf("%s[%d]", st.array, st.elem), n)
-			st.wantElem = false
+	top := func() *frame {
+		if len(st.stack) == 0 {
+			return nil
 		}
+		return &st.stack[len(st.stack)-1]
+	}
+	// valuePath is the key path of a value that starts here, recording the
+	// start of an array element.
+	valuePath := func() string {
+		f := top()
+		switch {
+		case f == nil:
+			return ""
+		case f.kind == '[':
+			p := fmt.Sprintf("%s[%d]", f.path, f.elem)
+			if f.want {
+				idx.set(p, n)
+				f.want = false
+			}
+			return p
+		case f.kind == '{':
+			return f.key
+		}
+		return f.path
 	}
 	for i := 0; i < len(line); i++ {
 		c := line[i]
@@ -201,7 +258,29 @@ func (st *scanState) scan(line string, n int, idx lineIndex) {
 			} else if strings.HasPrefix(line[i:], strings.Repeat(string(q), 3)) {
 				st.str = 0
 				i += 2
+				for k := 0; k < 2 && i+1 < len(line) && line[i+1] == q; k++ {
+					i++
+				}
 			}
+			continue
+		}
+		if f := top(); f != nil && f.kind == '{' && f.want {
+			// A key of an inline table.
+			if c == ' ' || c == '\t' || c == '\r' {
+				continue
+			}
+			if c == '}' {
+				st.stack = st.stack[:len(st.stack)-1]
+				continue
+			}
+			eq := keyEnd(line[i:])
+			if eq < 0 {
+				return
+			}
+			f.key = joinKey(f.path, normKey(line[i:i+eq]))
+			f.want = false
+			idx.set(f.key, n)
+			i += eq
 			continue
 		}
 		switch c {
@@ -209,7 +288,7 @@ func (st *scanState) scan(line string, n int, idx lineIndex) {
 		case '#':
 			return
 		case '"', '\'':
-			elemStart()
+			valuePath()
 			st.str = c
 			if strings.HasPrefix(line[i:], strings.Repeat(string(c), 3)) {
 				st.str = 'B'
@@ -219,20 +298,21 @@ func (st *scanState) scan(line string, n int, idx lineIndex) {
 				i += 2
 			}
 		case '[', '{':
-			elemStart()
-			st.depth++
-			if st.depth == 1 && c == '[' && st.array != "" {
-				st.elem, st.wantElem = 0, true
-			}
+			path := valuePath()
+			st.stack = append(st.stack, frame{kind: c, path: path, want: true})
 		case ']', '}':
-			st.depth--
+			if f := top(); f != nil && f.kind != '=' {
+				st.stack = st.stack[:len(st.stack)-1]
+			}
 		case ',':
-			if st.depth == 1 {
-				st.elem++
-				st.wantElem = true
+			if f := top(); f != nil && f.kind == '[' {
+				f.elem++
+				f.want = true
+			} else if f != nil && f.kind == '{' {
+				f.want = true
 			}
 		default:
-			elemStart()
+			valuePath()
 		}
 	}
 }

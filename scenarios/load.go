@@ -32,8 +32,8 @@ var defaults = sync.OnceValues(func() (sim.Params, error) {
 // Load resolves a scenario given by embedded name (e.g. "baseline") or by file
 // path (anything that contains a path separator or ends in .toml).
 func Load(nameOrPath string) (*sim.Params, error) {
-	if strings.ContainsRune(nameOrPath, os.PathSeparator) || strings.HasSuffix(nameOrPath, ".toml") {
-		b, err := os.ReadFile(nameOrPath)
+	if IsPath(nameOrPath) {
+		b, err := ReadFile(nameOrPath, MaxFileSize)
 		if err != nil {
 			return nil, fmt.Errorf("scenario %s: %w", nameOrPath, err)
 		}
@@ -49,7 +49,15 @@ func Load(nameOrPath string) (*sim.Params, error) {
 	return Parse(nameOrPath+".toml", b)
 }
 
+// IsPath reports whether a scenario, sweep or spec argument names a file
+// (it contains a path separator or ends in .toml) rather than an embedded one.
+func IsPath(nameOrPath string) bool {
+	return strings.ContainsRune(nameOrPath, os.PathSeparator) || strings.ContainsRune(nameOrPath, '/') || strings.HasSuffix(nameOrPath, ".toml")
+}
+
 // Parse resolves scenario text; file names the text in error messages.
+// Every problem comes at once: a value of the wrong type does not hide the
+// range problems of the others.
 func Parse(file string, text []byte) (*sim.Params, error) {
 	var raw map[string]any
 	if _, err := Decode(file, text, &raw); err != nil {
@@ -58,49 +66,137 @@ func Parse(file string, text []byte) (*sim.Params, error) {
 	lines := MapText(string(text))
 	var problems []Problem
 	checkTable(raw, paramsType, "", &problems)
-	if len(problems) > 0 {
-		return nil, Report(file, lines, problems)
-	}
 	p, err := Defaults()
 	if err != nil {
 		return nil, err
 	}
-	if _, err := toml.Decode(string(text), &p); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+	if len(problems) == 0 {
+		if _, err := toml.Decode(string(text), &p); err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+	} else if !decodeValid(raw, problems, &p) {
+		return nil, Report(file, lines, problems)
 	}
 	tidy(&p)
 	if p.Name == "default" || p.Name == "" {
-		p.Name = strings.TrimSuffix(baseName(file), ".toml")
+		p.Name = SafeName(strings.TrimSuffix(baseName(file), ".toml"))
 	}
-	if err := Check(&p); err != nil {
-		var problems []Problem
-		for _, e := range unjoin(err) {
-			var fe *sim.FieldError
-			if errors.As(e, &fe) {
-				problems = append(problems, Problem{Key: fe.Key, Msg: fe.Msg})
-			} else {
-				problems = append(problems, Problem{Msg: e.Error()})
-			}
+	reported := problems
+	for _, pr := range check(&p) {
+		if !covered(pr.Key, reported) {
+			problems = append(problems, pr)
 		}
+	}
+	if len(problems) > 0 {
 		return nil, Report(file, lines, problems)
 	}
 	return &p, nil
 }
 
-// Check validates resolved parameters: every field within its documented
-// range, then the engine's cross-field rules and the department names.
-func Check(p *sim.Params) error {
-	var problems []Problem
-	checkRanges(p, &problems)
-	var errs []error
+// decodeValid decodes over p the values of raw that have no problem, so
+// that the others can be checked too; it reports whether that worked.
+func decodeValid(raw map[string]any, problems []Problem, p *sim.Params) bool {
+	bad := map[string]bool{}
 	for _, pr := range problems {
+		bad[pr.Key] = true
+	}
+	prune(raw, "", bad)
+	var b strings.Builder
+	if err := toml.NewEncoder(&b).Encode(raw); err != nil {
+		return false
+	}
+	_, err := toml.Decode(b.String(), p)
+	return err == nil
+}
+
+// prune deletes from m (a decoded table at path prefix) the values at the
+// key paths of bad, and arrays with a bad element.
+func prune(m map[string]any, prefix string, bad map[string]bool) {
+	for k, v := range m {
+		path := joinKey(prefix, k)
+		if bad[path] {
+			delete(m, k)
+			continue
+		}
+		switch x := v.(type) {
+		case map[string]any:
+			prune(x, path, bad)
+		case []map[string]any:
+			for i, e := range x {
+				prune(e, fmt.Sprintf("%s[%d]", path, i), bad)
+			}
+		case []any:
+			for i, e := range x {
+				el := fmt.Sprintf("%s[%d]", path, i)
+				if e, ok := e.(map[string]any); ok {
+					prune(e, el, bad)
+				} else if bad[el] {
+					delete(m, k)
+					break
+				}
+			}
+		}
+	}
+}
+
+// covered reports whether key is, or is inside, a key with a problem
+// already, or beside one in its table: the engine's cross-field rules are
+// not worth reporting for a table that holds a bad value (an out-of-range
+// population would otherwise make tie_share look wrong too).
+func covered(key string, problems []Problem) bool {
+	for _, pr := range problems {
+		if key == pr.Key || strings.HasPrefix(key, pr.Key+".") || strings.HasPrefix(key, pr.Key+"[") {
+			return true
+		}
+	}
+	return false
+}
+
+// Check validates resolved parameters: every field within its documented
+// range, the rules of rules.go, then the engine's cross-field rules and the
+// department names.
+func Check(p *sim.Params) error {
+	var errs []error
+	for _, pr := range check(p) {
 		errs = append(errs, &sim.FieldError{Key: pr.Key, Msg: pr.Msg})
 	}
-	if err := p.Validate(); err != nil {
-		errs = append(errs, unjoin(err)...)
-	}
-	errs = append(errs, checkDepartments(p)...)
 	return errors.Join(errs...)
+}
+
+// check lists the problems of resolved parameters. The engine's cross-field
+// rules are reported only for tables whose own values are in range.
+func check(p *sim.Params) []Problem {
+	var problems []Problem
+	checkRanges(p, &problems)
+	checkRules(p, &problems)
+	tables := make([]Problem, len(problems))
+	for i, pr := range problems {
+		tables[i] = Problem{Key: tableOf(pr.Key)}
+	}
+	var engine []error
+	if err := p.Validate(); err != nil {
+		engine = unjoin(err)
+	}
+	engine = append(engine, checkDepartments(p)...)
+	for _, e := range engine {
+		var fe *sim.FieldError
+		switch {
+		case !errors.As(e, &fe):
+			problems = append(problems, Problem{Msg: e.Error()})
+		case !covered(fe.Key, problems) && !covered(fe.Key, tables):
+			problems = append(problems, Problem{Key: fe.Key, Msg: fe.Msg})
+		}
+	}
+	return problems
+}
+
+// tableOf is the table a key path is in ("country.SV" for
+// "country.SV.population"), or the key itself at the top.
+func tableOf(key string) string {
+	if i := strings.LastIndexAny(key, ".["); i > 0 {
+		return key[:i]
+	}
+	return key
 }
 
 // checkDepartments checks that aid packages name departments that exist.
@@ -184,12 +280,20 @@ func tidy(p *sim.Params) {
 	}
 }
 
-// Decode decodes TOML text into v; a syntax error is reported as file:line.
+// Decode decodes TOML text into v, after checking it against the limits of
+// CheckText; a syntax error is reported as file:line, with the key when the
+// decoder names one on that line.
 func Decode(file string, text []byte, v any) (toml.MetaData, error) {
+	if err := CheckText(file, text); err != nil {
+		return toml.MetaData{}, err
+	}
 	md, err := toml.Decode(string(text), v)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
+			if k := pe.LastKey; k != "" && MapText(string(text)).Line(k) == pe.Position.Line {
+				return md, fmt.Errorf("%s:%d: %s: %s", file, pe.Position.Line, k, pe.Message)
+			}
 			return md, fmt.Errorf("%s:%d: %s", file, pe.Position.Line, pe.Message)
 		}
 		return md, fmt.Errorf("%s: %w", file, err)

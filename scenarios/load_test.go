@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -74,6 +75,28 @@ func TestBadInput(t *testing.T) {
 			"bad.toml:3: foo: unknown key"}},
 		{"several range problems at once", "months = 0\nscale = 3\n", []string{
 			"bad.toml:1: months: 0 is out of range", "bad.toml:2: scale: 3 is out of range"}},
+		// The messages issue 14 found without a line, a key or the right words.
+		{"unknown table", "months = 12\n\n[polcy.cam]\nopen = \"2014-12\"\n", []string{`bad.toml:3: polcy: unknown key (did you mean "policy"?)`}},
+		{"long dotted key", "name = \"x\"\npolicy.interior_removals.rate_multiplier = \"three\"\n[policy]\ncam . closed = 1\n", []string{
+			`bad.toml:2: policy.interior_removals.rate_multiplier: want a number`, `bad.toml:4: policy.cam.closed: unknown key`}},
+		{"table inside a multi-line string", "description = \"\"\"\n[polcy]\nsclae = 1\n\"\"\"\nmonths = 12\n[polcy.cam]\nopen = 1\n", []string{
+			`bad.toml:6: polcy: unknown key`}},
+		{"shock path over lines", "[[shock]]\ncountry = \"SV\"\nvariable = \"homicide\"\nmode = \"add\"\npath = { \"2015\" = 1.0 }\n" +
+			"[[shock]]\ncountry = \"SV\"\nvariable = \"homicide\"\nmode = \"multiply\"\npath = {\n  \"2014\" = 1.0,\n  \"2015\" = -1.0 }\n", []string{
+			`bad.toml:12: shock[1].path.2015: -1`}},
+		{"shock path as a table", "[[shock]]\ncountry = \"SV\"\nvariable = \"homicide\"\nmode = \"add\"\n[shock.path]\n\"2015\" = 1.0\n" +
+			"[[shock]]\ncountry = \"SV\"\nvariable = \"homicide\"\nmode = \"add\"\n[shock.path]\n\"2014\" = 1.0\n\"2015\" = nan\n", []string{
+			`bad.toml:13: shock[1].path.2015: NaN: want a finite number`}},
+		{"integer too large", "months = 99999999999999999999\n", []string{"bad.toml:1: months: "}},
+		{"year 0", "start = \"0000-01\"\n", []string{`bad.toml:1: start: month "0000-01": want YYYY-MM with a year from 1900 to 2200`}},
+		{"month 13", "[policy.cam]\nclose = \"2018-13\"\n", []string{`bad.toml:2: policy.cam.close: month "2018-13": want YYYY-MM with a month from 01 to 12`}},
+		{"type error and range error", "months = \"ten\"\nscale = 3\n[country.HN]\nchild_share = -0.1\n", []string{
+			`bad.toml:1: months: want a whole number`, "bad.toml:2: scale: 3 is out of range", "bad.toml:4: country.HN.child_share: -0.1 is out of range"}},
+		{"duplicate department", "[policy.aid.HN]\ndepartments = [\"Cortés\",\n  \"Cortés\"]\n", []string{
+			`bad.toml:3: policy.aid.HN.departments[1]: "Cortés" is already policy.aid.HN.departments[0]`}},
+		{"name with a path", "name = \"../../../tmp/t/escaped\"\n", []string{`bad.toml:1: name: "../../../tmp/t/escaped": want letters`}},
+		{"seed too large", "seed = 18446744073709551615\n", []string{"bad.toml:1: seed: "}},
+		{"negative seed", "seed = -1\n", []string{"bad.toml:1: seed: want a non-negative whole number"}},
 	}
 	for _, tt := range tests {
 		_, err := Parse("bad.toml", []byte(tt.text))
@@ -223,17 +246,30 @@ func TestDefaultsFromData(t *testing.T) {
 	}
 }
 
+// FuzzParse checks that Parse either refuses text with an error naming the
+// file, or accepts it with every parameter finite and in range; and that no
+// text takes more than a bounded amount of memory (which also bounds the
+// time: the decoder's blow-ups allocate as they go).
 func FuzzParse(f *testing.F) {
 	for _, in := range []string{
 		"months = 12\n", "[policy.cam]\nclose = \"2017-08\"\n", "[[shock]]\ncountry = \"HN\"\nvariable = \"homicide\"\nmode = \"add\"\npath = { \"2015-01\" = 10.0 }\n",
 		"scale = 2\n", "x = [1, 2]\n", "[country.SV]\nabroad = 1e7\ntie_share = 0.9\n",
+		"[[shock]]\ncountry = \"all\"\nvariable = \"unemployment\"\nmode = \"multiply\"\npath = { \"2012\" = nan }\n",
+		"shock = [{country = \"SV\", variable = \"homicide\", mode = \"add\", path = {\"2015\" = 1e308}}]\n",
+		"a = {b = {c = {d = [[[[1]]]]}}}\n", "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q = 1\n", "seed = 9223372036854775807\n",
+		"name = \"../x\"\n", "start = \"0000-01\"\n",
 	} {
 		f.Add(in)
 	}
 	src, _ := Source("baseline")
 	f.Add(string(src))
 	f.Fuzz(func(t *testing.T, text string) {
-		p, err := Parse("fuzz.toml", []byte(text))
+		var p *sim.Params
+		var err error
+		n := allocated(func() { p, err = Parse("fuzz.toml", []byte(text)) })
+		if limit := 64<<20 + 400*uint64(len(text)); n > limit {
+			t.Errorf("Parse of %d bytes allocated %d bytes, more than %d", len(text), n, limit)
+		}
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "fuzz.toml") {
 				t.Errorf("error does not name the file: %v", err)
@@ -242,6 +278,34 @@ func FuzzParse(f *testing.F) {
 		}
 		if err := Check(p); err != nil {
 			t.Errorf("Parse accepted a scenario Check rejects: %v", err)
+		}
+		checkFinite(t, p)
+	})
+}
+
+// checkFinite fails t for any parameter of p that is not a finite number
+// within its key's range, shock paths included.
+func checkFinite(t *testing.T, p *sim.Params) {
+	t.Helper()
+	walk(reflect.ValueOf(p).Elem(), "", func(path string, f reflect.StructField, v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Float64:
+			x := v.Float()
+			lo, hi, ok := bounds(f)
+			if math.IsNaN(x) || math.IsInf(x, 0) || !ok || x < lo || x > hi {
+				t.Errorf("%s = %g: not finite and in range", path, x)
+			}
+		case reflect.Uint64:
+			if v.Uint() > MaxSeed {
+				t.Errorf("%s = %d: above %d", path, v.Uint(), uint64(MaxSeed))
+			}
+		case reflect.Map:
+			for _, k := range v.MapKeys() {
+				x := v.MapIndex(k).Float()
+				if math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) > 200 {
+					t.Errorf("%s.%s = %g: not finite and in range", path, k, x)
+				}
+			}
 		}
 	})
 }
