@@ -2,12 +2,17 @@ package results
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // Output is one file of a result set and the function that writes it.
@@ -16,44 +21,152 @@ type Output struct {
 	Write func(io.Writer) error
 }
 
-// WriteSet writes outputs into dir atomically and then the manifest, which
-// records their hashes. Any previous manifest is removed first: a folder with
-// a manifest.json is a complete result set, and one without is not. Each file
-// is written to a temporary file in dir and renamed into place, so no reader
-// ever sees a half-written file.
-func WriteSet(dir string, outputs []Output, m *Manifest) error {
+// ManifestFile is the name of a result set's manifest. A folder with one is
+// a complete result set: every file it lists has the SHA-256 it records.
+const ManifestFile = "manifest.json"
+
+// WriteSet writes outputs into dir and then the manifest, which records
+// their hashes, so that the folder holds either a complete result set or
+// no manifest at all, and a failed or interrupted rewrite keeps the
+// previous complete set:
+//
+//   - every file is first written in full to a temporary file in dir and
+//     synced, checking ctx between files; a failure or an interruption
+//     removes the temporary files and leaves the folder as it was;
+//   - then the old manifest is removed, the files are renamed into place,
+//     the files the old manifest listed and the new one does not are
+//     removed, and the new manifest is renamed into place last.
+//
+// Only a kill in the last step, which writes nothing, leaves a folder
+// without a manifest.
+func WriteSet(ctx context.Context, dir string, outputs []Output, m *Manifest) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("output folder: %w", err)
-	}
-	if err := os.Remove(filepath.Join(dir, "manifest.json")); err != nil && !os.IsNotExist(err) {
 		return fmt.Errorf("output folder: %w", err)
 	}
 	if m.Outputs == nil {
 		m.Outputs = map[string]string{}
 	}
+	var staged []stagedFile
+	discard := func() {
+		for _, s := range staged {
+			os.Remove(s.tmp)
+		}
+	}
 	for _, o := range outputs {
-		sum, err := WriteAtomic(filepath.Join(dir, o.Name), o.Write)
-		if err != nil {
+		if err := ctx.Err(); err != nil {
+			discard()
 			return err
 		}
+		if !plainName(o.Name) || o.Name == ManifestFile {
+			discard()
+			return fmt.Errorf("write %s: not a file name a result set can hold", o.Name)
+		}
+		tmp, sum, err := writeTemp(filepath.Join(dir, o.Name), o.Write)
+		if err != nil {
+			discard()
+			return err
+		}
+		staged = append(staged, stagedFile{tmp: tmp, name: o.Name})
 		m.Outputs[o.Name] = sum
 	}
-	_, err := WriteAtomic(filepath.Join(dir, "manifest.json"), m.Write)
-	return err
+	tmp, _, err := writeTemp(filepath.Join(dir, ManifestFile), m.Write)
+	if err != nil {
+		discard()
+		return err
+	}
+	staged = append(staged, stagedFile{tmp: tmp, name: ManifestFile})
+	if err := ctx.Err(); err != nil {
+		discard()
+		return err
+	}
+	old := listed(dir)
+	if err := os.Remove(filepath.Join(dir, ManifestFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		discard()
+		return fmt.Errorf("output folder: %w", err)
+	}
+	// From here the folder has no manifest until the new one is in place.
+	for i, s := range staged {
+		if s.name == ManifestFile {
+			// The files are in place: remove what the old manifest listed
+			// and the new one does not, then put the new one in place.
+			for _, name := range old {
+				if _, ok := m.Outputs[name]; !ok {
+					os.Remove(filepath.Join(dir, name))
+				}
+			}
+		}
+		if err := os.Rename(s.tmp, filepath.Join(dir, s.name)); err != nil {
+			for _, rest := range staged[i:] {
+				os.Remove(rest.tmp)
+			}
+			return fmt.Errorf("write %s: %w", filepath.Join(dir, s.name), err)
+		}
+	}
+	syncDir(dir)
+	return nil
+}
+
+// stagedFile is a file of a result set written under a temporary name.
+type stagedFile struct{ tmp, name string }
+
+// plainName reports whether name is a file name without a folder.
+func plainName(name string) bool {
+	return name != "" && name != "." && name != ".." && filepath.Base(name) == name && filepath.IsLocal(name)
+}
+
+// listed returns the files the manifest in dir lists, if it can be read.
+func listed(dir string) []string {
+	b, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if err != nil {
+		return nil
+	}
+	var m Manifest
+	if json.Unmarshal(b, &m) != nil {
+		return nil
+	}
+	var out []string
+	for name := range m.Outputs {
+		if plainName(name) && name != ManifestFile {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// syncDir makes the renames in dir durable, where the system allows.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 }
 
 // WriteAtomic writes path through a temporary file in the same folder and
 // renames it into place; it returns the hex SHA-256 of what it wrote.
 func WriteAtomic(path string, write func(io.Writer) error) (string, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	tmp, sum, err := writeTemp(path, write)
 	if err != nil {
-		return "", fmt.Errorf("write %s: %w", path, err)
+		return "", err
 	}
-	tmp := f.Name()
-	fail := func(err error) (string, error) {
-		f.Close()
+	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
 		return "", fmt.Errorf("write %s: %w", path, err)
+	}
+	return sum, nil
+}
+
+// writeTemp writes a temporary file in path's folder, synced, and returns
+// its name and the hex SHA-256 of what it wrote. On error it leaves nothing.
+func writeTemp(path string, write func(io.Writer) error) (string, string, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return "", "", fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	fail := func(err error) (string, string, error) {
+		f.Close()
+		os.Remove(tmp)
+		return "", "", fmt.Errorf("write %s: %w", path, err)
 	}
 	h := sha256.New()
 	bw := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<16)
@@ -70,11 +183,67 @@ func WriteAtomic(path string, write func(io.Writer) error) (string, error) {
 		return fail(err)
 	}
 	if err := f.Close(); err != nil {
-		return fail(err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
-		return "", fmt.Errorf("write %s: %w", path, err)
+		return "", "", fmt.Errorf("write %s: %w", path, err)
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return tmp, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// CheckDir checks, before any work, that a result set can be written to
+// dir: dir, or the nearest of its parents that exists, is a folder in which
+// a file can be created. It leaves nothing behind.
+func CheckDir(dir string) error {
+	d := filepath.Clean(dir)
+	for {
+		st, err := os.Stat(d)
+		if err == nil {
+			if !st.IsDir() {
+				return fmt.Errorf("output folder %s: %s is a file, not a folder: choose another --out", dir, d)
+			}
+			break
+		}
+		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+			return fmt.Errorf("output folder %s: %w", dir, err)
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return fmt.Errorf("output folder %s: %w", dir, err)
+		}
+		d = parent
+	}
+	f, err := os.CreateTemp(d, ".migrasim-check-*")
+	if err != nil {
+		return fmt.Errorf("output folder %s: cannot write there (%w): choose another --out", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
+// Verify checks a result set: dir's manifest and every file it lists, with
+// the SHA-256 it records. It returns fs.ErrNotExist (wrapped) when dir has
+// no manifest.
+func Verify(dir string) (*Manifest, error) {
+	b, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestFile), err)
+	}
+	for name, want := range m.Outputs {
+		if !plainName(name) {
+			return nil, fmt.Errorf("%s lists %q, not a file name", filepath.Join(dir, ManifestFile), name)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(b)
+		if got := hex.EncodeToString(sum[:]); got != want {
+			return nil, fmt.Errorf("%s: SHA-256 %s, the manifest says %s", filepath.Join(dir, name), got, want)
+		}
+	}
+	return &m, nil
 }

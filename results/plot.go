@@ -1,6 +1,7 @@
 package results
 
 import (
+	"context"
 	"fmt"
 	"image/color"
 	"io"
@@ -228,7 +229,8 @@ var PlotMeasures = []string{"departures_total", "homicide_rate", "us_removals_to
 
 // ComparisonPlots draws the series and paired differences of the plotted
 // measures, and with --vary the window's difference against the varied value.
-func ComparisonPlots(names []string, runs [][]sim.Series, sets []VariedDifferences, window string) ([]Output, error) {
+// It stops, with ctx's error, when ctx is done.
+func ComparisonPlots(ctx context.Context, names []string, runs [][]sim.Series, sets []VariedDifferences, window string) ([]Output, error) {
 	var outs []Output
 	add := func(name string, f *Figure) {
 		for _, format := range []string{"png", "svg"} {
@@ -236,6 +238,9 @@ func ComparisonPlots(names []string, runs [][]sim.Series, sets []VariedDifferenc
 		}
 	}
 	for _, mname := range PlotMeasures {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		m := measureNamed(mname)
 		if len(sets) == 1 {
 			f, err := PlotSeries(names, runs, m)

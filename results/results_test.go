@@ -2,12 +2,15 @@ package results
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"migrasim/sim"
@@ -104,23 +107,98 @@ func TestWriteSetIsAtomic(t *testing.T) {
 	dir := t.TempDir()
 	m := &Manifest{Scenario: "x"}
 	ok := Output{Name: "a.csv", Write: func(w io.Writer) error { _, err := io.WriteString(w, "a\n"); return err }}
-	if err := WriteSet(dir, []Output{ok}, m); err != nil {
+	if err := WriteSet(context.Background(), dir, []Output{ok}, m); err != nil {
 		t.Fatal(err)
 	}
 	if m.Outputs["a.csv"] == "" {
 		t.Error("no hash for a.csv")
 	}
-	// A failing writer leaves the old file, no temporary files, and no manifest.
+	// A failing writer leaves the old file, no temporary files, and the old manifest.
 	boom := Output{Name: "a.csv", Write: func(w io.Writer) error { io.WriteString(w, "half"); return errors.New("boom") }}
-	if err := WriteSet(dir, []Output{boom}, &Manifest{}); err == nil {
+	if err := WriteSet(context.Background(), dir, []Output{boom}, &Manifest{}); err == nil {
 		t.Fatal("no error")
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 || entries[0].Name() != "a.csv" {
-		t.Errorf("folder holds %v, want only a.csv", entries)
+	if len(entries) != 2 || entries[0].Name() != "a.csv" || entries[1].Name() != ManifestFile {
+		t.Errorf("folder holds %v, want only a.csv and the manifest", entries)
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "a.csv")); string(b) != "a\n" {
 		t.Errorf("a.csv = %q", b)
+	}
+}
+
+// text is an output that writes s.
+func text(name, s string) Output {
+	return Output{Name: name, Write: func(w io.Writer) error { _, err := io.WriteString(w, s); return err }}
+}
+
+// A rewrite that fails (a full disk, an interruption) keeps the previous
+// complete set; one that succeeds removes what the new manifest does not list.
+func TestWriteSetKeepsPreviousSet(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	ctx := context.Background()
+	if err := WriteSet(ctx, dir, []Output{text("a.csv", "a1\n"), text("b.csv", "b1\n")}, &Manifest{Scenario: "one"}); err != nil {
+		t.Fatal(err)
+	}
+	full := Output{Name: "b.csv", Write: func(w io.Writer) error {
+		io.WriteString(w, "b2 and then")
+		return fmt.Errorf("write: %w", syscall.ENOSPC)
+	}}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	for what, rewrite := range map[string]func() error{
+		"a full disk": func() error {
+			return WriteSet(ctx, dir, []Output{text("a.csv", "a2\n"), full}, &Manifest{Scenario: "two"})
+		},
+		"an interrupt": func() error {
+			return WriteSet(cancelled, dir, []Output{text("a.csv", "a2\n")}, &Manifest{Scenario: "two"})
+		},
+		"a bad name": func() error {
+			return WriteSet(ctx, dir, []Output{text("a.csv", "a2\n"), text("../x", "")}, &Manifest{})
+		},
+	} {
+		if err := rewrite(); err == nil {
+			t.Errorf("%s: no error", what)
+		}
+		m, err := Verify(dir)
+		if err != nil || m.Scenario != "one" {
+			t.Fatalf("after %s: %v, want the first set", what, err)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 3 {
+			t.Errorf("after %s the folder holds %v", what, entries)
+		}
+	}
+	if err := WriteSet(ctx, dir, []Output{text("a.csv", "a3\n"), text("c.csv", "c3\n")}, &Manifest{Scenario: "three"}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := Verify(dir); err != nil || m.Scenario != "three" {
+		t.Fatalf("third set: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "b.csv")); !os.IsNotExist(err) {
+		t.Error("b.csv, which the new manifest does not list, is still there")
+	}
+	os.WriteFile(filepath.Join(dir, "a.csv"), []byte("changed\n"), 0o644)
+	if _, err := Verify(dir); err == nil || !strings.Contains(err.Error(), "a.csv: SHA-256") {
+		t.Errorf("Verify of a changed file: %v", err)
+	}
+}
+
+// CheckDir finds a bad output folder before any work, and leaves nothing.
+func TestCheckDir(t *testing.T) {
+	root := t.TempDir()
+	file := filepath.Join(root, "file")
+	os.WriteFile(file, nil, 0o644)
+	if err := CheckDir(filepath.Join(file, "out")); err == nil || !strings.Contains(err.Error(), "is a file, not a folder") {
+		t.Errorf("under a file: %v", err)
+	}
+	if err := CheckDir(file); err == nil {
+		t.Error("a file as the folder: no error")
+	}
+	if err := CheckDir(filepath.Join(root, "a", "b")); err != nil {
+		t.Errorf("a folder to make: %v", err)
+	}
+	if entries, _ := os.ReadDir(root); len(entries) != 1 {
+		t.Errorf("CheckDir left %v", entries)
 	}
 }
 

@@ -2,7 +2,9 @@ package sweep
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"reflect"
 
 	"migrasim/results"
 	"migrasim/scenarios"
@@ -59,7 +61,7 @@ func (c *Comparison) variants(i int) ([]*sim.Params, error) {
 		p := *base
 		if c.Key != "" {
 			if err := scenarios.Apply(&p, map[string]any{c.Key: c.Values[i]}); err != nil {
-				return nil, fmt.Errorf("--vary %s: %w", c.Key, err)
+				return nil, fmt.Errorf("--vary %s=%v: %s: %w", c.Key, c.Values[i], base.Name, err)
 			}
 		}
 		out[j] = &p
@@ -75,12 +77,21 @@ func (c *Comparison) Check() error {
 	if c.Key != "" && len(c.Values) == 0 {
 		return fmt.Errorf("--vary %s: no values", c.Key)
 	}
+	if c.Workers < 1 || c.Workers > scenarios.MaxWorkers() {
+		return fmt.Errorf("compare: %d workers: want 1 to %d", c.Workers, scenarios.MaxWorkers())
+	}
+	var errs []error
 	for i := range max(1, len(c.Values)) {
+		for j := range i {
+			if reflect.DeepEqual(c.Values[i], c.Values[j]) {
+				errs = append(errs, fmt.Errorf("--vary %s: %v is given twice", c.Key, c.Values[i]))
+			}
+		}
 		if _, err := c.variants(i); err != nil {
-			return err
+			errs = append(errs, err)
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // Run runs every scenario (for every value) and returns one set of paired

@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"migrasim/results"
@@ -80,5 +81,23 @@ func TestComparisonPaired(t *testing.T) {
 	}
 	if !moved {
 		t.Error("mass deportation removes no more people than the baseline")
+	}
+}
+
+// Check lists every value --vary cannot take, and refuses a value given
+// twice and workers beyond the limit (issue 14).
+func TestComparisonCheckAll(t *testing.T) {
+	a, _ := scenarios.Load("teach-baseline")
+	b, _ := scenarios.Load("teach-removals")
+	c := &Comparison{Scenarios: []*sim.Params{a, b}, Key: "country.SV.tie_share", Values: []any{0.9, 0.2, 0.95, 0.2}, Workers: 1}
+	err := c.Check()
+	for _, want := range []string{"--vary country.SV.tie_share=0.9:", "--vary country.SV.tie_share=0.95:", "--vary country.SV.tie_share: 0.2 is given twice"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	c = &Comparison{Scenarios: []*sim.Params{a, b}, Workers: 1 << 30}
+	if err := c.Check(); err == nil || !strings.Contains(err.Error(), "workers") {
+		t.Errorf("%d workers: %v", c.Workers, err)
 	}
 }

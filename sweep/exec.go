@@ -75,8 +75,8 @@ func NewRunner(dir string, index, of, workers int) (*Runner, error) {
 	if of < 1 || index < 0 || index >= of {
 		return nil, fmt.Errorf("sweep run: task %d of %d: want 0 <= task < tasks (tasks count from 0, like --array=0-%d)", index, of, max(of-1, 0))
 	}
-	if workers < 1 {
-		return nil, fmt.Errorf("sweep run: %d workers: want 1 or more", workers)
+	if workers < 1 || workers > scenarios.MaxWorkers() {
+		return nil, fmt.Errorf("sweep run: %d workers: want 1 to %d", workers, scenarios.MaxWorkers())
 	}
 	pl, err := ReadPlan(dir)
 	if err != nil {
@@ -122,7 +122,7 @@ func (t *Runner) emit(ev Event) {
 // StopOnError, and when any run failed.
 func (t *Runner) Run(ctx context.Context) (*Outcome, error) {
 	start := time.Now()
-	task, err := OpenTask(t.Plan.Dir, t.Index, t.Of)
+	task, err := OpenTask(t.Plan, t.Index, t.Of)
 	if err != nil {
 		return nil, err
 	}
@@ -162,10 +162,12 @@ func (t *Runner) Run(ctx context.Context) (*Outcome, error) {
 	return out, nil
 }
 
-// finishedElsewhere returns the runs that another task's files hold as
-// succeeded (a sweep re-split into a different number of tasks).
+// finishedElsewhere returns the runs that another task's files of this
+// plan hold as succeeded (a sweep re-split into a different number of
+// tasks). Files that cannot be used (damaged, or another plan's) count for
+// nothing here; status and merge name them.
 func (t *Runner) finishedElsewhere(self string) (map[int]bool, error) {
-	statuses, err := ReadStatuses(t.Plan.Dir)
+	statuses, _, err := t.Plan.taskFiles()
 	if err != nil {
 		return nil, err
 	}
@@ -322,15 +324,15 @@ func TaskSlot(task, tasks int) (int, int, error) {
 // TaskWorkers resolves the workers of a task: w if given (> 0), else
 // SLURM_CPUS_PER_TASK, else all cores.
 func TaskWorkers(w int) (int, error) {
-	if w < 0 {
-		return 0, fmt.Errorf("sweep run: --workers %d: want 0 (automatic) or more", w)
+	if err := scenarios.CheckWorkers("--workers", w); err != nil {
+		return 0, fmt.Errorf("sweep run: %w", err)
 	}
 	if w > 0 {
 		return w, nil
 	}
 	if s := os.Getenv("SLURM_CPUS_PER_TASK"); s != "" {
 		if n, err := strconv.Atoi(s); err == nil && n > 0 {
-			return n, nil
+			return min(n, scenarios.MaxWorkers()), nil
 		}
 	}
 	return runtime.GOMAXPROCS(0), nil

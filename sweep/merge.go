@@ -3,12 +3,15 @@ package sweep
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -30,7 +33,10 @@ type MergeReport struct {
 	Succeeded int         // with a checked record
 	Missing   []int       // runs no task has tried
 	Failed    []FailedRun // runs whose last try failed and that no task completed
+	Damaged   []FailedRun // runs whose only records fail their check (Error says how)
+	Files     []error     // task files that cannot be used: damaged, or of another plan
 	Copies    int         // runs completed by more than one task file, all identical
+	dir       string
 }
 
 // FailedRun is a run that failed, with its task and error.
@@ -41,16 +47,29 @@ type FailedRun struct {
 	Error    string
 }
 
-// Complete reports whether every run of the plan succeeded.
-func (r *MergeReport) Complete() bool { return r.Succeeded == r.Runs }
+// Complete reports whether every run of the plan has a checked result and
+// every task file is this plan's and readable.
+func (r *MergeReport) Complete() bool { return r.Succeeded == r.Runs && len(r.Files) == 0 }
 
-// Err describes the missing and failed runs, or is nil.
+// Err describes the missing, failed and damaged runs and the unusable task
+// files, with what to do about each, or is nil.
 func (r *MergeReport) Err() error {
 	if r.Complete() {
 		return nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d of %d runs have no result", r.Runs-r.Succeeded, r.Runs)
+	for i, err := range r.Files {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(err.Error())
+	}
+	if r.Succeeded < r.Runs {
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "%d of %d runs have no result", r.Runs-r.Succeeded, r.Runs)
+	}
 	if len(r.Missing) > 0 {
 		fmt.Fprintf(&b, "\n  %d never ran: %s", len(r.Missing), runList(r.Missing))
 	}
@@ -61,8 +80,26 @@ func (r *MergeReport) Err() error {
 		}
 		fmt.Fprintf(&b, "\n  run %d failed in %s (%d tries): %s", f.Run, f.Task, f.Attempts, f.Error)
 	}
-	b.WriteString("\nrerun the tasks that own them ('migrasim sweep run DIR --task I --tasks N'; finished runs are skipped), then merge again")
+	for i, f := range r.Damaged {
+		if i == 10 {
+			fmt.Fprintf(&b, "\n  … and %d more runs whose records fail their check", len(r.Damaged)-i)
+			break
+		}
+		fmt.Fprintf(&b, "\n  run %d: %s: %s: %s runs it again", f.Run, filepath.Join(r.dir, TasksDir, f.Task+".runs"), f.Error, rerunHint(r.dir, f.Task))
+	}
+	if r.Succeeded < r.Runs {
+		b.WriteString("\nrerun the tasks that own them ('migrasim sweep run DIR --task I --tasks N'; finished runs are skipped), then merge again")
+	}
 	return fmt.Errorf("%s", b.String())
+}
+
+// rerunHint names the command that reruns task file name of the sweep in dir.
+func rerunHint(dir, name string) string {
+	var i, n int
+	if _, err := fmt.Sscanf(name, "task-%d-of-%d", &i, &n); err != nil {
+		return "running its task again"
+	}
+	return fmt.Sprintf("'migrasim sweep run %s --task %d --tasks %d'", dir, i, n)
 }
 
 // runList prints run numbers compactly: 1-4, 9, 12-13.
@@ -98,7 +135,7 @@ type merger struct {
 
 // Merge reads the plan in dir and merges its tasks' results into out with
 // MergeSweep, under a manifest that records command (the arguments given).
-func Merge(dir, out string, command []string) (*Plan, *MergeReport, error) {
+func Merge(ctx context.Context, dir, out string, command []string) (*Plan, *MergeReport, error) {
 	pl, err := ReadPlan(dir)
 	if err != nil {
 		return nil, nil, err
@@ -119,7 +156,7 @@ func Merge(dir, out string, command []string) (*Plan, *MergeReport, error) {
 		InputHash:  results.Hash(pl.Base, []byte(h.PlanHash), scenarios.DataHash()),
 		Resolved:   string(pl.Base),
 	}
-	rep, err := MergeSweep(pl, out, m)
+	rep, err := MergeSweep(ctx, pl, out, m)
 	if err != nil {
 		return pl, rep, fmt.Errorf("sweep merge %s: %w", dir, err)
 	}
@@ -131,53 +168,69 @@ func Merge(dir, out string, command []string) (*Plan, *MergeReport, error) {
 // design point's scenario (concatenated, one header), runs.csv (one row per
 // run: its parameters and outcomes), and the manifest m. The outputs depend
 // only on the plan and the runs' results, never on how the runs were split
-// into tasks. If any run has no result, it writes nothing and returns the
-// report with an error naming them.
-func MergeSweep(pl *Plan, out string, m *results.Manifest) (*MergeReport, error) {
+// into tasks. If any run has no checked result, or a task file cannot be
+// used, it writes nothing and returns the report with an error naming them
+// and what to do. Like results.WriteSet, it keeps a previous complete merge
+// in out until the new one is complete, and stops when ctx is done.
+func MergeSweep(ctx context.Context, pl *Plan, out string, m *results.Manifest) (*MergeReport, error) {
 	mg, rep, err := collect(pl)
 	if err != nil {
 		return rep, err
 	}
+	defer mg.close()
 	if err := rep.Err(); err != nil {
 		return rep, err
 	}
-	defer func() {
-		for _, f := range mg.files {
-			f.Close()
-		}
-	}()
 	outputs := []results.Output{
-		{Name: MergedSeries, Write: func(w io.Writer) error { return mg.eachPoint(w, results.WriteSeries) }},
-		{Name: MergedSummary, Write: func(w io.Writer) error { return mg.eachPoint(w, results.WriteSummary) }},
+		{Name: MergedSeries, Write: func(w io.Writer) error { return mg.eachPoint(ctx, w, results.WriteSeries) }},
+		{Name: MergedSummary, Write: func(w io.Writer) error { return mg.eachPoint(ctx, w, results.WriteSummary) }},
 		{Name: MergedRuns, Write: mg.writeRuns},
 	}
-	return rep, results.WriteSet(out, outputs, m)
+	return rep, results.WriteSet(ctx, out, outputs, m)
 }
 
-// collect finds, for every run, a task file that completed it.
+// collect finds, for every run, a task file that completed it and whose
+// record passes every check merge makes: the plan's, its SHA-256, and that
+// it is the planned run.
 func collect(pl *Plan) (*merger, *MergeReport, error) {
-	rep := &MergeReport{Runs: len(pl.Runs)}
+	rep := &MergeReport{Runs: len(pl.Runs), dir: pl.Dir}
 	mg := &merger{pl: pl, src: make([]*source, len(pl.Runs)), files: map[string]*os.File{}}
-	tasks, err := ReadStatuses(pl.Dir)
+	tasks, problems, err := pl.taskFiles()
 	if err != nil {
 		return nil, rep, err
 	}
+	rep.Files = problems
 	failed := map[int]FailedRun{}
+	damaged := map[int]FailedRun{}
 	for _, t := range tasks {
+		var f *os.File
+		var openErr error
 		for _, st := range t.Runs {
-			if st.Run < 0 || st.Run >= len(pl.Runs) {
-				return nil, rep, fmt.Errorf("%s: run %d is not in the plan (%d runs): is this task from another plan?",
-					filepath.Join(pl.Dir, TasksDir, t.Name+".status"), st.Run, len(pl.Runs))
-			}
 			if st.Status == Failed {
 				if _, ok := failed[st.Run]; !ok {
 					failed[st.Run] = FailedRun{Run: st.Run, Task: t.Name, Attempts: st.Attempts, Error: st.Error}
 				}
 				continue
 			}
+			if f == nil && openErr == nil {
+				f, openErr = os.Open(filepath.Join(pl.Dir, TasksDir, t.Name+".runs"))
+				if openErr == nil {
+					mg.files[t.Name] = f
+				}
+			}
+			if openErr != nil {
+				damaged[st.Run] = FailedRun{Run: st.Run, Task: t.Name, Error: "cannot be read (" + openErr.Error() + ")"}
+				continue
+			}
+			if _, err := pl.checkRecord(f, &st); err != nil {
+				damaged[st.Run] = FailedRun{Run: st.Run, Task: t.Name, Error: strings.TrimPrefix(err.Error(), fmt.Sprintf("run %d: ", st.Run))}
+				continue
+			}
 			if prev := mg.src[st.Run]; prev != nil {
 				if prev.st.SHA256 != st.SHA256 {
-					return nil, rep, fmt.Errorf("run %d has different results in %s and %s: the runs are not reproducible (different migrasim builds?)", st.Run, prev.task, t.Name)
+					mg.close()
+					return nil, rep, fmt.Errorf("run %d has different results in %s and %s: the runs are not reproducible (different migrasim builds?); delete one task's files (tasks/%s.status and .runs) and merge again",
+						st.Run, prev.task, t.Name, t.Name)
 				}
 				rep.Copies++
 				continue
@@ -186,16 +239,58 @@ func collect(pl *Plan) (*merger, *MergeReport, error) {
 		}
 	}
 	for r, s := range mg.src {
-		switch f, ok := failed[r]; {
-		case s != nil:
+		if s != nil {
 			rep.Succeeded++
-		case ok:
+			continue
+		}
+		if d, ok := damaged[r]; ok {
+			rep.Damaged = append(rep.Damaged, d)
+		} else if f, ok := failed[r]; ok {
 			rep.Failed = append(rep.Failed, f)
-		default:
+		} else {
 			rep.Missing = append(rep.Missing, r)
 		}
 	}
 	return mg, rep, nil
+}
+
+// taskFiles reads the status logs of pl's tasks: those that are this
+// plan's, and a problem, naming the file and what to do, for each other.
+func (pl *Plan) taskFiles() ([]TaskStatus, []error, error) {
+	paths, err := filepath.Glob(filepath.Join(pl.Dir, TasksDir, "task-*.status"))
+	if err != nil {
+		return nil, nil, err
+	}
+	sort.Strings(paths)
+	var good []TaskStatus
+	var bad []error
+	for _, p := range paths {
+		name := strings.TrimSuffix(filepath.Base(p), ".status")
+		runs, err := readStatus(p)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		var de *DamagedError
+		if errors.As(err, &de) {
+			bad = append(bad, err)
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := pl.mine(name, runs); err != nil {
+			bad = append(bad, err)
+			continue
+		}
+		good = append(good, TaskStatus{Name: name, Runs: runs})
+	}
+	return good, bad, nil
+}
+
+func (mg *merger) close() {
+	for _, f := range mg.files {
+		f.Close()
+	}
 }
 
 // load reads and checks the series of run r.
@@ -209,27 +304,25 @@ func (mg *merger) load(r int) (sim.Series, error) {
 		}
 		mg.files[src.task] = f
 	}
-	b, err := readRecord(f, &src.st)
+	b, err := mg.pl.checkRecord(f, &src.st)
 	if err != nil {
-		return sim.Series{}, fmt.Errorf("%s: %w", f.Name(), err)
+		return sim.Series{}, fmt.Errorf("%s: %w: %s runs it again", f.Name(), err, rerunHint(mg.pl.Dir, src.task))
 	}
-	run, s, err := ReadRunRecord(b)
+	_, s, err := ReadRunRecord(b)
 	if err != nil {
 		return s, fmt.Errorf("%s: %w", f.Name(), err)
-	}
-	want := mg.pl.Runs[r]
-	if run != r || s.Replicate != want.Replicate || s.Scenario != want.Scenario {
-		return s, fmt.Errorf("%s: record of run %d is run %d (%s, replicate %d), want %s replicate %d",
-			f.Name(), r, run, s.Scenario, s.Replicate, want.Scenario, want.Replicate)
 	}
 	return s, nil
 }
 
 // eachPoint writes every design point's replicates with write (results.WriteSeries
 // or results.WriteSummary), keeping the header of the first point only.
-func (mg *merger) eachPoint(w io.Writer, write func(io.Writer, []sim.Series) error) error {
+func (mg *merger) eachPoint(ctx context.Context, w io.Writer, write func(io.Writer, []sim.Series) error) error {
 	runs := mg.pl.Runs
 	for i := 0; i < len(runs); {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		j := i
 		for j < len(runs) && runs[j].Point == runs[i].Point {
 			j++

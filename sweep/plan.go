@@ -35,6 +35,15 @@ const (
 // planFormat is the version of the folder's layout and file formats.
 const planFormat = 1
 
+// MaxRuns is the most runs a plan may hold: its plan.jsonl, read whole by
+// every task, stays within a few hundred megabytes.
+const MaxRuns = 1_000_000
+
+// MaxPlanLine is the longest line of plan.jsonl, in bytes: a plan whose
+// values would make a longer one is refused when it is made, not when it
+// is read.
+const MaxPlanLine = 64 << 10
+
 // PlanHeader describes a planned sweep.
 type PlanHeader struct {
 	Format     int      `json:"format"`
@@ -51,6 +60,14 @@ type PlanHeader struct {
 	BaseHash   string   `json:"base_sha256"`
 	PlanHash   string   `json:"plan_sha256"`
 	Command    []string `json:"command"`
+}
+
+// ID identifies the plan and the engine its runs are made with: a hash of
+// the base scenario, the runs, the engine version and the data. Every task
+// status line records it, so results of another plan (an earlier plan in
+// the same folder, or another engine) are never taken for this one's.
+func (h *PlanHeader) ID() string {
+	return sha256Hex([]byte(fmt.Sprintf("format %d\nbase %s\nruns %s\nengine %s\ndata %s\n", h.Format, h.BaseHash, h.PlanHash, h.Engine, h.DataHash)))
 }
 
 // PlanRun is one line of plan.jsonl: a run and everything that defines it
@@ -131,8 +148,12 @@ func WritePlan(dir string, h *PlanHeader, base []byte, runs []PlanRun) error {
 	var lines bytes.Buffer
 	enc := json.NewEncoder(&lines)
 	for i := range runs {
+		before := lines.Len()
 		if err := enc.Encode(&runs[i]); err != nil {
 			return fmt.Errorf("plan: run %d: %w", runs[i].Run, err)
+		}
+		if n := lines.Len() - before; n > MaxPlanLine {
+			return fmt.Errorf("plan: run %d is %d bytes as a line of %s, more than %d: shorten the values of its design point", runs[i].Run, n, PlanRunsFile, MaxPlanLine)
 		}
 	}
 	h.Format = planFormat
@@ -144,6 +165,9 @@ func WritePlan(dir string, h *PlanHeader, base []byte, runs []PlanRun) error {
 		}
 		return fmt.Errorf("%s already holds a different plan (sweep %s, %d runs): plan into a new folder, or remove it first", dir, old.Sweep, old.Runs)
 	} else if !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := checkNoOtherResults(dir, h.ID()); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -161,6 +185,25 @@ func WritePlan(dir string, h *PlanHeader, base []byte, runs []PlanRun) error {
 		return e.Encode(h)
 	})
 	return err
+}
+
+// checkNoOtherResults refuses to plan into a folder whose tasks/ holds
+// results that are not this plan's: they would be skipped and merged as if
+// they were.
+func checkNoOtherResults(dir, id string) error {
+	statuses, err := ReadStatuses(dir)
+	if err != nil {
+		return fmt.Errorf("%w; or plan into a new folder", err)
+	}
+	for _, ts := range statuses {
+		for _, st := range ts.Runs {
+			if st.Plan != id {
+				return fmt.Errorf("%s holds results of another plan (%s): they would be taken for this plan's; remove %s first, or plan into a new folder",
+					filepath.Join(dir, TasksDir), ts.Name, filepath.Join(dir, TasksDir))
+			}
+		}
+	}
+	return nil
 }
 
 func readHeader(dir string) (*PlanHeader, error) {
@@ -205,7 +248,7 @@ func ReadPlan(dir string) (*Plan, error) {
 		return nil, fmt.Errorf("%s: changed since it was planned (SHA-256 differs from %s); plan again into a new folder", path, PlanHeaderFile)
 	}
 	sc := bufio.NewScanner(bytes.NewReader(lines))
-	sc.Buffer(nil, 1<<24)
+	sc.Buffer(nil, MaxPlanLine+1)
 	for n := 1; sc.Scan(); n++ {
 		var r PlanRun
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {

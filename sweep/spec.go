@@ -1,12 +1,12 @@
 package sweep
 
 import (
+	"context"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"reflect"
 	"runtime"
 	"strings"
@@ -79,8 +79,8 @@ type Spec struct {
 // Load reads a sweep spec given by embedded sweep name, by embedded
 // scenario name (a sweep of one point), or by file path.
 func Load(nameOrPath string) (*Spec, error) {
-	if strings.ContainsRune(nameOrPath, os.PathSeparator) || strings.HasSuffix(nameOrPath, ".toml") {
-		b, err := os.ReadFile(nameOrPath)
+	if scenarios.IsPath(nameOrPath) {
+		b, err := scenarios.ReadFile(nameOrPath, scenarios.MaxFileSize)
 		if err != nil {
 			return nil, fmt.Errorf("sweep %s: %w", nameOrPath, err)
 		}
@@ -187,31 +187,44 @@ func (s *Spec) PointName(i int) string {
 	return fmt.Sprintf("%s-p%0*d", s.Name, width, i)
 }
 
-// Seed returns the root seed of design point i.
+// Seed returns the root seed of design point i, from 0 to scenarios.MaxSeed.
 func (s *Spec) Seed(i int) uint64 {
 	if s.Seeds == SeedsIndependent {
-		return mix64(s.Base.Seed ^ mix64(uint64(i)+0x9e3779b97f4a7c15))
+		return mix64(s.Base.Seed^mix64(uint64(i)+0x9e3779b97f4a7c15)) >> 1
 	}
 	return s.Base.Seed
 }
 
 // Plan lists every run, point by point, replicates innermost, with the
 // swept keys' values as JSON, under a header that records spec (where the
-// sweep was read from) and command (the arguments that planned it).
-func (s *Spec) Plan(spec string, command []string) (*PlanHeader, []PlanRun, error) {
+// sweep was read from) and command (the arguments that planned it). It
+// stops when ctx is done, and refuses a design point whose values would
+// make a line of plan.jsonl longer than MaxPlanLine.
+func (s *Spec) Plan(ctx context.Context, spec string, command []string) (*PlanHeader, []PlanRun, error) {
 	h := &PlanHeader{
 		Sweep: s.Name, Spec: spec, Engine: sim.Version, Arch: runtime.GOARCH, DataHash: hex.EncodeToString(scenarios.DataHash()),
 		Keys: s.Keys, Points: s.Points(), Replicates: s.Replicates, Runs: s.Runs(), Seeds: s.Seeds, Command: command,
 	}
 	runs := make([]PlanRun, 0, s.Runs())
 	for i := range s.Points() {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, err
+			}
+		}
 		var params ParamValues
+		size := 0
 		for j, v := range s.Point(i) {
 			b, err := json.Marshal(v)
 			if err != nil {
 				return nil, nil, fmt.Errorf("sweep %s: point %d: %s: %w", s.Name, i, s.Keys[j], err)
 			}
 			params = append(params, ParamValue{Key: s.Keys[j], Value: b})
+			size += len(s.Keys[j]) + len(b) + 4
+		}
+		if size > MaxPlanLine-1024 {
+			return nil, nil, fmt.Errorf("sweep %s: design point %d: its values are %d bytes as JSON, more than a line of %s may hold (%d): shorten them",
+				s.Name, i, size, PlanRunsFile, MaxPlanLine-1024)
 		}
 		for r := range s.Replicates {
 			runs = append(runs, PlanRun{Run: len(runs), Point: i, Replicate: r, Scenario: s.PointName(i), Seed: s.Seed(i), Params: params})
@@ -227,10 +240,13 @@ func (s *Spec) Params(i int) (*sim.Params, error) {
 
 // Check resolves every design point and reports those the engine would
 // refuse (a combination of values that breaks a cross-field rule), naming
-// the point and its values, all at once.
-func (s *Spec) Check() error {
+// the point and its values, all at once. It stops when ctx is done.
+func (s *Spec) Check(ctx context.Context) error {
 	var problems []scenarios.Problem
 	for i := range s.Points() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if _, err := s.Params(i); err != nil {
 			var vals []string
 			for j, v := range s.Point(i) {
@@ -270,6 +286,9 @@ func Resolve(base *sim.Params, name string, seed uint64, replicates int, keys []
 		return nil, err
 	}
 	p.Name, p.Seed, p.Replicates = name, seed, replicates
+	if err := scenarios.Check(&p); err != nil {
+		return nil, err
+	}
 	return &p, nil
 }
 

@@ -1,10 +1,13 @@
 package sweep
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"migrasim/scenarios"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -78,10 +81,10 @@ feedback.strength = [0.0, 0.8]
 					t.Errorf("point %d = %#v, want %#v", i, got, want)
 				}
 			}
-			if err := s.Check(); err != nil {
+			if err := s.Check(context.Background()); err != nil {
 				t.Error(err)
 			}
-			_, runs, err := s.Plan("s.toml", nil)
+			_, runs, err := s.Plan(context.Background(), "s.toml", nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -225,6 +228,14 @@ func TestBadSweep(t *testing.T) {
 			[]string{`s.toml:10: sweep.sample.ranges.policy.cam.close: policy.cam.close is not a number`}},
 		{"two problems at once", "[sweep]\nreplicates = 0\nseeds = \"shared\"\n",
 			[]string{`s.toml:7: sweep.replicates: want a whole number from 1 to 100000`, `s.toml:8: sweep.seeds: want "common"`}},
+		{"empty grid", "[sweep]\nreplicates = 2\n\n[sweep.grid]\n",
+			[]string{`s.toml:9: sweep.grid: no keys to vary`}},
+		{"NaN in the grid", "[sweep.grid]\nfeedback.strength = [0.1, nan]\n",
+			[]string{`s.toml:7: sweep.grid.feedback.strength[1]: feedback.strength: NaN is out of range`}},
+		{"infinite sample range", "[sweep.sample]\nmethod = \"lhs\"\nn = 4\n[sweep.sample.ranges]\nfeedback.strength = [0.0, inf]\n",
+			[]string{`s.toml:10: sweep.sample.ranges.feedback.strength: feedback.strength: +Inf is out of range`}},
+		{"nested too deep", "[sweep.grid]\nfeedback.strength = " + strings.Repeat("[", 40) + strings.Repeat("]", 40) + "\n",
+			[]string{`s.toml:7: arrays and inline tables nested more than 16 deep`}},
 		{"scenario error after the sweep keeps its line", "[sweep.grid]\nfeedback.strength = [0.1]\n\n[feedback]\nlag_months = 100\n",
 			[]string{`s.toml:10: feedback.lag_months: 100 is out of range [0, 60]`}},
 	}
@@ -253,7 +264,7 @@ country.SV.poor_share = [0.3, 0.95]
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = s.Check()
+	err = s.Check(context.Background())
 	want := "s.toml:7: sweep: design point 1 (country.SV.poor_share = 0.95): country.SV.poor_share: poor_share + extreme_poor_share"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("Check() = %v, want %q", err, want)
@@ -325,7 +336,7 @@ func TestShippedSweeps(t *testing.T) {
 		if in.Description == "" || s.Name != in.Name {
 			t.Errorf("%s: description %q, name %q", in.Name, in.Description, s.Name)
 		}
-		if err := s.Check(); err != nil {
+		if err := s.Check(context.Background()); err != nil {
 			t.Errorf("%s: %v", in.Name, err)
 		}
 	}
@@ -345,15 +356,39 @@ func TestShippedSweeps(t *testing.T) {
 }
 
 // The spec parser never panics, whatever the text.
+// FuzzParseSweep checks that a spec Parse accepts gives design points
+// whose values are finite and in range (each a scenario the engine takes),
+// and that no spec takes more than a bounded amount of memory.
 func FuzzParseSweep(f *testing.F) {
 	f.Add(head + "[sweep.grid]\nfeedback.strength = [0.1, 0.2]\n")
 	f.Add(head + "[sweep.cases]\nkeys = [\"feedback.strength\"]\nvalues = [\n [0.1],\n [0.2]]\n")
 	f.Add(head + "[sweep.sample]\nmethod = \"sobol\"\nn = 8\n[sweep.sample.ranges]\n'feedback.strength' = [0, 1]\n")
 	f.Add("sweep = { grid = { a = [\"]\"] } }\n")
+	f.Add(head + "[sweep.grid]\nfeedback.strength = [nan, inf]\n")
+	f.Add(head + "[sweep]\nseeds = \"independent\"\n[sweep.grid]\n")
 	f.Fuzz(func(t *testing.T, text string) {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
 		s, err := Parse("fuzz.toml", []byte(text))
-		if err == nil && s.Points() > 0 && s.Points() < 1000 {
-			s.Point(s.Points() - 1)
+		runtime.ReadMemStats(&after)
+		if n, limit := after.TotalAlloc-before.TotalAlloc, 64<<20+400*uint64(len(text)); n > limit {
+			t.Errorf("Parse of %d bytes allocated %d bytes, more than %d", len(text), n, limit)
+		}
+		if err != nil || s.Points() > 200 {
+			return
+		}
+		for i := range s.Points() {
+			for j, v := range s.Point(i) {
+				if x, ok := v.(float64); ok && (math.IsNaN(x) || math.IsInf(x, 0)) {
+					t.Errorf("point %d: %s = %v", i, s.Keys[j], x)
+				}
+				if _, err := scenarios.Coerce(s.Keys[j], v); err != nil {
+					t.Errorf("point %d: %v", i, err)
+				}
+			}
+			if p, err := s.Params(i); err == nil && p.Seed > scenarios.MaxSeed {
+				t.Errorf("point %d: seed %d", i, p.Seed)
+			}
 		}
 	})
 }
@@ -374,4 +409,22 @@ func stratified(xs []float64) bool {
 		seen[k] = true
 	}
 	return true
+}
+
+// Independent seeds stay in the one seed range, 0 to 2^63-1, so plans,
+// manifests and scenario files can hold them (issue 14, item 5).
+func TestIndependentSeedsInRange(t *testing.T) {
+	s, err := Parse("s.toml", []byte(head+"[sweep]\nseeds = \"independent\"\n[sweep.grid]\nfeedback.strength = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range s.Points() {
+		p, err := s.Params(i)
+		if err != nil || p.Seed > scenarios.MaxSeed {
+			t.Errorf("point %d: seed %d, %v", i, s.Seed(i), err)
+		}
+	}
+	if _, err := Resolve(s.Base, "x", scenarios.MaxSeed+1, 1, nil, nil); err == nil || !strings.Contains(err.Error(), "seed") {
+		t.Errorf("Resolve with seed 2^63: %v", err)
+	}
 }

@@ -138,7 +138,12 @@ func (r *specReader) grid(v any) []factor {
 		return nil
 	}
 	var out []factor
-	for _, key := range r.leaves("sweep", "grid") {
+	leaves := r.leaves("sweep", "grid")
+	if len(leaves) == 0 {
+		r.bad("sweep.grid", "no keys to vary: add KEY = [values] lines, or remove [sweep.grid]")
+		return nil
+	}
+	for _, key := range leaves {
 		path := "sweep.grid." + key
 		raw, _ := lookup(m, key)
 		list, ok := raw.([]any)

@@ -41,6 +41,8 @@ const (
 
 // RunStatus is one line of a status log.
 type RunStatus struct {
+	Plan     string  `json:"plan"`           // the ID of the plan the run belongs to (PlanHeader.ID)
+	Engine   string  `json:"engine_version"` // sim.Version of the binary that ran it
 	Run      int     `json:"run"`
 	Status   string  `json:"status"`   // Succeeded or Failed
 	Attempts int     `json:"attempts"` // tries so far, by this task's file
@@ -61,6 +63,7 @@ type Task struct {
 	Name    string
 	Dropped []int // succeeded runs whose record failed its check at open: they run again
 
+	plan   *Plan
 	dir    string
 	mu     sync.Mutex
 	lock   *os.File
@@ -70,11 +73,12 @@ type Task struct {
 	host   string
 }
 
-// OpenTask opens (creating if need be) the files of task i of n in the
-// sweep folder dir and locks them, so two copies of a task never write at
-// once. It checks every succeeded run's record and drops those that fail.
-func OpenTask(dir string, i, n int) (*Task, error) {
-	t := &Task{Name: TaskName(i, n), dir: filepath.Join(dir, TasksDir), status: map[int]*RunStatus{}}
+// OpenTask opens (creating if need be) the files of task i of n of the
+// plan pl and locks them, so two copies of a task never write at once. It
+// refuses files that hold results of another plan, and checks every
+// succeeded run's record as merge does, dropping those that fail.
+func OpenTask(pl *Plan, i, n int) (*Task, error) {
+	t := &Task{Name: TaskName(i, n), plan: pl, dir: filepath.Join(pl.Dir, TasksDir), status: map[int]*RunStatus{}}
 	t.host, _ = os.Hostname()
 	if err := os.MkdirAll(t.dir, 0o755); err != nil {
 		return nil, fmt.Errorf("task %d of %d: %w", i, n, err)
@@ -92,13 +96,16 @@ func OpenTask(dir string, i, n int) (*Task, error) {
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fail(err)
 	}
+	if err := pl.mine(t.Name, runs); err != nil {
+		return fail(err)
+	}
 	t.data, err = os.OpenFile(t.path(".runs"), os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return fail(fmt.Errorf("task %d of %d: %w", i, n, err))
 	}
 	for _, st := range runs {
 		if st.Status == Succeeded {
-			if _, err := readRecord(t.data, &st); err != nil {
+			if _, err := pl.checkRecord(t.data, &st); err != nil {
 				t.Dropped = append(t.Dropped, st.Run)
 				continue
 			}
@@ -117,6 +124,26 @@ func OpenTask(dir string, i, n int) (*Task, error) {
 		}
 	}
 	return t, nil
+}
+
+// mine checks that the status lines of task file name are of pl, and of
+// runs in it.
+func (pl *Plan) mine(name string, runs []RunStatus) error {
+	path := filepath.Join(pl.Dir, TasksDir, name)
+	for _, st := range runs {
+		if id := pl.Header.ID(); st.Plan != id {
+			engine := st.Engine
+			if engine == "" {
+				engine = "unknown"
+			}
+			return fmt.Errorf("%s.status holds results of another plan (plan %.12s, engine %s; this one is plan %.12s, engine %s), which would be taken for this plan's: delete %s.status and %s.runs, or plan into a new folder",
+				path, st.Plan, engine, id, pl.Header.Engine, path, path)
+		}
+		if st.Run < 0 || st.Run >= len(pl.Runs) {
+			return fmt.Errorf("%s.status: run %d is not in the plan (%d runs): delete %s.status and %s.runs", path, st.Run, len(pl.Runs), path, path)
+		}
+	}
+	return nil
 }
 
 func (t *Task) path(ext string) string { return filepath.Join(t.dir, t.Name+ext) }
@@ -168,6 +195,7 @@ func (t *Task) entry(run int) *RunStatus {
 		st = &RunStatus{Run: run}
 		t.status[run] = st
 	}
+	st.Plan, st.Engine = t.plan.Header.ID(), t.plan.Header.Engine
 	st.Attempts++
 	st.Finished = time.Now().UTC().Format(time.RFC3339)
 	st.Host = t.host
@@ -204,31 +232,77 @@ func (t *Task) Close() error {
 	return err
 }
 
-// readStatus reads a status log.
+// readStatus reads a status log. A damaged one (which atomic rewrites do
+// not leave: something else changed it) is a *DamagedError that names the
+// file and what to do.
 func readStatus(path string) ([]RunStatus, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
+	damaged := func(n int, what string) error {
+		runs := strings.TrimSuffix(path, ".status") + ".runs"
+		return &DamagedError{Path: path, Msg: fmt.Sprintf("%s:%d: damaged (%s): delete %s and %s, then run its task again, which runs its runs again",
+			path, n, what, path, runs)}
+	}
 	var out []RunStatus
 	sc := bufio.NewScanner(bytes.NewReader(b))
-	for n := 1; sc.Scan(); n++ {
+	sc.Buffer(nil, 1<<20)
+	n := 0
+	for sc.Scan() {
+		n++
 		var st RunStatus
 		if err := json.Unmarshal(sc.Bytes(), &st); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", path, n, err)
+			return nil, damaged(n, err.Error())
 		}
 		if st.Status != Succeeded && st.Status != Failed {
-			return nil, fmt.Errorf("%s:%d: status %q, want %q or %q", path, n, st.Status, Succeeded, Failed)
+			return nil, damaged(n, fmt.Sprintf("status %q, want %q or %q", st.Status, Succeeded, Failed))
 		}
 		out = append(out, st)
 	}
-	return out, sc.Err()
+	if err := sc.Err(); err != nil {
+		return nil, damaged(n+1, err.Error())
+	}
+	if len(b) > 0 && b[len(b)-1] != '\n' {
+		return nil, damaged(n, "its last line is cut short")
+	}
+	return out, nil
 }
 
-// readRecord reads and checks the record a status line points to.
+// DamagedError is a task's status log that cannot be read.
+type DamagedError struct {
+	Path string
+	Msg  string
+}
+
+func (e *DamagedError) Error() string { return e.Msg }
+
+// checkRecord reads and checks the record a status line points to, as
+// merge needs it: its SHA-256, and that it is the planned run.
+func (pl *Plan) checkRecord(f *os.File, st *RunStatus) ([]byte, error) {
+	b, err := readRecord(f, st)
+	if err != nil {
+		return nil, err
+	}
+	run, s, err := ReadRunRecord(b)
+	if err != nil {
+		return nil, err
+	}
+	want := pl.Runs[st.Run]
+	if run != st.Run || s.Replicate != want.Replicate || s.Scenario != want.Scenario {
+		return nil, fmt.Errorf("record of run %d is run %d (%s, replicate %d), want %s replicate %d",
+			st.Run, run, s.Scenario, s.Replicate, want.Scenario, want.Replicate)
+	}
+	return b, nil
+}
+
+// readRecord reads the record a status line points to and checks its SHA-256.
 func readRecord(f *os.File, st *RunStatus) ([]byte, error) {
 	if st.Length <= 0 || st.Offset < 0 {
 		return nil, fmt.Errorf("run %d: no record", st.Run)
+	}
+	if st.Length > maxRecord {
+		return nil, fmt.Errorf("run %d: a record of %d bytes, more than a run can make", st.Run, st.Length)
 	}
 	b := make([]byte, st.Length)
 	if _, err := f.ReadAt(b, st.Offset); err != nil {
@@ -246,6 +320,10 @@ type TaskStatus struct {
 	Name string // e.g. task-0002-of-0004
 	Runs []RunStatus
 }
+
+// maxRecord is the longest record a run can make: 600 months of every
+// country and metric, and a long name.
+const maxRecord = recordHead + 1<<16 + 8*600*int64(sim.NumCountries)*int64(sim.NumMetrics)
 
 // ReadStatuses reads the status logs of every task in the sweep folder dir,
 // sorted by name. Logs are replaced atomically, so reading them while tasks

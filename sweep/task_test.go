@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -54,11 +55,12 @@ func TestRunRecord(t *testing.T) {
 // drops a record that fails its check, and cannot be opened twice at once.
 func TestTaskResume(t *testing.T) {
 	dir := t.TempDir()
-	task, err := OpenTask(dir, 1, 3)
+	pl := testPlan(t, dir, 5, 2)
+	task, err := OpenTask(pl, 1, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := OpenTask(dir, 1, 3); err == nil || !strings.Contains(err.Error(), "another copy of this task is running") {
+	if _, err := OpenTask(pl, 1, 3); err == nil || !strings.Contains(err.Error(), "another copy of this task is running") {
 		t.Errorf("second open: %v", err)
 	}
 	for _, r := range []int{1, 4} {
@@ -80,7 +82,7 @@ func TestTaskResume(t *testing.T) {
 	size := func() int64 { fi, _ := os.Stat(runs); return fi.Size() }
 	torn := size()
 
-	task, err = OpenTask(dir, 1, 3)
+	task, err = OpenTask(pl, 1, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +104,7 @@ func TestTaskResume(t *testing.T) {
 	b, _ := os.ReadFile(runs)
 	b[10] ^= 0xff
 	os.WriteFile(runs, b, 0o644)
-	task, err = OpenTask(dir, 1, 3)
+	task, err = OpenTask(pl, 1, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,18 +176,18 @@ func TestPlanFiles(t *testing.T) {
 func TestMergeSweep(t *testing.T) {
 	dir := t.TempDir()
 	pl := testPlan(t, dir, 3, 2)
-	a, _ := OpenTask(dir, 0, 2)
+	a, _ := OpenTask(pl, 0, 2)
 	for _, r := range pl.TaskRuns(0, 2) {
 		a.Record(r, fakeSeries(r), 1)
 	}
 	a.Close()
-	b, _ := OpenTask(dir, 1, 2)
+	b, _ := OpenTask(pl, 1, 2)
 	b.Record(1, fakeSeries(1), 1)
 	b.Fail(3, errors.New("disk full"), 1)
 	b.Close()
 
 	out := filepath.Join(dir, "merged")
-	rep, err := MergeSweep(pl, out, &results.Manifest{})
+	rep, err := MergeSweep(context.Background(), pl, out, &results.Manifest{})
 	if err == nil {
 		t.Fatal("no error with runs missing")
 	}
@@ -201,23 +203,23 @@ func TestMergeSweep(t *testing.T) {
 		t.Error("an incomplete merge wrote its folder")
 	}
 
-	b, _ = OpenTask(dir, 1, 2)
+	b, _ = OpenTask(pl, 1, 2)
 	b.Record(3, fakeSeries(3), 1)
 	b.Record(5, fakeSeries(5), 1)
 	b.Close()
-	if _, err := MergeSweep(pl, out, &results.Manifest{}); err != nil {
+	if _, err := MergeSweep(context.Background(), pl, out, &results.Manifest{}); err != nil {
 		t.Fatal(err)
 	}
 	// The same results from one task, in another order of completion.
 	dir1 := t.TempDir()
 	pl1 := testPlan(t, dir1, 3, 2)
-	one, _ := OpenTask(dir1, 0, 1)
+	one, _ := OpenTask(pl1, 0, 1)
 	for _, r := range []int{5, 2, 0, 4, 1, 3} {
 		one.Record(r, fakeSeries(r), 1)
 	}
 	one.Close()
 	out1 := filepath.Join(dir1, "merged")
-	if _, err := MergeSweep(pl1, out1, &results.Manifest{}); err != nil {
+	if _, err := MergeSweep(context.Background(), pl1, out1, &results.Manifest{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{MergedSeries, MergedSummary, MergedRuns} {
@@ -239,10 +241,12 @@ func TestMergeSweep(t *testing.T) {
 	}
 
 	// A run with two different results is an error, not a silent pick.
-	c, _ := OpenTask(dir, 0, 3)
-	c.Record(0, fakeSeries(2), 1)
+	c, _ := OpenTask(pl, 0, 3)
+	other := fakeSeries(0)
+	other.Values[0]++
+	c.Record(0, other, 1)
 	c.Close()
-	if _, err := MergeSweep(pl, out, &results.Manifest{}); err == nil || !strings.Contains(err.Error(), "different results") {
+	if _, err := MergeSweep(context.Background(), pl, out, &results.Manifest{}); err == nil || !strings.Contains(err.Error(), "different results") {
 		t.Errorf("conflicting copies: %v", err)
 	}
 }
@@ -287,5 +291,141 @@ func TestTaskSlot(t *testing.T) {
 		if !strings.Contains(got, tt.want) {
 			t.Errorf("TaskSlot(%d, %d) with id %q count %q = %s, want %s", tt.task, tt.tasks, tt.id, tt.count, got, tt.want)
 		}
+	}
+}
+
+// Records are tied to their plan: after the plan files are deleted and a
+// different plan is made in the folder, the old records are refused, not
+// skipped and merged as the new plan's (issue 14, item 1).
+func TestStaleRecords(t *testing.T) {
+	dir := t.TempDir()
+	pl := testPlan(t, dir, 3, 2)
+	task, err := OpenTask(pl, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := range pl.Runs {
+		task.Record(r, fakeSeries(r), 1)
+	}
+	task.Close()
+	for _, f := range []string{PlanHeaderFile, PlanRunsFile, PlanBaseFile} {
+		os.Remove(filepath.Join(dir, f))
+	}
+	// The same runs on another base scenario (another scale, say).
+	h := pl.Header
+	if err := WritePlan(dir, &h, []byte("name = \"s\"\nscale = 0.002\n"), pl.Runs); err == nil || !strings.Contains(err.Error(), "holds results of another plan") {
+		t.Fatalf("planning over old results: %v", err)
+	}
+	// Had the plan been made anyway (tasks/ moved aside and back), nothing
+	// takes the old records for the new plan's.
+	aside := filepath.Join(t.TempDir(), "tasks")
+	os.Rename(filepath.Join(dir, TasksDir), aside)
+	if err := WritePlan(dir, &h, []byte("name = \"s\"\nscale = 0.002\n"), pl.Runs); err != nil {
+		t.Fatal(err)
+	}
+	os.Rename(aside, filepath.Join(dir, TasksDir))
+	pl2, err := ReadPlan(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "task-0000-of-0001.status holds results of another plan"
+	if _, err := OpenTask(pl2, 0, 1); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("OpenTask: %v, want %q", err, want)
+	}
+	pr, err := ReadProgress(dir, 0)
+	if err != nil || len(pr.Done) != 0 || pr.Complete() || len(pr.Unused) != 1 || !strings.Contains(pr.Unused[0].Error(), want) {
+		t.Errorf("progress: %+v, %v", pr, err)
+	}
+	if _, err := MergeSweep(context.Background(), pl2, filepath.Join(dir, "merged"), &results.Manifest{}); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("merge: %v", err)
+	}
+	// A new engine version is another plan too.
+	h.Engine = "0.0.0-other"
+	if h.ID() == pl.Header.ID() {
+		t.Error("the plan ID does not depend on the engine version")
+	}
+}
+
+// Status checks what merge checks, and says which file to delete or task
+// to rerun; a cut-short status file is named, not "unexpected end of JSON
+// input" (issue 14, item 11).
+func TestStatusVerifies(t *testing.T) {
+	dir := t.TempDir()
+	pl := testPlan(t, dir, 3, 2)
+	for i := range 2 {
+		task, err := OpenTask(pl, i, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range pl.TaskRuns(i, 2) {
+			task.Record(r, fakeSeries(r), 1)
+		}
+		task.Close()
+	}
+	if pr, err := ReadProgress(dir, 0); err != nil || !pr.Complete() {
+		t.Fatalf("complete sweep: %+v, %v", pr, err)
+	}
+	// Damage run 3's record (task 1 of 2).
+	runs := filepath.Join(dir, TasksDir, "task-0001-of-0002.runs")
+	b, _ := os.ReadFile(runs)
+	b[len(b)-3] ^= 0xff
+	os.WriteFile(runs, b, 0o644)
+	pr, err := ReadProgress(dir, 0)
+	if err != nil || pr.Complete() || len(pr.Damaged) != 1 || pr.Damaged[0].Run != 5 || fmt.Sprint(pr.Owners) != "[1]" {
+		t.Fatalf("damaged record: %+v, %v", pr, err)
+	}
+	wantRerun := fmt.Sprintf("'migrasim sweep run %s --task 1 --tasks 2' runs it again", dir)
+	for _, want := range []string{"run 5: " + runs + ": record at", "does not match its SHA-256", wantRerun} {
+		if !strings.Contains(pr.Err().Error(), want) {
+			t.Errorf("status error lacks %q:\n%v", want, pr.Err())
+		}
+	}
+	out := filepath.Join(dir, "merged")
+	if _, err := MergeSweep(context.Background(), pl, out, &results.Manifest{}); err == nil || !strings.Contains(err.Error(), wantRerun) {
+		t.Errorf("merge: %v", err)
+	}
+	// A missing .runs file: every succeeded run of the task has no record.
+	os.Remove(runs)
+	if pr, _ := ReadProgress(dir, 0); len(pr.Damaged) != 3 || !strings.Contains(pr.Err().Error(), "cannot be read") {
+		t.Errorf("missing runs file: %+v", pr)
+	}
+	// A status file cut short.
+	status := filepath.Join(dir, TasksDir, "task-0000-of-0002.status")
+	b, _ = os.ReadFile(status)
+	os.WriteFile(status, b[:len(b)-20], 0o644)
+	want := status + ":3: damaged"
+	pr, err = ReadProgress(dir, 0)
+	if err != nil || len(pr.Unused) != 1 || !strings.Contains(pr.Unused[0].Error(), want) || !strings.Contains(pr.Unused[0].Error(), "delete "+status) {
+		t.Errorf("cut-short status: %+v, %v", pr, err)
+	}
+	if _, err := OpenTask(pl, 0, 2); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("OpenTask of a cut-short status: %v", err)
+	}
+	// Another task opens and runs, whatever the damaged file.
+	if task, err := OpenTask(pl, 1, 2); err != nil {
+		t.Errorf("OpenTask of another task: %v", err)
+	} else {
+		task.Close()
+	}
+}
+
+// A design point whose values would make a plan line too long for the
+// reader is refused when planned (issue 14, item 11).
+func TestPlanLineLimit(t *testing.T) {
+	long := strings.Repeat("x", MaxPlanLine)
+	s, err := Parse("s.toml", []byte("name = \"s\"\nmonths = 12\n[sweep.grid]\ndescription = [\"short\", \""+long+"\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Plan(context.Background(), "s.toml", nil); err == nil || !strings.Contains(err.Error(), "design point 1: its values are") {
+		t.Errorf("got %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := s.Plan(ctx, "s.toml", nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("planning after an interrupt: %v", err)
+	}
+	if err := s.Check(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("checking after an interrupt: %v", err)
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -74,12 +73,18 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if len(pos) > 0 {
 		return fmt.Errorf("calibrate: takes no arguments, got %v", pos)
 	}
+	if err := scenarios.CheckWorkers("--workers", *workers); err != nil {
+		return fmt.Errorf("calibrate: %w", err)
+	}
 	if *workers == 0 {
 		*workers = runtime.GOMAXPROCS(0)
 	}
 	cfg := calibrate.Config{Method: *method, Budget: *budget, Accept: *accept, Workers: *workers, Facts: true,
 		Profiles: profiles, ProfileBudget: *profileBudget}
 	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	if err := results.CheckDir(*out); err != nil {
 		return err
 	}
 	spec, err := calibrate.LoadSpec(*specName)
@@ -99,7 +104,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	res, err := calibrate.Run(ctx, cfg)
 	bar.finish()
 	if ctx.Err() != nil {
-		return errors.New("interrupted: nothing was written")
+		return stopped()
 	}
 	if err != nil {
 		return err
@@ -119,7 +124,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if len(res.Profiles) > 0 {
 		outputs = append(outputs, results.Output{Name: "profile.csv", Write: func(w io.Writer) error { return calibrate.WriteProfile(w, res.Profiles) }})
 	}
-	if err := results.WriteSet(*out, outputs, m); err != nil {
+	if err := writeSet(ctx, *out, outputs, m); err != nil {
 		return err
 	}
 	res.WriteReport(e.stdout, wall.Seconds())

@@ -74,6 +74,13 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	for i, p := range params {
 		names[i] = p.Name
 	}
+	dir := *out
+	if dir == "" {
+		dir = filepath.Join("out", "compare", compareFolder(names))
+	}
+	if err := results.CheckDir(dir); err != nil {
+		return err
+	}
 	start := time.Now()
 	bar := newProgress(e, "compare", o.quiet)
 	cmp := &sweep.Comparison{Scenarios: params, Key: key, Values: values, Measures: results.CompareMeasures,
@@ -84,19 +91,18 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	sets, firstRuns, err := cmp.Run(ctx)
 	bar.finish()
 	if ctx.Err() != nil {
-		return errors.New("interrupted: nothing was written")
+		return stopped()
 	}
 	if err != nil {
 		return err
 	}
 	wall := time.Since(start)
 
-	dir := *out
-	if dir == "" {
-		dir = filepath.Join("out", "compare", strings.Join(names, "-vs-"))
-	}
 	outputs := []results.Output{{Name: "comparison.csv", Write: func(w io.Writer) error { return results.WriteComparison(w, sets) }}}
-	figures, err := results.ComparisonPlots(names, firstRuns, sets, window.Label)
+	figures, err := results.ComparisonPlots(ctx, names, firstRuns, sets, window.Label)
+	if ctx.Err() != nil {
+		return stopped()
+	}
 	if err != nil {
 		return err
 	}
@@ -106,7 +112,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	for _, p := range params[1:] {
 		m.Resolved += "\n# ---- " + p.Name + " ----\n" + scenarios.Format(p)
 	}
-	if err := results.WriteSet(dir, outputs, m); err != nil {
+	if err := writeSet(ctx, dir, outputs, m); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%s: %s to %s, %d paired replicates, seed %d\n", strings.Join(names, " vs "),
@@ -118,6 +124,16 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "\nwrote %s (comparison.csv, %d plots, manifest.json)\n", dir, len(figures))
 	return nil
+}
+
+// compareFolder names the folder of a comparison: the names joined by
+// "-vs-", or, when that would be too long for a file name, the first name
+// and how many others.
+func compareFolder(names []string) string {
+	if s := strings.Join(names, "-vs-"); len(s) <= 120 {
+		return s
+	}
+	return fmt.Sprintf("%s-vs-%d-others", names[0], len(names)-1)
 }
 
 // loadPaired loads the scenarios and gives them all the run settings of the
@@ -159,9 +175,21 @@ func parseVary(s string) (string, []any, error) {
 	if k, ok := scenarios.Lookup(key); ok && k.Type != "number" && k.Type != "whole number" {
 		return "", nil, fmt.Errorf("--vary %s: a %s key; --vary takes number keys, whose differences it plots against the value (compare scenario files for the others)", key, k.Type)
 	}
-	values, err := scenarios.ParseValues(key, strings.Split(list, ","))
+	texts := strings.Split(list, ",")
+	values, err := scenarios.ParseValues(key, texts)
+	var errs []error
 	if err != nil {
-		return "", nil, fmt.Errorf("--vary: %w", err)
+		errs = append(errs, err)
+	}
+	for i := range values {
+		for j := range i {
+			if values[i] == values[j] {
+				errs = append(errs, fmt.Errorf("%s = %v is given twice", key, values[i]))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return "", nil, fmt.Errorf("--vary: %w", errors.Join(errs...))
 	}
 	return key, values, nil
 }

@@ -4,22 +4,57 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// After the first signal the command winds down; restoring the
+		// default handling lets a second one end the process at once.
+		<-ctx.Done()
+		stop()
+	}()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "migrasim:", err)
-		os.Exit(1)
-	}
+	os.Exit(exitStatus(ctx, err, os.Stderr))
 }
+
+// exitStatus prints err and returns the exit status: 0 on success, 130
+// (as for a shell's Ctrl-C) for an interrupted command, 1 otherwise.
+func exitStatus(ctx context.Context, err error, stderr io.Writer) int {
+	switch {
+	case err == nil:
+		return 0
+	case interrupted(ctx, err):
+		msg := err.Error()
+		if !strings.HasPrefix(msg, "interrupted") {
+			msg = "interrupted: " + msg
+		}
+		fmt.Fprintln(stderr, "migrasim:", msg)
+		return 130
+	}
+	fmt.Fprintln(stderr, "migrasim:", err)
+	return 1
+}
+
+// errInterrupted is what a command returns when it stopped for a signal
+// before it finished; what it wrote, if anything, says the error's text.
+var errInterrupted = errors.New("interrupted")
+
+// interrupted reports whether err ends a command that a signal stopped.
+func interrupted(ctx context.Context, err error) bool {
+	return errors.Is(err, errInterrupted) || errors.Is(err, context.Canceled) || (ctx.Err() != nil && err != nil)
+}
+
+// stopped is the error of a command interrupted before it wrote anything.
+func stopped() error { return fmt.Errorf("%w: nothing was written", errInterrupted) }
 
 // env is what every subcommand gets: where to write, and whether stderr is a terminal.
 type env struct {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -68,8 +67,8 @@ func (o *runOptions) apply(fs *flag.FlagSet, p *sim.Params) error {
 	if err := scenarios.Check(p); err != nil {
 		return fmt.Errorf("command line: %w", err)
 	}
-	if o.workers < 0 {
-		return fmt.Errorf("command line: --workers %d: want 0 (all cores) or more", o.workers)
+	if err := scenarios.CheckWorkers("--workers", o.workers); err != nil {
+		return fmt.Errorf("command line: %w", err)
 	}
 	if o.workers == 0 {
 		o.workers = runtime.GOMAXPROCS(0)
@@ -104,6 +103,9 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	if dir == "" {
 		dir = filepath.Join("out", p.Name)
 	}
+	if err := results.CheckDir(dir); err != nil {
+		return err
+	}
 	series, wall, err := simulate(ctx, e, p, &o)
 	if err != nil {
 		return err
@@ -113,7 +115,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 		{Name: "series.csv", Write: func(w io.Writer) error { return results.WriteSeries(w, series) }},
 		{Name: "summary.csv", Write: func(w io.Writer) error { return results.WriteSummary(w, series) }},
 	}
-	if err := results.WriteSet(dir, outputs, m); err != nil {
+	if err := writeSet(ctx, dir, outputs, m); err != nil {
 		return err
 	}
 	if err := results.WriteTable(e.stdout, series); err != nil {
@@ -130,12 +132,22 @@ func simulate(ctx context.Context, e *env, p *sim.Params, o *runOptions) ([]sim.
 	series, err := sim.Run(ctx, p, sim.Options{Workers: o.workers, Progress: bar.update})
 	bar.finish()
 	if ctx.Err() != nil {
-		return nil, 0, errors.New("interrupted: nothing was written")
+		return nil, 0, stopped()
 	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("scenario %s: %w", p.Name, err)
 	}
 	return series, time.Since(start), nil
+}
+
+// writeSet writes a result set (results.WriteSet), saying plainly what an
+// interruption leaves: nothing new, and the previous result in dir, if any.
+func writeSet(ctx context.Context, dir string, outputs []results.Output, m *results.Manifest) error {
+	err := results.WriteSet(ctx, dir, outputs, m)
+	if ctx.Err() != nil && err != nil {
+		return fmt.Errorf("%w while writing: nothing new was written (a complete result already in %s is kept)", errInterrupted, dir)
+	}
+	return err
 }
 
 // newManifest records how p was run, and the command line as given.

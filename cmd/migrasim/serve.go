@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 
+	"migrasim/scenarios"
 	"migrasim/web"
 )
 
@@ -47,8 +48,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("serve: --max-scale %g: want more than 0 and at most 1", *maxScale)
 	case *maxRuns < 1:
 		return fmt.Errorf("serve: --max-runs %d: want at least 1", *maxRuns)
-	case *workers < 0:
-		return fmt.Errorf("serve: --workers %d: want 0 (all cores) or more", *workers)
+	}
+	if err := scenarios.CheckWorkers("--workers", *workers); err != nil {
+		return fmt.Errorf("serve: %w", err)
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

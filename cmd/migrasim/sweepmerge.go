@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"migrasim/sweep"
 	"path/filepath"
+
+	"migrasim/results"
+	"migrasim/sweep"
 )
 
 func init() {
@@ -30,8 +32,12 @@ Reads every task's results in DIR/tasks/ and writes to DIR/merged/:
 
 For each design point, its rows of series.csv and summary.csv are the bytes
 'migrasim run' writes for that point's scenario, and the files do not depend
-on how the runs were split into tasks. If any run is missing or failed,
-nothing is written: the error names the runs, and the exit status is 1.`
+on how the runs were split into tasks. Every record is checked first, as
+'migrasim sweep status' checks it (its plan, its SHA-256, that it is the
+planned run). If any run is missing, failed or damaged, or a task file is
+another plan's, nothing is written: the error names the runs and files and
+what to do, and the exit status is 1. A complete merge already in the
+folder stays until the new one is complete.`
 
 func runSweepMerge(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(findSweep("merge"), e, sweepMergeDetails)
@@ -47,7 +53,13 @@ func runSweepMerge(ctx context.Context, e *env, args []string) error {
 	if *out == "" {
 		*out = filepath.Join(dir, "merged")
 	}
-	pl, rep, err := sweep.Merge(dir, *out, e.command())
+	if err := results.CheckDir(*out); err != nil {
+		return err
+	}
+	pl, rep, err := sweep.Merge(ctx, dir, *out, e.command())
+	if ctx.Err() != nil {
+		return fmt.Errorf("%w: nothing new was written (a complete merge already in %s is kept)", errInterrupted, *out)
+	}
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"migrasim/results"
 	"migrasim/scenarios"
 	"migrasim/sweep"
 )
@@ -58,7 +59,7 @@ nothing; a different plan is refused there.`
 func runSweepPlan(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(findSweep("plan"), e, sweepPlanDetails)
 	out := fs.String("out", "", "folder for the plan (default out/<sweep>)")
-	maxRuns := fs.Int("max-runs", 10000, "refuse sweeps with more runs than this")
+	maxRuns := fs.Int("max-runs", 10000, fmt.Sprintf("refuse sweeps with more runs than this (at most %d)", sweep.MaxRuns))
 	reps := fs.Int("replicates", 0, "replicates of each design point (default: the spec's)")
 	seed := fs.Uint64("seed", 0, "root random seed (default: the scenario's)")
 	scale := fs.Float64("scale", 0, "fraction of real households simulated (default: the scenario's)")
@@ -69,6 +70,9 @@ func runSweepPlan(ctx context.Context, e *env, args []string) error {
 	}
 	if len(pos) != 1 {
 		return fmt.Errorf("sweep plan: want one SPEC (a sweep name or file), got %d arguments", len(pos))
+	}
+	if *maxRuns < 1 || *maxRuns > sweep.MaxRuns {
+		return fmt.Errorf("sweep plan: --max-runs %d: want 1 to %d", *maxRuns, sweep.MaxRuns)
 	}
 	s, err := sweep.Load(pos[0])
 	if err != nil {
@@ -98,16 +102,22 @@ func runSweepPlan(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("sweep %s has %d runs (%d design points x %d replicates), more than --max-runs %d; pass --max-runs %d to plan it anyway",
 			s.Name, n, s.Points(), s.Replicates, *maxRuns, n)
 	}
-	if err := s.Check(); err != nil {
-		return err
-	}
 	dir := *out
 	if dir == "" {
 		dir = filepath.Join("out", s.Name)
 	}
-	h, runs, err := s.Plan(pos[0], e.command())
-	if err != nil {
+	if err := results.CheckDir(dir); err != nil {
 		return err
+	}
+	if err := s.Check(ctx); err != nil {
+		return planError(ctx, err)
+	}
+	h, runs, err := s.Plan(ctx, pos[0], e.command())
+	if err != nil {
+		return planError(ctx, err)
+	}
+	if ctx.Err() != nil {
+		return stopped()
 	}
 	err = sweep.WritePlan(dir, h, []byte(scenarios.Format(s.Base)), runs)
 	switch {
@@ -121,4 +131,12 @@ func runSweepPlan(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "next: 'migrasim sweep run %s' here, or 'migrasim sweep slurm %s' for a Slurm job array\n", dir, dir)
 	return nil
+}
+
+// planError says plainly that planning was interrupted.
+func planError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return stopped()
+	}
+	return err
 }

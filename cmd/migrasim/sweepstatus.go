@@ -16,9 +16,11 @@ func init() {
 }
 
 const sweepStatusDetails = `
-Reads the status logs in DIR/tasks/ (safe while tasks run) and prints, per
-task file, its succeeded and failed runs, then the runs without a result and
-the tasks of N that own them: rerun those tasks ('migrasim sweep run DIR
+Reads the status logs in DIR/tasks/ (safe while tasks run), checks every
+record as 'migrasim sweep merge' does (its plan, its SHA-256, that it is the
+planned run), and prints, per task file, its succeeded and failed runs, then
+the damaged records and unusable task files with what to do about each, and
+the runs without a result and the tasks of N that own them: rerun those tasks ('migrasim sweep run DIR
 --task I --tasks N', or 'sbatch --array=I,J DIR/slurm/sweep.sbatch') and they
 do only what is left. N defaults to the number of tasks the files were
 written with.`
@@ -44,9 +46,19 @@ func runSweepStatus(ctx context.Context, e *env, args []string) error {
 	}
 	tw.Flush()
 	h := &pr.Plan.Header
-	fmt.Fprintf(e.stdout, "\n%s: %d runs, %d succeeded, %d failed, %d not run\n", h.Sweep, h.Runs, len(pr.Done), len(pr.Failed), len(pr.Left)-len(pr.Failed))
+	fmt.Fprintf(e.stdout, "\n%s: %d runs, %d succeeded, %d failed, %d not run", h.Sweep, h.Runs, len(pr.Done), len(pr.Failed), len(pr.Left)-len(pr.Failed)-len(pr.Damaged))
+	if len(pr.Damaged) > 0 {
+		fmt.Fprintf(e.stdout, ", %d with a damaged record", len(pr.Damaged))
+	}
+	fmt.Fprintln(e.stdout)
+	if pr.Complete() {
+		fmt.Fprintf(e.stdout, "complete, every record checked: 'migrasim sweep merge %s'\n", pos[0])
+		return nil
+	}
+	if err := pr.Err(); err != nil && (len(pr.Unused) > 0 || len(pr.Damaged) > 0) {
+		fmt.Fprintf(e.stdout, "merge would refuse:\n%v\n", err)
+	}
 	if len(pr.Left) == 0 {
-		fmt.Fprintf(e.stdout, "complete: 'migrasim sweep merge %s'\n", pos[0])
 		return nil
 	}
 	if pr.Tasks == 0 {
