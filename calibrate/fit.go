@@ -98,8 +98,8 @@ func (cfg *Config) Validate() error {
 	if cfg.Accept <= 0 || cfg.Accept > 1 {
 		return fmt.Errorf("--accept %g: want a share in (0, 1]", cfg.Accept)
 	}
-	if cfg.Workers < 1 {
-		return fmt.Errorf("--workers %d: want 1 or more", cfg.Workers)
+	if cfg.Workers < 1 || cfg.Workers > scenarios.MaxWorkers() {
+		return fmt.Errorf("--workers %d: want 1 to %d", cfg.Workers, scenarios.MaxWorkers())
 	}
 	return nil
 }
@@ -227,7 +227,7 @@ func (f *fitter) ran(n int) {
 func (f *fitter) evaluate(ctx context.Context, xs [][]float64, method string) ([]Sample, error) {
 	samples := make([]Sample, len(xs))
 	errs := make([]error, len(xs))
-	pool := sim.NewPool(f.workers)
+	pool := sim.NewPool(min(f.workers, len(xs)))
 	defer pool.Close()
 	pool.Run(len(xs), func(i int) {
 		if ctx.Err() == nil {

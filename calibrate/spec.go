@@ -5,7 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
+	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -45,13 +46,14 @@ type Spec struct {
 }
 
 // LoadSpec reads a calibration spec: an embedded name ("default", see
-// specs/) or a file path.
+// specs/) or a file path (a regular file of at most scenarios.MaxFileSize
+// bytes).
 func LoadSpec(nameOrPath string) (*Spec, error) {
 	var b []byte
 	var err error
 	file := nameOrPath
-	if strings.ContainsRune(nameOrPath, os.PathSeparator) || strings.HasSuffix(nameOrPath, ".toml") {
-		b, err = os.ReadFile(nameOrPath)
+	if scenarios.IsPath(nameOrPath) {
+		b, err = scenarios.ReadFile(nameOrPath, scenarios.MaxFileSize)
 	} else {
 		file = "specs/" + nameOrPath + ".toml"
 		b, err = specFiles.ReadFile(file)
@@ -65,65 +67,50 @@ func LoadSpec(nameOrPath string) (*Spec, error) {
 	return ParseSpec(file, b)
 }
 
+// specKeys are the keys of a calibration spec besides [prior].
+var specKeys = []string{"scenario", "fit_to", "scale", "replicates", "seed", "design_seed", "objective", "prior"}
+
 // ParseSpec parses a calibration spec; file names it in errors, which give
-// the line and key of every problem, all at once.
+// the line and key of every problem, all at once. Every value is checked:
+// numbers finite and in range, seeds from 0 to scenarios.MaxSeed.
 func ParseSpec(file string, text []byte) (*Spec, error) {
-	var raw struct {
-		Scenario   string               `toml:"scenario"`
-		FitTo      sim.Month            `toml:"fit_to"`
-		Scale      float64              `toml:"scale"`
-		Replicates int                  `toml:"replicates"`
-		Seed       uint64               `toml:"seed"`
-		DesignSeed uint64               `toml:"design_seed"`
-		Objective  string               `toml:"objective"`
-		Prior      map[string][]float64 `toml:"prior"`
-	}
-	md, err := scenarios.Decode(file, text, &raw)
-	if err != nil {
+	var raw map[string]any
+	if _, err := scenarios.Decode(file, text, &raw); err != nil {
 		return nil, err
 	}
 	lines := scenarios.MapText(string(text))
-	var problems []scenarios.Problem
-	for _, k := range md.Undecoded() {
-		problems = append(problems, scenarios.Problem{Key: k.String(), Msg: "unknown key (want scenario, fit_to, scale, replicates, seed, design_seed, objective, [prior])"})
+	r := &specReader{raw: raw}
+	c := &Spec{Objective: DefaultObjective}
+	for _, k := range sortedKeys(raw) {
+		if !slices.Contains(specKeys, k) {
+			msg := "unknown key (want scenario, fit_to, scale, replicates, seed, design_seed, objective, [prior])"
+			if s := scenarios.ClosestName(k, specKeys); s != "" {
+				msg = fmt.Sprintf("unknown key (did you mean %q?)", s)
+			}
+			r.bad(k, "%s", msg)
+		}
 	}
-	c := &Spec{Scenario: raw.Scenario, FitTo: raw.FitTo, Scale: raw.Scale, Replicates: raw.Replicates,
-		Seed: raw.Seed, DesignSeed: raw.DesignSeed, Objective: raw.Objective}
-	if c.Objective == "" {
-		c.Objective = DefaultObjective
+	c.Scenario = r.text("scenario", true)
+	if s := r.text("fit_to", false); s != "" {
+		m, err := scenarios.ParseMonth(s)
+		if err != nil {
+			r.bad("fit_to", "%v", err)
+		}
+		c.FitTo = m
+	}
+	c.Scale = r.number("scale")
+	c.Replicates = int(r.whole("replicates", "runs", false))
+	c.Seed = uint64(r.whole("seed", "integer", true))
+	c.DesignSeed = uint64(r.whole("design_seed", "integer", true))
+	if o := r.text("objective", false); o != "" {
+		c.Objective = o
 	}
 	if _, err := objective(c.Objective); err != nil {
-		problems = append(problems, scenarios.Problem{Key: "objective", Msg: err.Error()})
+		r.bad("objective", "%v", err)
 	}
-	if c.Scenario == "" {
-		problems = append(problems, scenarios.Problem{Key: "scenario", Msg: "missing"})
-	}
-	if len(raw.Prior) == 0 {
-		problems = append(problems, scenarios.Problem{Key: "prior", Msg: "missing: give at least one \"key\" = [low, high]"})
-	}
-	for key, r := range raw.Prior {
-		path := "prior." + key
-		k, ok := scenarios.Lookup(key)
-		switch {
-		case !ok:
-			problems = append(problems, scenarios.Problem{Key: path, Msg: "not a scenario key (see 'migrasim keys')"})
-			continue
-		case k.Type != "number":
-			problems = append(problems, scenarios.Problem{Key: path, Msg: "only number keys can be fitted"})
-			continue
-		case len(r) != 2 || !(r[0] < r[1]):
-			problems = append(problems, scenarios.Problem{Key: path, Msg: "want [low, high] with low < high"})
-			continue
-		}
-		if lo, hi, ok := k.Range(); ok && (r[0] < lo || r[1] > hi) {
-			problems = append(problems, scenarios.Problem{Key: path, Msg: fmt.Sprintf("[%g, %g] leaves the key's range [%g, %g]", r[0], r[1], lo, hi)})
-			continue
-		}
-		c.Priors = append(c.Priors, Prior{Key: key, Low: r[0], High: r[1]})
-	}
-	sort.Slice(c.Priors, func(i, j int) bool { return c.Priors[i].Key < c.Priors[j].Key })
-	if len(problems) > 0 {
-		return nil, scenarios.Report(file, lines, problems)
+	c.Priors = r.priors()
+	if len(r.problems) > 0 {
+		return nil, scenarios.Report(file, lines, r.problems)
 	}
 	base, err := scenarios.Load(c.Scenario)
 	if err != nil {
@@ -131,13 +118,153 @@ func ParseSpec(file string, text []byte) (*Spec, error) {
 	}
 	base.Scale, base.Replicates, base.Seed = c.Scale, c.Replicates, c.Seed
 	if c.FitTo.IsSet() {
-		base.Months = int(c.FitTo-base.Start) + 1
+		months := int(c.FitTo-base.Start) + 1
+		if months < 1 || months > 600 {
+			r.bad("fit_to", "%s gives %d months from the scenario's start (%s): want 1 to 600", c.FitTo, months, base.Start)
+			return nil, scenarios.Report(file, lines, r.problems)
+		}
+		base.Months = months
 	}
 	if err := scenarios.Check(base); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+		return nil, fmt.Errorf("%s: scenario %s with the spec's settings: %w", file, c.Scenario, err)
 	}
 	c.Base = base
 	return c, nil
+}
+
+// specReader reads the values of a decoded calibration spec, collecting
+// problems.
+type specReader struct {
+	raw      map[string]any
+	problems []scenarios.Problem
+}
+
+func (r *specReader) bad(key, format string, args ...any) {
+	r.problems = append(r.problems, scenarios.Problem{Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
+// text reads a string.
+func (r *specReader) text(key string, required bool) string {
+	v, ok := r.raw[key]
+	if !ok {
+		if required {
+			r.bad(key, "missing")
+		}
+		return ""
+	}
+	s, ok := v.(string)
+	if !ok {
+		r.bad(key, "want a quoted string, got %s", scenarios.Describe(v))
+	}
+	return s
+}
+
+// number reads a number within the range of the scenario key of the same
+// name (scale).
+func (r *specReader) number(key string) float64 {
+	v, ok := r.raw[key]
+	if !ok {
+		r.bad(key, "missing")
+		return 0
+	}
+	c, err := scenarios.Coerce(key, v)
+	if err != nil {
+		r.bad(key, "%s", strings.TrimPrefix(err.Error(), key+": "))
+		return 0
+	}
+	return c.(float64)
+}
+
+// whole reads a whole number: a seed from 0 to scenarios.MaxSeed, or a
+// count within the range of the scenario key of the same name.
+func (r *specReader) whole(key, unit string, seed bool) int64 {
+	v, ok := r.raw[key]
+	if !ok {
+		if !seed {
+			r.bad(key, "missing")
+		}
+		return 0
+	}
+	n, ok := v.(int64)
+	switch {
+	case !ok:
+		r.bad(key, "want a whole number (%s), got %s", unit, scenarios.Describe(v))
+	case seed && n < 0:
+		r.bad(key, "%d is out of range [0, %d] (seeds fit a signed 64-bit integer)", n, int64(scenarios.MaxSeed))
+	case !seed:
+		if _, err := scenarios.Coerce(key, n); err != nil {
+			r.bad(key, "%s", strings.TrimPrefix(err.Error(), key+": "))
+		}
+	}
+	return n
+}
+
+// priors reads [prior]: "key" = [low, high], finite, within the key's range.
+func (r *specReader) priors() []Prior {
+	table, ok := r.raw["prior"].(map[string]any)
+	if !ok || len(table) == 0 {
+		what := "missing"
+		if v, ok := r.raw["prior"]; ok {
+			what = "want a table of \"key\" = [low, high], got " + scenarios.Describe(v)
+		}
+		r.bad("prior", "%s: give at least one \"key\" = [low, high]", what)
+		return nil
+	}
+	var out []Prior
+	for _, key := range sortedKeys(table) {
+		path := "prior." + key
+		if _, nested := table[key].(map[string]any); nested {
+			r.bad(path, "a table: quote the key (\"%s.…\" = [low, high])", key)
+			continue
+		}
+		k, ok := scenarios.Lookup(key)
+		switch {
+		case !ok:
+			r.bad(path, "not a scenario key (see 'migrasim keys')")
+			continue
+		case k.Type != "number":
+			r.bad(path, "only number keys can be fitted")
+			continue
+		}
+		pair, ok := table[key].([]any)
+		var lo, hi float64
+		if ok && len(pair) == 2 {
+			lo, ok = finite(pair[0])
+			var okHi bool
+			hi, okHi = finite(pair[1])
+			ok = ok && okHi
+		}
+		if !ok || !(lo < hi) {
+			r.bad(path, "want [low, high] with low < high, both finite numbers; got %s", scenarios.Describe(table[key]))
+			continue
+		}
+		if min, max, ok := k.Range(); ok && (lo < min || hi > max) {
+			r.bad(path, "[%g, %g] leaves the key's range [%g, %g]", lo, hi, min, max)
+			continue
+		}
+		out = append(out, Prior{Key: key, Low: lo, High: hi})
+	}
+	return out
+}
+
+// finite returns a decoded number as float64, if it is a finite one.
+func finite(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return float64(x), true
+	case float64:
+		return x, !math.IsNaN(x) && !math.IsInf(x, 0)
+	}
+	return 0, false
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // Design returns n Latin-hypercube draws from the priors, one value per prior.

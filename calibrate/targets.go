@@ -3,9 +3,10 @@ package calibrate
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
-	"os"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -19,7 +20,7 @@ import (
 type Target struct {
 	Name     string
 	Country  sim.Country
-	All      bool // the three countries together (NT); Country is then unused
+	All      bool   // the three countries together (NT); Country is then unused
 	YearType string // "FY" or "CY"
 	Year     int
 	Observed float64
@@ -44,33 +45,69 @@ func Targets() ([]Target, error) {
 // which data it was derived from and by which bridge (the bridges are in
 // scenarios/data/SOURCES.md), and are recorded in the target's Source.
 func LoadTargets(path string) ([]Target, error) {
-	f, err := os.Open(path)
+	b, err := scenarios.ReadFile(path, MaxTargetsSize)
 	if err != nil {
-		return nil, fmt.Errorf("targets: %w", err)
+		return nil, fmt.Errorf("targets %s: %w", path, err)
 	}
-	defer f.Close()
-	return readTargets(path, f)
+	return readTargets(path, bytes.NewReader(b))
 }
+
+// Limits of a targets file.
+const (
+	// MaxTargetsSize is the largest targets file, in bytes.
+	MaxTargetsSize = 4 << 20
+	// MaxWeight is the largest weight of a target.
+	MaxWeight = 100
+	// MaxObserved is the largest observed count: more people than the
+	// three countries hold.
+	MaxObserved = 1e8
+)
 
 var targetColumns = []string{"target", "country", "year_type", "year", "weight", "file", "metric", "value"}
 
+// readTargets reads a targets file; every problem is reported at once as
+// file:line: column: message.
 func readTargets(name string, r io.Reader) ([]Target, error) {
-	rows, err := csv.NewReader(r).ReadAll()
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	rows, err := cr.ReadAll()
 	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%s:%d: %v", name, pe.Line, pe.Err)
+		}
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if len(rows) == 0 || strings.Join(rows[0], ",") != strings.Join(targetColumns, ",") {
 		return nil, fmt.Errorf("%s:1: want the header %s", name, strings.Join(targetColumns, ","))
 	}
+	if len(rows) == 1 {
+		return nil, fmt.Errorf("%s: no targets: add rows below the header", name)
+	}
 	data := map[string][]scenarios.Record{}
+	seen := map[string]int{}
 	var out []Target
 	var errs []string
+	weighted := false
 	for i, row := range rows[1:] {
 		line := i + 2
 		bad := func(col, format string, args ...any) {
 			errs = append(errs, fmt.Sprintf("%s:%d: %s: %s", name, line, col, fmt.Sprintf(format, args...)))
 		}
+		if len(row) != len(targetColumns) {
+			bad(targetColumns[min(len(row), len(targetColumns)-1)], "%d columns, want %d (%s)", len(row), len(targetColumns), strings.Join(targetColumns, ","))
+			continue
+		}
+		key := strings.Join(row[:4], ",")
+		if prev, ok := seen[key]; ok {
+			bad("target", "repeats line %d (the same target, country, year_type and year)", prev)
+			continue
+		}
+		seen[key] = line
 		t := Target{Name: row[0], YearType: row[2]}
+		if _, ok := Observables[t.Name]; !ok {
+			bad("target", "%q: no such observable (known: %s)", t.Name, strings.Join(observableNames(), ", "))
+		}
 		var err error
 		if row[1] == "NT" {
 			t.All = true
@@ -80,16 +117,17 @@ func readTargets(name string, r io.Reader) ([]Target, error) {
 		if t.YearType != "FY" && t.YearType != "CY" {
 			bad("year_type", "%q: want FY or CY", t.YearType)
 		}
-		if t.Year, err = strconv.Atoi(row[3]); err != nil {
-			bad("year", "%q: want a year", row[3])
+		if t.Year, err = strconv.Atoi(row[3]); err != nil || t.Year < scenarios.MinYear || t.Year > scenarios.MaxYear {
+			bad("year", "%q: want a year from %d to %d", row[3], scenarios.MinYear, scenarios.MaxYear)
 		}
-		if t.Weight, err = strconv.ParseFloat(row[4], 64); err != nil || t.Weight < 0 {
-			bad("weight", "%q: want a number ≥ 0", row[4])
+		if t.Weight, err = strconv.ParseFloat(row[4], 64); err != nil || !(t.Weight >= 0 && t.Weight <= MaxWeight) {
+			bad("weight", "%q: want a number from 0 to %d", row[4], MaxWeight)
 		}
+		weighted = weighted || t.Weight > 0
 		switch {
 		case row[7] != "":
-			if t.Observed, err = strconv.ParseFloat(row[7], 64); err != nil || t.Observed < 0 {
-				bad("value", "%q: want a count ≥ 0", row[7])
+			if t.Observed, err = strconv.ParseFloat(row[7], 64); err != nil || !(t.Observed >= 0 && t.Observed <= MaxObserved) {
+				bad("value", "%q: want a count from 0 to %g", row[7], float64(MaxObserved))
 			}
 			t.Source = name
 			if row[5] != "" && row[6] != "" {
@@ -119,10 +157,23 @@ func readTargets(name string, r io.Reader) ([]Target, error) {
 		}
 		out = append(out, t)
 	}
+	if len(errs) == 0 && !weighted {
+		errs = append(errs, fmt.Sprintf("%s: every weight is 0: give at least one target a weight above 0", name))
+	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
 	}
 	return out, nil
+}
+
+// observableNames lists the observables, sorted.
+func observableNames() []string {
+	names := make([]string, 0, len(Observables))
+	for n := range Observables {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // Code is the target's country code: SV, HN, GT, or NT for the three together.

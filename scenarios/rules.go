@@ -110,6 +110,18 @@ func SafeName(s string) string {
 	return s
 }
 
+// ParseMonth parses a month as scenario files write it, "YYYY-MM" with a
+// year from MinYear to MaxYear, with the messages scenario files get.
+func ParseMonth(s string) (sim.Month, error) {
+	if s == "" {
+		return 0, fmt.Errorf("month \"\": want YYYY-MM")
+	}
+	if err := checkMonth(s); err != nil {
+		return 0, err
+	}
+	return sim.ParseMonth(s)
+}
+
 // checkMonth checks a month as written ("YYYY-MM", or "" for unset).
 func checkMonth(s string) error {
 	if s == "" {
