@@ -14,20 +14,38 @@ import (
 // Which goroutine runs a shard never changes results.
 type Pool struct {
 	workers int
-	jobs    chan func()
+	jobs    chan *job
 	done    sync.WaitGroup
 }
+
+// job is an offer of help to one Run call: a pool goroutine that takes it
+// joins the call's loop, unless the call has already finished without it.
+type job struct {
+	state atomic.Int32 // jobQueued, then jobTaken by a goroutine or jobDropped by the caller
+	run   func()
+	wg    *sync.WaitGroup
+}
+
+const (
+	jobQueued = iota
+	jobTaken
+	jobDropped
+)
 
 // NewPool starts a pool for workers goroutines in all: the callers of Run
 // count as one, so it starts workers-1.
 func NewPool(workers int) *Pool {
-	p := &Pool{workers: max(workers, 1), jobs: make(chan func())}
+	p := &Pool{workers: max(workers, 1)}
+	p.jobs = make(chan *job, 4*p.workers)
 	p.done.Add(p.workers - 1)
 	for range p.workers - 1 {
 		go func() {
 			defer p.done.Done()
-			for job := range p.jobs {
-				job()
+			for j := range p.jobs {
+				if j.state.CompareAndSwap(jobQueued, jobTaken) {
+					j.run()
+					j.wg.Done()
+				}
 			}
 		}()
 	}
@@ -37,6 +55,12 @@ func NewPool(workers int) *Pool {
 // Run runs fn(0), …, fn(n-1) and returns when all have finished. A panic in
 // fn is raised again on the caller's goroutine, once the others are done, as
 // a *PanicError that carries the panicking goroutine's stack.
+//
+// The caller offers help to the pool's goroutines without waiting for them:
+// an offer waits in the pool's queue, and a goroutine that is free (a new
+// pool's goroutines too, before they first run) takes it. When the caller
+// has run out of indices it withdraws the offers nobody took, so it never
+// waits for a goroutine busy with another world's work.
 func (p *Pool) Run(n int, fn func(i int)) {
 	var next atomic.Int64
 	var failure atomic.Pointer[PanicError]
@@ -56,15 +80,23 @@ func (p *Pool) Run(n int, fn func(i int)) {
 	}
 	helpers := max(0, min(p.workers-1, n-1))
 	var wg sync.WaitGroup
-	wg.Add(helpers)
+	offers := make([]*job, 0, helpers)
 	for range helpers {
+		j := &job{run: loop, wg: &wg}
+		wg.Add(1)
 		select {
-		case p.jobs <- func() { loop(); wg.Done() }:
-		default: // every pool goroutine is busy (with another world): go on without it
+		case p.jobs <- j:
+			offers = append(offers, j)
+		default: // the queue is full of offers to other calls: go on without this one
 			wg.Done()
 		}
 	}
 	loop()
+	for _, j := range offers {
+		if j.state.CompareAndSwap(jobQueued, jobDropped) {
+			wg.Done() // nobody took it: it is a no-op when a goroutine reaches it
+		}
+	}
 	wg.Wait()
 	if e := failure.Load(); e != nil {
 		panic(e)

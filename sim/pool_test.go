@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestPoolRunsEveryIndexOnce(t *testing.T) {
@@ -89,3 +90,58 @@ func TestPoolNestedPanicKeepsStack(t *testing.T) {
 
 //go:noinline
 func panicInShard(v any) { panic(v) }
+
+// A new pool's goroutines help the first Run at once: two tasks that can
+// only finish together (each waits for the other to start) finish. Before,
+// an offer of help reached only a goroutine already waiting, so a long Run
+// right after NewPool (a calibration's candidates, a sweep's runs, a run's
+// replicates) ran on the caller alone.
+func TestPoolNewGoroutinesHelp(t *testing.T) {
+	for range 20 {
+		p := NewPool(2)
+		var started atomic.Int32
+		both := make(chan struct{})
+		var alone atomic.Bool
+		p.Run(2, func(int) {
+			if started.Add(1) == 2 {
+				close(both)
+			}
+			select {
+			case <-both:
+			case <-time.After(20 * time.Second):
+				alone.Store(true)
+			}
+		})
+		p.Close()
+		if alone.Load() {
+			t.Fatal("the two tasks did not run at the same time")
+		}
+	}
+}
+
+// A caller whose offer nobody takes (the pool's goroutine is busy with a
+// long task of another caller) does not wait for it.
+func TestPoolDoesNotWaitForBusyGoroutines(t *testing.T) {
+	p := NewPool(2)
+	defer p.Close()
+	release := make(chan struct{})
+	busy := make(chan struct{})
+	go p.Run(2, func(i int) {
+		if i == 1 {
+			close(busy)
+		}
+		<-release
+	})
+	<-busy // the pool's goroutine or the first caller holds a task until release
+	done := make(chan struct{})
+	go func() {
+		p.Run(3, func(int) {})
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Error("Run waited for a goroutine busy with another caller's work")
+	}
+	close(release)
+}
