@@ -24,7 +24,8 @@ func Serve(ctx context.Context, ln net.Listener, cfg Config, ready func(url stri
 		ln.Close()
 		return err
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	// No write timeout: event streams last as long as the page is open.
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: min(10*time.Second, srv.cfg.ReadTimeout), ReadTimeout: srv.cfg.ReadTimeout, IdleTimeout: 2 * time.Minute}
 	hs.RegisterOnShutdown(srv.Close)
 	if ready != nil {
 		ready(PageURL(ln.Addr()), cfg.LocalOnly)

@@ -76,6 +76,9 @@ func (s *Server) handleControl(w http.ResponseWriter, r *http.Request) {
 	if ss == nil {
 		return
 	}
+	if !wantJSON(w, r) {
+		return
+	}
 	var c command
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
 	dec.DisallowUnknownFields()
@@ -122,17 +125,10 @@ func (s *Server) reserve() (*session, error) {
 		return nil, fmt.Errorf("the server is shutting down")
 	}
 	if len(s.runs) >= s.cfg.MaxRuns {
-		cutoff := s.now().Add(-s.cfg.IdleTimeout)
-		for id, ss := range s.runs {
-			if ss.idle(cutoff) {
-				s.logf("run %s: dropped after %v idle", id, s.cfg.IdleTimeout)
-				delete(s.runs, id)
-				go ss.close()
-			}
-		}
+		s.expireLocked()
 	}
 	if len(s.runs) >= s.cfg.MaxRuns {
-		return nil, fmt.Errorf("this server already holds %d runs, its limit (migrasim serve --max-runs); close another tab's run, or wait: runs nobody watches are dropped after %v",
+		return nil, fmt.Errorf("this server already holds %d runs, its limit (migrasim serve --max-runs); close another tab's run, or wait: runs left paused and untouched are dropped after %v",
 			len(s.runs), s.cfg.IdleTimeout)
 	}
 	ss := newSession(s, newID())

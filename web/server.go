@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"net"
 	"net/http"
 	"runtime"
@@ -22,9 +23,14 @@ import (
 
 // Defaults of Config.
 const (
-	DefaultMaxScale    = 0.05
-	DefaultMaxRuns     = 6
-	DefaultIdleTimeout = 10 * time.Minute
+	DefaultMaxScale      = 0.05
+	DefaultMaxRuns       = 6
+	DefaultIdleTimeout   = 3 * time.Minute
+	DefaultOrphanTimeout = 30 * time.Second
+	DefaultReadTimeout   = 30 * time.Second
+	// DefaultMaxMonths is the months a run at the largest number of
+	// households may simulate: the page's longest run.
+	DefaultMaxMonths = 240
 )
 
 // maxBody is the largest request body the server reads.
@@ -39,12 +45,32 @@ type Config struct {
 	// MaxRuns is how many runs the server holds at once (each browser tab that
 	// pressed Setup holds one); default DefaultMaxRuns.
 	MaxRuns int
+	// MaxHouseholds is the most households one side of a run may simulate:
+	// the sum over countries of population × scale / household size, so
+	// that edited populations and household sizes cannot raise the cost
+	// behind the scale's back. Default: the households of the default
+	// populations at MaxScale, and a quarter more.
+	MaxHouseholds int
+	// MaxHouseholdMonths is the most households × months (warm-up
+	// included) one side of a run may simulate; default MaxHouseholds ×
+	// (DefaultMaxMonths and the default warm-up).
+	MaxHouseholdMonths int
 	// Workers is the number of goroutines that step simulations, shared by all
-	// runs; default GOMAXPROCS. It never changes results.
+	// runs, from 1 to scenarios.MaxWorkers; default GOMAXPROCS. It never
+	// changes results.
 	Workers int
-	// IdleTimeout is how long a run that nobody watches or controls is kept
-	// when a new run needs its place; default DefaultIdleTimeout.
+	// IdleTimeout is how long a run is kept that is not going and that no
+	// request has touched, even if pages still show it: such runs are
+	// dropped every minute, and when a new run needs the place; default
+	// DefaultIdleTimeout.
 	IdleTimeout time.Duration
+	// OrphanTimeout is how long a run goes on with no page watching it and
+	// no request touching it (its client has gone) before it pauses;
+	// default DefaultOrphanTimeout.
+	OrphanTimeout time.Duration
+	// ReadTimeout is how long Serve waits for a request's headers and body;
+	// default DefaultReadTimeout.
+	ReadTimeout time.Duration
 	// LocalOnly makes the server answer only requests addressed to a loopback
 	// name (localhost, 127.0.0.1, [::1]), which stops web pages elsewhere from
 	// reaching it through DNS rebinding. Set it when listening on loopback.
@@ -87,13 +113,26 @@ func New(cfg Config) (*Server, error) {
 	if cfg.IdleTimeout == 0 {
 		cfg.IdleTimeout = DefaultIdleTimeout
 	}
+	if cfg.OrphanTimeout == 0 {
+		cfg.OrphanTimeout = DefaultOrphanTimeout
+	}
+	if cfg.ReadTimeout == 0 {
+		cfg.ReadTimeout = DefaultReadTimeout
+	}
 	switch {
 	case !(cfg.MaxScale > 0 && cfg.MaxScale <= 1):
 		return nil, fmt.Errorf("web: max scale %g: want more than 0 and at most 1", cfg.MaxScale)
-	case cfg.MaxRuns < 1:
-		return nil, fmt.Errorf("web: max runs %d: want at least 1", cfg.MaxRuns)
-	case cfg.Workers < 1:
-		return nil, fmt.Errorf("web: workers %d: want at least 1", cfg.Workers)
+	case cfg.MaxRuns < 1 || cfg.MaxRuns > maxRunsLimit:
+		return nil, fmt.Errorf("web: max runs %d: want 1 to %d", cfg.MaxRuns, maxRunsLimit)
+	case cfg.Workers < 1 || cfg.Workers > scenarios.MaxWorkers():
+		return nil, fmt.Errorf("web: workers %d: want 1 to %d", cfg.Workers, scenarios.MaxWorkers())
+	case cfg.MaxHouseholds < 0 || cfg.MaxHouseholdMonths < 0:
+		return nil, fmt.Errorf("web: max households %d and household-months %d: want 0 (the default) or more", cfg.MaxHouseholds, cfg.MaxHouseholdMonths)
+	case cfg.IdleTimeout < 0 || cfg.OrphanTimeout < 0 || cfg.ReadTimeout < 0:
+		return nil, fmt.Errorf("web: timeouts cannot be negative")
+	}
+	if err := cfg.householdLimits(); err != nil {
+		return nil, err
 	}
 	keys, err := scenarios.Keys()
 	if err != nil {
@@ -114,7 +153,76 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.pool = sim.NewPool(cfg.Workers)
 	s.routes()
+	go s.janitor()
 	return s, nil
+}
+
+// maxRunsLimit bounds Config.MaxRuns: each run holds its worlds in memory.
+const maxRunsLimit = 1000
+
+// householdLimits fills in the default household limits: those of the
+// default populations at MaxScale, and a quarter more.
+func (cfg *Config) householdLimits() error {
+	if cfg.MaxHouseholds > 0 && cfg.MaxHouseholdMonths > 0 {
+		return nil
+	}
+	p, err := scenarios.Defaults()
+	if err != nil {
+		return fmt.Errorf("web: %w", err)
+	}
+	p.Scale = cfg.MaxScale
+	if cfg.MaxHouseholds == 0 {
+		cfg.MaxHouseholds = int(math.Ceil(1.25 * households(&p)))
+	}
+	if cfg.MaxHouseholdMonths == 0 {
+		p.Months = DefaultMaxMonths
+		cfg.MaxHouseholdMonths = cfg.MaxHouseholds * p.Steps()
+	}
+	return nil
+}
+
+// households is how many households a run of p simulates: each country's
+// population × scale / household size.
+func households(p *sim.Params) float64 {
+	var n float64
+	for c := sim.Country(0); c < sim.NumCountries; c++ {
+		cp := p.Country.Of(c)
+		n += cp.Population * p.Scale / cp.HouseholdSize
+	}
+	return n
+}
+
+// janitor drops idle runs every minute (or more often for short idle
+// timeouts) until the server closes.
+func (s *Server) janitor() {
+	tick := time.NewTicker(min(time.Minute, max(s.cfg.IdleTimeout/4, time.Second)))
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+			s.expire()
+		case <-s.done:
+			return
+		}
+	}
+}
+
+// expire drops the runs that have been idle longer than IdleTimeout.
+func (s *Server) expire() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.expireLocked()
+}
+
+func (s *Server) expireLocked() {
+	cutoff := s.now().Add(-s.cfg.IdleTimeout)
+	for id, ss := range s.runs {
+		if ss.idle(cutoff) {
+			s.logf("run %s: dropped after %v idle", id, s.cfg.IdleTimeout)
+			delete(s.runs, id)
+			go ss.close()
+		}
+	}
 }
 
 func (s *Server) routes() {
@@ -134,7 +242,10 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/runs/{id}/scenario.toml", s.handleTOML)
 }
 
-// ServeHTTP answers the page and its API.
+// ServeHTTP answers the page and its API. Requests that change state
+// (POST, PUT, DELETE) from another site's page are refused: the browser says
+// where they come from (Sec-Fetch-Site, Origin), and every body must be
+// JSON, which a form on another site cannot send without asking.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.LocalOnly && !loopbackHost(r.Host) {
 		http.Error(w, "this server answers only to localhost: open it as http://127.0.0.1 or http://localhost", http.StatusForbidden)
@@ -142,7 +253,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:")
+	if err := crossOrigin.Check(r); err != nil {
+		writeError(w, http.StatusForbidden, "this server takes changes only from its own page: "+err.Error())
+		return
+	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// crossOrigin refuses state-changing requests from other sites.
+var crossOrigin = http.NewCrossOriginProtection()
+
+// wantJSON answers 415 unless the request's body is JSON.
+func wantJSON(w http.ResponseWriter, r *http.Request) bool {
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		// A form on another site can post text/plain without asking; it cannot post JSON.
+		writeError(w, http.StatusUnsupportedMediaType, "send the request as application/json")
+		return false
+	}
+	return true
 }
 
 // Close stops every run and ends the event streams; the handler answers
@@ -177,9 +305,7 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 
 // readSettings decodes a request's Settings, answering 400 when it cannot.
 func readSettings(w http.ResponseWriter, r *http.Request) (*Settings, bool) {
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		// A form on another site can post text/plain without asking; it cannot post JSON.
-		writeError(w, http.StatusUnsupportedMediaType, "send the settings as application/json")
+	if !wantJSON(w, r) {
 		return nil, false
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))

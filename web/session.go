@@ -156,6 +156,12 @@ func (ss *session) loop(stop chan struct{}) {
 		}
 		more := ss.stepLocked()
 		speed := ss.speed
+		if more && len(ss.subs) == 0 && ss.srv.now().Sub(ss.touched) > ss.srv.cfg.OrphanTimeout {
+			// No page watches and no request came for a while: the client
+			// has gone. Pause rather than simulate for nobody.
+			ss.srv.logf("run %s: paused, its page has gone", ss.id)
+			more = false
+		}
 		if !more {
 			ss.running, ss.stop = false, nil
 			ss.broadcast(ss.stateLocked())
@@ -303,12 +309,13 @@ func (ss *session) broadcast(msg []byte) {
 	}
 }
 
-// idle reports whether nobody has watched or controlled the run since before
-// cutoff.
+// idle reports whether the run is not going and no request has touched it
+// since before cutoff. Pages that only show it do not count: six tabs left
+// open must not lock a class out.
 func (ss *session) idle(cutoff time.Time) bool {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	return len(ss.subs) == 0 && ss.touched.Before(cutoff)
+	return !ss.running && ss.touched.Before(cutoff)
 }
 
 func (ss *session) touch() {

@@ -107,6 +107,9 @@ func (s *Server) resolveSide(side string, sd *Side) (*sim.Params, []Problem) {
 		problems = append(problems, bad("scale", "%g is above this server's limit of %g, which keeps the page responsive (start 'migrasim serve --max-scale' higher to allow more)",
 			scale, s.cfg.MaxScale)...)
 	}
+	if len(problems) == 0 {
+		problems = append(problems, s.checkCost(side, p)...)
+	}
 	if len(problems) > 0 {
 		return nil, problems
 	}
@@ -119,6 +122,23 @@ func (s *Server) resolveSide(side string, sd *Side) (*sim.Params, []Problem) {
 		p.Description = strings.TrimSpace(p.Description + " Edited on the teaching page.")
 	}
 	return p, nil
+}
+
+// checkCost caps what a side simulates: its households (populations and
+// household sizes count, not only the scale) and households × months.
+func (s *Server) checkCost(side string, p *sim.Params) []Problem {
+	n := households(p)
+	if n > float64(s.cfg.MaxHouseholds) {
+		return []Problem{{Side: side, Control: "scale", Label: s.label("scale"), Message: fmt.Sprintf(
+			"%.0f households (population × scale / household size, over the three countries), more than this server's limit of %d: lower the scale or the populations",
+			n, s.cfg.MaxHouseholds)}}
+	}
+	if hm := n * float64(p.Steps()); hm > float64(s.cfg.MaxHouseholdMonths) {
+		return []Problem{{Side: side, Control: "months", Label: s.label("months"), Message: fmt.Sprintf(
+			"%.0f households for %d months (warm-up included) is %.3g household-months, more than this server's limit of %.3g: simulate fewer months or a smaller scale",
+			n, p.Steps(), hm, float64(s.cfg.MaxHouseholdMonths))}}
+	}
+	return nil
 }
 
 // overrides converts a side's control values into scenario key overrides

@@ -29,6 +29,10 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer ss.unsubscribe(ch)
+	// The server's read timeout bounds how long a request takes to arrive;
+	// a stream lasts as long as its page, so it lifts the deadline (which
+	// would otherwise end the stream, and the page would reconnect).
+	http.NewResponseController(w).SetReadDeadline(time.Time{})
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
