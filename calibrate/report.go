@@ -3,6 +3,7 @@ package calibrate
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -44,6 +45,48 @@ func (r *Result) WriteSamples(w io.Writer) error {
 		for _, v := range s.X {
 			buf = append(buf, ',')
 			buf = AppendValue6(buf, v)
+		}
+		buf = append(buf, '\n')
+		if _, err := w.Write(buf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteParticles writes particles.csv, the posterior as weighted points
+// that 'migrasim compare --posterior' reads: a row per particle with every
+// fitted key in the spec's Priors order, weights summing to 1. ABC's
+// accepted draws and SMC's last population (already resampled by weight)
+// are unweighted samples, so each gets weight 1/n; a method without a
+// posterior (nelder-mead, none) writes the best point alone, with weight 1.
+// Values are written in full (shortest round-trip form), so a particle
+// runs exactly as it was scored.
+func (r *Result) WriteParticles(w io.Writer) error {
+	keys := make([]string, len(r.Config.Spec.Priors))
+	for j, p := range r.Config.Spec.Priors {
+		keys[j] = p.Key
+	}
+	header := append(append([]string(nil), ParticlesHeader...), keys...)
+	if _, err := fmt.Fprintln(w, strings.Join(header, ",")); err != nil {
+		return err
+	}
+	points := make([][]float64, len(r.Accepted))
+	for i, s := range r.Accepted {
+		points[i] = s.X
+	}
+	if len(points) == 0 {
+		points = [][]float64{r.Best}
+	}
+	weight := 1 / float64(len(points))
+	var buf []byte
+	for i, x := range points {
+		buf = strconv.AppendInt(buf[:0], int64(i+1), 10)
+		buf = append(buf, ',')
+		buf = strconv.AppendFloat(buf, weight, 'g', -1, 64)
+		for _, v := range x {
+			buf = append(buf, ',')
+			buf = strconv.AppendFloat(buf, v, 'g', -1, 64)
 		}
 		buf = append(buf, '\n')
 		if _, err := w.Write(buf); err != nil {

@@ -43,8 +43,10 @@ cores.
   none         no search: report the fit of the spec's scenario as it is
 
 Writes to --out (default out/calibrate): fitted.toml (the scenario with the
-fitted values; 'migrasim run' accepts it), posterior.csv, samples.csv,
-fit.csv (each target: observed, simulated mean and 90% interval), and
+fitted values; 'migrasim run' accepts it), posterior.csv, particles.csv
+(the posterior as weighted points, which 'migrasim compare --posterior'
+reads; the best point alone for nelder-mead and none), samples.csv, fit.csv
+(each target: observed, simulated mean and 90% interval), and
 manifest.json; prints ARD, rescaled ARD and MASE per observable.`
 
 func runCalibrate(ctx context.Context, e *env, args []string) error {
@@ -118,6 +120,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	outputs := []results.Output{
 		{Name: "fitted.toml", Write: func(w io.Writer) error { return res.WriteFitted(w, resolved) }},
 		{Name: "posterior.csv", Write: res.WritePosterior},
+		{Name: "particles.csv", Write: res.WriteParticles},
 		{Name: "samples.csv", Write: res.WriteSamples},
 		{Name: "fit.csv", Write: func(w io.Writer) error { return calibrate.WriteFit(w, res.Fit) }},
 	}
@@ -128,7 +131,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	res.WriteReport(e.stdout, wall.Seconds())
-	fmt.Fprintf(e.stdout, "\nwrote %s (fitted.toml, posterior.csv, samples.csv, fit.csv, manifest.json)\n", *out)
+	fmt.Fprintf(e.stdout, "\nwrote %s (fitted.toml, posterior.csv, particles.csv, samples.csv, fit.csv, manifest.json)\n", *out)
 	return nil
 }
 
