@@ -272,3 +272,68 @@ func measureNamed(name string) Measure {
 	}
 	panic("results: no compare measure " + name)
 }
+
+// Chart is a single-panel plot.
+type Chart struct {
+	p *plot.Plot
+}
+
+// Write renders the chart as "png" or "svg".
+func (c *Chart) Write(w io.Writer, format string) error {
+	if format != "png" && format != "svg" {
+		return fmt.Errorf("plot: unknown format %q", format)
+	}
+	wt, err := c.p.WriterTo(1.5*panelWidth, 1.2*panelHeight, format)
+	if err != nil {
+		return err
+	}
+	_, err = wt.WriteTo(w)
+	return err
+}
+
+// PlotIncrease draws P(increase) of the named measure against the horizon,
+// one line per country: the share of posterior draws in which B raises the
+// measure over A, from the policy window's start to the end of each year
+// (the "all" horizon, the whole window, is left out: it ends where the last
+// year's does).
+func PlotIncrease(effects []Effect, measure string) (*Chart, error) {
+	p := plot.New()
+	p.X.Label.Text = "horizon: from the policy window's start to the end of year"
+	p.Y.Label.Text = "P(" + measure + " rises)"
+	p.Y.Min, p.Y.Max = 0, 1
+	p.Legend.Top = true
+	p.Add(plotter.NewGrid())
+	var title string
+	for c := sim.Country(0); c < sim.NumCountries; c++ {
+		var xy plotter.XYs
+		for _, e := range effects {
+			if e.Country != c || e.Measure.Name != measure || e.Horizon.Label == "all" {
+				continue
+			}
+			// December ends at the whole year; a window ending earlier falls between.
+			xy = append(xy, plotter.XY{X: float64(e.End.Year()) + float64(e.End.Num()-12)/12, Y: e.PIncrease})
+			title = fmt.Sprintf("%s - %s: P(%s rises), %d posterior draws", e.ScenarioB, e.ScenarioA, measure, e.Draws)
+		}
+		if len(xy) == 0 {
+			return nil, fmt.Errorf("plot: no horizons of %s for %s", measure, c.Code())
+		}
+		l, pts, err := plotter.NewLinePoints(xy)
+		if err != nil {
+			return nil, err
+		}
+		l.Color, pts.Color = plotutil.Color(int(c)), plotutil.Color(int(c))
+		l.Width = vg.Points(1.5)
+		pts.Shape = plotutil.Shape(int(c))
+		p.Add(l, pts)
+		p.Legend.Add(c.Name(), l, pts)
+	}
+	even, err := plotter.NewLine(plotter.XYs{{X: p.X.Min, Y: 0.5}, {X: p.X.Max, Y: 0.5}})
+	if err != nil {
+		return nil, err
+	}
+	even.Color = color.Gray{Y: 90}
+	even.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+	p.Add(even)
+	p.Title.Text = title
+	return &Chart{p: p}, nil
+}
