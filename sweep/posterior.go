@@ -1,0 +1,302 @@
+package sweep
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"sync"
+
+	"migrasim/calibrate"
+	"migrasim/results"
+	"migrasim/scenarios"
+	"migrasim/sim"
+)
+
+// MaxDraws is the most posterior draws a PosteriorComparison runs.
+const MaxDraws = 100_000
+
+// pickStream is the PCG stream, under the comparison's seed, that picks the
+// particles; draw d's seed comes from stream d (below MaxDraws).
+const pickStream = 1 << 62
+
+// PosteriorComparison runs scenario B against scenario A over a posterior:
+// for each of Draws draws it picks a particle by weight, sets its keys on
+// both scenarios, and runs them paired, with common random numbers, to
+// measure B − A per country, measure and horizon. Every draw has its own
+// seed, so replicates differ between draws while A and B share theirs
+// within a draw. The particles picked and every draw's seed come from Seed
+// alone, and draws run on fixed slots, so the answer does not depend on
+// Workers.
+type PosteriorComparison struct {
+	// Scenarios are A and B, paired (see Pair): same start, months, scale and
+	// replicates. Their seeds are not used: Seed and the draw set them.
+	Scenarios []*sim.Params
+	// Particles is the posterior (calibrate.ReadParticles).
+	Particles *calibrate.Particles
+	// Draws is the number of posterior draws, 1 to MaxDraws.
+	Draws int
+	// Seed picks the particles and derives each draw's run seed; any value
+	// from 0 to scenarios.MaxSeed.
+	Seed uint64
+	// Workers is the number of goroutines, 1 to scenarios.MaxWorkers(); it
+	// never changes results.
+	Workers int
+	// Measures are what is compared (results.CompareMeasures has them all).
+	Measures []results.Measure
+	// Horizons are the periods over which each measure is aggregated
+	// (results.Horizons), in months from the scenarios' start.
+	Horizons []results.Period
+	// Progress, if set, is called after each simulated month with the months
+	// done and the total over every run; calls are serialised.
+	Progress func(done, total int)
+	// Simulate runs one scenario; nil means sim.Run. Tests replace it to
+	// check the comparison without simulating.
+	Simulate func(ctx context.Context, p *sim.Params, opt sim.Options) ([]sim.Series, error)
+}
+
+// PosteriorMeasures are the default measures of a posterior comparison:
+// departures in all and by kind, apprehensions at the U.S. border, U.S.
+// removals and the homicide rate.
+var PosteriorMeasures = []string{"departures_total", "departures_uac", "departures_family", "departures_adult",
+	"us_apprehensions_total", "us_removals_total", "homicide_rate"}
+
+// MeasuresNamed returns the results.CompareMeasures with the given names, in
+// that order.
+func MeasuresNamed(names []string) ([]results.Measure, error) {
+	var out []results.Measure
+	for _, n := range names {
+		i := -1
+		for j, m := range results.CompareMeasures {
+			if m.Name == n {
+				i = j
+			}
+		}
+		if i < 0 {
+			return nil, fmt.Errorf("measure %q: not one of the compared measures", n)
+		}
+		out = append(out, results.CompareMeasures[i])
+	}
+	return out, nil
+}
+
+// plannedDraw is one draw: the particle it runs and its seed.
+type plannedDraw struct {
+	particle int
+	seed     uint64
+}
+
+// plan picks the particles and seeds of every draw.
+func (c *PosteriorComparison) plan() []plannedDraw {
+	picks := c.Particles.Draw(c.Draws, rand.New(rand.NewPCG(c.Seed, pickStream)))
+	out := make([]plannedDraw, c.Draws)
+	for d, i := range picks {
+		out[d] = plannedDraw{particle: i, seed: DrawSeed(c.Seed, d)}
+	}
+	return out
+}
+
+// DrawSeed is the run seed of draw d of a comparison seeded with seed: the
+// first output of PCG stream d, kept within scenarios.MaxSeed.
+func DrawSeed(seed uint64, d int) uint64 {
+	return rand.NewPCG(seed, uint64(d)).Uint64() >> 1
+}
+
+// variants returns A and B with particle i's keys and the seed set.
+func (c *PosteriorComparison) variants(i int, seed uint64) ([]*sim.Params, error) {
+	out := make([]*sim.Params, len(c.Scenarios))
+	for j, base := range c.Scenarios {
+		p := *base
+		if err := scenarios.Apply(&p, c.Particles.Overrides(i)); err != nil {
+			return nil, fmt.Errorf("posterior %s: particle on row %d: %s: %w", c.Particles.File, i+1, base.Name, err)
+		}
+		p.Seed = seed
+		if err := scenarios.Check(&p); err != nil {
+			return nil, fmt.Errorf("posterior %s: particle on row %d: %s: %w", c.Particles.File, i+1, base.Name, err)
+		}
+		out[j] = &p
+	}
+	return out, nil
+}
+
+// Check checks the settings, and sets the keys of every particle a draw
+// picks on both scenarios, before anything runs.
+func (c *PosteriorComparison) Check() error {
+	if len(c.Scenarios) != 2 {
+		return fmt.Errorf("compare --posterior: want two scenarios, A and B, got %d", len(c.Scenarios))
+	}
+	a, b := c.Scenarios[0], c.Scenarios[1]
+	if a.Start != b.Start || a.Months != b.Months || a.Scale != b.Scale || a.Replicates != b.Replicates {
+		return fmt.Errorf("compare --posterior: %s and %s are not paired (see Pair)", a.Name, b.Name)
+	}
+	if c.Draws < 1 || c.Draws > MaxDraws {
+		return fmt.Errorf("--draws %d: want 1 to %d", c.Draws, MaxDraws)
+	}
+	if c.Workers < 1 || c.Workers > scenarios.MaxWorkers() {
+		return fmt.Errorf("compare: %d workers: want 1 to %d", c.Workers, scenarios.MaxWorkers())
+	}
+	if c.Seed > scenarios.MaxSeed {
+		return fmt.Errorf("compare --posterior: seed %d: want 0 to %d", c.Seed, uint64(scenarios.MaxSeed))
+	}
+	if c.Particles == nil || c.Particles.Len() == 0 {
+		return errors.New("compare --posterior: no particles")
+	}
+	if len(c.Measures) == 0 || len(c.Horizons) == 0 {
+		return errors.New("compare --posterior: no measures or no horizons")
+	}
+	var errs []error
+	seen := map[int]bool{}
+	for _, d := range c.plan() {
+		if seen[d.particle] {
+			continue
+		}
+		seen[d.particle] = true
+		if _, err := c.variants(d.particle, d.seed); err != nil {
+			errs = append(errs, err)
+			if len(errs) == 5 {
+				errs = append(errs, errors.New("(and possibly more particles)"))
+				break
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Question is what the comparison measures.
+func (c *PosteriorComparison) Question() *results.Question {
+	return &results.Question{ScenarioA: c.Scenarios[0].Name, ScenarioB: c.Scenarios[1].Name,
+		Start: c.Scenarios[0].Start, Measures: c.Measures, Horizons: c.Horizons}
+}
+
+// Run runs every draw and returns the answer: per country, measure and
+// horizon, the posterior mean effect of B against A, its 90% credible
+// interval and P(effect > 0) (results.Question.Answer). Draws run in
+// parallel, each on the slot of its number.
+func (c *PosteriorComparison) Run(ctx context.Context) ([]results.Effect, error) {
+	if err := c.Check(); err != nil {
+		return nil, err
+	}
+	simulate := c.Simulate
+	if simulate == nil {
+		simulate = sim.Run
+	}
+	q := c.Question()
+	plan := c.plan()
+	total := 2 * c.Draws * c.Scenarios[0].Steps()
+	var mu sync.Mutex
+	done := 0
+	tick := func(int, int) {
+		mu.Lock()
+		done++
+		c.Progress(done, total)
+		mu.Unlock()
+	}
+	outer := min(c.Workers, c.Draws)
+	opt := sim.Options{Workers: max(1, c.Workers/outer)}
+	if c.Progress != nil {
+		opt.Progress = tick
+	}
+	draws := make([]results.Draw, c.Draws)
+	errs := make([]error, c.Draws)
+	pool := sim.NewPool(outer)
+	defer pool.Close()
+	pool.Run(c.Draws, func(d int) {
+		if ctx.Err() != nil {
+			return
+		}
+		draws[d], errs[d] = c.runDraw(ctx, q, plan[d], simulate, opt)
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for d, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("draw %d: %w", d, err)
+		}
+	}
+	return q.Answer(draws)
+}
+
+// runDraw runs A and B at one draw's particle and seed and measures B − A.
+func (c *PosteriorComparison) runDraw(ctx context.Context, q *results.Question, d plannedDraw,
+	simulate func(context.Context, *sim.Params, sim.Options) ([]sim.Series, error), opt sim.Options) (results.Draw, error) {
+	params, err := c.variants(d.particle, d.seed)
+	if err != nil {
+		return nil, err
+	}
+	runs := make([][]sim.Series, len(params))
+	for j, p := range params {
+		if runs[j], err = simulate(ctx, p, opt); err != nil {
+			return nil, fmt.Errorf("scenario %s: %w", p.Name, err)
+		}
+	}
+	return q.Differences(runs[0], runs[1])
+}
+
+// PolicyStart is the first month in which b's policies can differ from
+// a's, found from the scenarios as written: for each policy lever whose
+// settings differ, a date that differs (when the lever starts, ends, opens,
+// closes) counts from the earlier of its two values, and any other
+// difference (a multiplier, a share) from the lever's earliest date in
+// either scenario; PolicyStart is the earliest of these. It is a month when
+// the policies may start to differ (a lever with a delay acts later), never
+// after it. ok is false when no lever with a date differs. Differences
+// outside the policy timeline (parameters, mechanisms, shocks) act from the
+// start, so then it returns a's start.
+func PolicyStart(a, b *sim.Params) (m sim.Month, ok bool) {
+	x, y := *a, *b
+	x.Name, y.Name, x.Description, y.Description = "", "", "", ""
+	x.Policy, y.Policy = sim.PolicyParams{}, sim.PolicyParams{}
+	if scenarios.Format(&x) != scenarios.Format(&y) {
+		return a.Start, true
+	}
+	pa, pb := reflect.ValueOf(a.Policy), reflect.ValueOf(b.Policy)
+	for i := range pa.NumField() {
+		var differ, all []sim.Month
+		other := false
+		leaves(pa.Field(i), pb.Field(i), func(u, v reflect.Value) {
+			du, isDate := u.Interface().(sim.Month)
+			switch {
+			case isDate:
+				dv := v.Interface().(sim.Month)
+				all = append(all, du, dv)
+				if du != dv {
+					differ = append(differ, du, dv)
+				}
+			case !same(u, v):
+				other = true
+			}
+		})
+		if other {
+			differ = all
+		}
+		for _, d := range differ {
+			if d.IsSet() && (!ok || d < m) {
+				m, ok = d, true
+			}
+		}
+	}
+	return m, ok
+}
+
+// leaves calls fn on each pair of leaf fields (anything but a struct) of two
+// values of the same struct type.
+func leaves(u, v reflect.Value, fn func(u, v reflect.Value)) {
+	if u.Kind() != reflect.Struct {
+		fn(u, v)
+		return
+	}
+	for i := range u.NumField() {
+		leaves(u.Field(i), v.Field(i), fn)
+	}
+}
+
+// same reports whether two leaf values are equal, an empty list or map
+// equal to none.
+func same(u, v reflect.Value) bool {
+	if k := u.Kind(); (k == reflect.Slice || k == reflect.Map) && u.Len() == 0 && v.Len() == 0 {
+		return true
+	}
+	return reflect.DeepEqual(u.Interface(), v.Interface())
+}
