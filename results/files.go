@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 )
 
@@ -103,7 +104,32 @@ func WriteSet(ctx context.Context, dir string, outputs []Output, m *Manifest) er
 		}
 	}
 	syncDir(dir)
+	removeStale(dir, m.Outputs, old)
 	return nil
+}
+
+// removeStale removes the temporary files that writers of these names
+// killed before they finished (SIGKILL, a power cut) left in dir.
+func removeStale(dir string, names map[string]string, old []string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	ours := map[string]bool{ManifestFile: true}
+	for n := range names {
+		ours[n] = true
+	}
+	for _, n := range old {
+		ours[n] = true
+	}
+	for _, e := range entries {
+		name := e.Name()
+		i := strings.Index(name, ".tmp-")
+		if !strings.HasPrefix(name, ".") || i < 0 || !ours[name[1:i]] {
+			continue
+		}
+		os.Remove(filepath.Join(dir, name))
+	}
 }
 
 // stagedFile is a file of a result set written under a temporary name.

@@ -168,8 +168,17 @@ func TestWriteSetKeepsPreviousSet(t *testing.T) {
 			t.Errorf("after %s the folder holds %v", what, entries)
 		}
 	}
+	// What a writer killed with SIGKILL leaves: removed by the next set.
+	os.WriteFile(filepath.Join(dir, ".a.csv.tmp-12345"), []byte("half"), 0o644)
+	os.WriteFile(filepath.Join(dir, ".notes.tmp-1"), []byte("not ours"), 0o644)
 	if err := WriteSet(ctx, dir, []Output{text("a.csv", "a3\n"), text("c.csv", "c3\n")}, &Manifest{Scenario: "three"}); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".a.csv.tmp-12345")); !os.IsNotExist(err) {
+		t.Error("a killed writer's temporary file is still there")
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".notes.tmp-1")); err != nil {
+		t.Error("a file that is not the set's was removed")
 	}
 	if m, err := Verify(dir); err != nil || m.Scenario != "three" {
 		t.Fatalf("third set: %v", err)

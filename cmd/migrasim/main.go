@@ -22,8 +22,9 @@ func main() {
 		stop()
 	}()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := exitStatus(ctx, err, os.Stderr) // before stop, which cancels ctx
 	stop()
-	os.Exit(exitStatus(ctx, err, os.Stderr))
+	os.Exit(code)
 }
 
 // exitStatus prints err and returns the exit status: 0 on success, 130

@@ -144,10 +144,13 @@ func simulate(ctx context.Context, e *env, p *sim.Params, o *runOptions) ([]sim.
 // interruption leaves: nothing new, and the previous result in dir, if any.
 func writeSet(ctx context.Context, dir string, outputs []results.Output, m *results.Manifest) error {
 	err := results.WriteSet(ctx, dir, outputs, m)
-	if ctx.Err() != nil && err != nil {
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
 		return fmt.Errorf("%w while writing: nothing new was written (a complete result already in %s is kept)", errInterrupted, dir)
 	}
-	return err
+	return fmt.Errorf("%w; nothing new was written (a complete result already in %s is kept)", err, dir)
 }
 
 // newManifest records how p was run, and the command line as given.

@@ -57,8 +57,11 @@ func runSweepMerge(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	pl, rep, err := sweep.Merge(ctx, dir, *out, e.command())
-	if ctx.Err() != nil {
+	if err != nil && ctx.Err() != nil {
 		return fmt.Errorf("%w: nothing new was written (a complete merge already in %s is kept)", errInterrupted, *out)
+	}
+	if err != nil && rep != nil && rep.Complete() {
+		return fmt.Errorf("%w; nothing new was written (a complete merge already in %s is kept)", err, *out)
 	}
 	if err != nil {
 		return err
