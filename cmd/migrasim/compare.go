@@ -6,10 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"migrasim/calibrate"
 	"migrasim/results"
 	"migrasim/scenarios"
 	"migrasim/sim"
@@ -19,8 +21,8 @@ import (
 func init() {
 	register(command{
 		name:    "compare",
-		usage:   "A B [C...] [--replicates N] [--seed N] [--scale F] [--months N] [--from YYYY-MM --to YYYY-MM] [--vary KEY=V1,V2,...] [--out DIR]",
-		summary: "compare scenarios with common random numbers: paired differences with 95% intervals",
+		usage:   "A B [C...] [--replicates N] [--seed N] [--scale F] [--months N] [--from YYYY-MM --to YYYY-MM] [--vary KEY=V1,V2,...] [--posterior FILE [--draws N]] [--out DIR]",
+		summary: "compare scenarios with common random numbers: paired differences with 95% intervals, or over a calibrated posterior",
 		run:     runCompare,
 	})
 }
@@ -37,7 +39,23 @@ comparison for each value of one scenario key (e.g. feedback.strength=0,0.4,0.8)
 and plots the differences against it.
 
 Writes comparison.csv, manifest.json and plots (PNG and SVG): the monthly
-series with 95% bands and the paired differences, per country.`
+series with 95% bands and the paired differences, per country. These
+intervals cover Monte Carlo noise only, at the scenarios' fixed parameters.
+
+With --posterior FILE (particles.csv of 'migrasim calibrate'), A and B are
+compared over the calibrated parameters instead: each of --draws draws picks
+a particle by weight, sets its keys on both scenarios and runs them paired
+(the scenarios' replicates, a seed per draw). The policy window runs from
+--from (default: the first month a policy lever of B differs from A's) to
+--to (default: the end). For each country, measure (departures in all and
+by kind, U.S. border apprehensions, removals, the homicide rate) and
+horizon (from the window's start to the end of each year, and "all", the
+whole window) answer.csv gives the posterior mean effect of B against A, a 90% credible
+interval that covers parameter and Monte Carlo uncertainty (the 5% and 95%
+quantiles of the pooled draw x replicate differences) and P(increase), the
+share of draws whose mean difference over replicates is above 0. It also
+plots P(departures rise) against the horizon and writes manifest.json, to
+out/compare/A-vs-B-posterior unless --out says otherwise.`
 
 func runCompare(ctx context.Context, e *env, args []string) error {
 	var o runOptions
@@ -46,7 +64,9 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	from := fs.String("from", "", "first month of the reported window, YYYY-MM (default: the start)")
 	to := fs.String("to", "", "last month of the reported window, YYYY-MM (default: the end)")
 	vary := fs.String("vary", "", "repeat the comparison for each value of a scenario key: KEY=V1,V2,...")
-	out := fs.String("out", "", "output folder (default: out/compare/A-vs-B...)")
+	out := fs.String("out", "", "output folder (default: out/compare/A-vs-B..., with --posterior A-vs-B-posterior)")
+	posterior := fs.String("posterior", "", "compare over this posterior: particles.csv of 'migrasim calibrate'")
+	draws := fs.Int("draws", 200, fmt.Sprintf("with --posterior, the posterior draws, 1 to %d", sweep.MaxDraws))
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -54,9 +74,25 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	if len(pos) < 2 {
 		return fmt.Errorf("compare: want two or more scenarios, got %d (see 'migrasim help compare')", len(pos))
 	}
+	if *posterior != "" {
+		if len(pos) != 2 {
+			return fmt.Errorf("compare --posterior: compares two scenarios, A and B; got %d", len(pos))
+		}
+		if *vary != "" {
+			return fmt.Errorf("compare --posterior: the posterior varies the calibrated keys; leave out --vary %s", *vary)
+		}
+		if *draws < 1 || *draws > sweep.MaxDraws {
+			return fmt.Errorf("--draws %d: want 1 to %d", *draws, sweep.MaxDraws)
+		}
+	} else if flagGiven(fs, "draws") {
+		return fmt.Errorf("--draws: only with --posterior FILE")
+	}
 	params, err := loadPaired(e, fs, &o, pos)
 	if err != nil {
 		return err
+	}
+	if *posterior != "" {
+		return comparePosterior(ctx, e, &o, params, posteriorRequest{file: *posterior, draws: *draws, from: *from, to: *to, out: *out})
 	}
 	key, values, err := parseVary(*vary)
 	if err != nil {
@@ -117,6 +153,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%s: %s to %s, %d paired replicates, seed %d\n", strings.Join(names, " vs "),
 		params[0].Start, params[0].Start.Add(params[0].Months-1), params[0].Replicates, params[0].Seed)
+	fmt.Fprintln(e.stdout, intervalsNote(sets, window.Label))
 	for _, set := range sets {
 		if err := results.WriteComparisonTable(e.stdout, set, window.Label); err != nil {
 			return err
@@ -124,6 +161,141 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "\nwrote %s (comparison.csv, %d plots, manifest.json)\n", dir, len(figures))
 	return nil
+}
+
+// intervalsNote says what the intervals of the printed tables cover, and
+// how many there are: at 95%, about 1 in 20 look significant by chance.
+func intervalsNote(sets []results.VariedDifferences, window string) string {
+	n := 0
+	for _, set := range sets {
+		for _, d := range set.Diffs {
+			if d.Period.Label == window && !math.IsNaN(d.Diff.Low) {
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return "note: with one replicate there are no intervals: each difference below is one paired run at the scenarios' fixed parameters; --posterior FILE gives intervals over the calibrated parameters"
+	}
+	return fmt.Sprintf("note: the tables below hold %d intervals (95%%) that cover Monte Carlo noise only, at the scenarios' fixed parameters: about 1 in 20 (%.3g) look significant by chance alone; --posterior FILE gives intervals over the calibrated parameters",
+		n, float64(n)/20)
+}
+
+// posteriorRequest is what compare --posterior was asked: the particles
+// file, the draws, the policy window (YYYY-MM, "" for the default) and the
+// output folder ("" for the default).
+type posteriorRequest struct {
+	file     string
+	draws    int
+	from, to string
+	out      string
+}
+
+// comparePosterior runs A and B over the posterior and writes answer.csv,
+// the plot of P(departures rise) and the manifest.
+func comparePosterior(ctx context.Context, e *env, o *runOptions, params []*sim.Params, req posteriorRequest) error {
+	a, b := params[0], params[1]
+	post, err := calibrate.ReadParticles(req.file)
+	if err != nil {
+		return err
+	}
+	from, to, why, err := policyWindow(a, b, req.from, req.to)
+	if err != nil {
+		return err
+	}
+	horizons, err := results.Horizons(a.Start, a.Months, from, to)
+	if err != nil {
+		return err
+	}
+	measures, err := sweep.MeasuresNamed(sweep.PosteriorMeasures)
+	if err != nil {
+		return err
+	}
+	dir := req.out
+	if dir == "" {
+		dir = filepath.Join("out", "compare", compareFolder([]string{a.Name, b.Name})+"-posterior")
+	}
+	if err := results.CheckDir(dir); err != nil {
+		return err
+	}
+	start := time.Now()
+	bar := newProgress(e, "compare", o.quiet)
+	cmp := &sweep.PosteriorComparison{Scenarios: params, Particles: post, Draws: req.draws, Seed: a.Seed,
+		Workers: o.workers, Measures: measures, Horizons: horizons, Progress: bar.update}
+	effects, err := cmp.Run(ctx) // checks everything before it runs anything
+	bar.finish()
+	if ctx.Err() != nil {
+		return stopped()
+	}
+	if err != nil {
+		return err
+	}
+	wall := time.Since(start)
+	const measure = "departures_total"
+	chart, err := results.PlotIncrease(effects, measure)
+	if err != nil {
+		return err
+	}
+	outputs := []results.Output{{Name: "answer.csv", Write: func(w io.Writer) error { return results.WriteAnswer(w, effects) }}}
+	for _, format := range []string{"png", "svg"} {
+		outputs = append(outputs, results.Output{Name: "p_increase_" + measure + "." + format, Write: func(w io.Writer) error { return chart.Write(w, format) }})
+	}
+	m := newManifest(e, a, o.workers, wall)
+	m.Scenario = a.Name + " vs " + b.Name
+	m.Resolved += "\n# ---- " + b.Name + " ----\n" + scenarios.Format(b)
+	m.Resolved += fmt.Sprintf("\n# ---- posterior ----\n# %s: %d particles, sha256 %s; %d draws from seed %d; policy window %s to %s\n",
+		post.File, post.Len(), post.SHA256, req.draws, a.Seed, from, to)
+	m.InputHash = results.Hash([]byte(m.Resolved), scenarios.DataHash())
+	if err := writeSet(ctx, dir, outputs, m); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s vs %s over the posterior in %s (%d particles): %d draws of %d paired replicates, %s to %s, scale %g, seed %d\n",
+		a.Name, b.Name, post.File, post.Len(), req.draws, a.Replicates, a.Start, a.Start.Add(a.Months-1), a.Scale, a.Seed)
+	fmt.Fprintf(e.stdout, "policy window %s to %s (%s)\n", from, to, why)
+	fmt.Fprintf(e.stdout, "note: the credible intervals cover parameter and Monte Carlo uncertainty (the 5%% and 95%% quantiles of the pooled draw x replicate differences); P(increase) is the share of draws whose mean difference over replicates is above 0, within about %.2g (one standard error at most) of its value with endless draws\n\n",
+		0.5/math.Sqrt(float64(req.draws)))
+	if err := results.WriteAnswerTable(e.stdout, effects, measure); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "\nwrote %s (answer.csv, %d plots, manifest.json)\n", dir, len(outputs)-1)
+	return nil
+}
+
+// policyWindow is the policy window of b against a: from and to as given
+// (YYYY-MM), or by default from the first month a policy lever of b
+// differs from a's (sweep.PolicyStart) to the end of the run; why says
+// where the start came from.
+func policyWindow(a, b *sim.Params, from, to string) (first, last sim.Month, why string, err error) {
+	first, last = a.Start, a.Start.Add(a.Months-1)
+	switch start, ok := sweep.PolicyStart(a, b); {
+	case from != "":
+		if first, err = sim.ParseMonth(from); err != nil {
+			return 0, 0, "", fmt.Errorf("--from: %w", err)
+		}
+		why = "--from"
+	case !ok:
+		why = fmt.Sprintf("no policy lever of %s with a date differs from %s's: the whole run; --from to choose", b.Name, a.Name)
+	case start <= a.Start:
+		why = fmt.Sprintf("%s differs from %s from the run's start; --from to choose", b.Name, a.Name)
+	case start > last:
+		return 0, 0, "", fmt.Errorf("compare --posterior: %s's policies differ from %s's from %s, after the run's end (%s): run longer (--months) or give --from", b.Name, a.Name, start, last)
+	default:
+		first = start
+		why = fmt.Sprintf("from the first month a policy lever of %s differs from %s's; --from to choose", b.Name, a.Name)
+	}
+	if to != "" {
+		if last, err = sim.ParseMonth(to); err != nil {
+			return 0, 0, "", fmt.Errorf("--to: %w", err)
+		}
+	}
+	return first, last, why, nil
+}
+
+// flagGiven reports whether the flag was set on the command line.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }
 
 // compareFolder names the folder of a comparison: the names joined by

@@ -96,3 +96,103 @@ func TestCompareBadInput(t *testing.T) {
 		}
 	}
 }
+
+// particlesFile writes a two-particle posterior over deterrence and the
+// feedback's strength, as 'migrasim calibrate' writes particles.csv.
+func particlesFile(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "particles.csv")
+	os.WriteFile(path, []byte("particle,weight,decision.deterrence,feedback.strength\n1,0.5,-2,1.8\n2,0.5,-10,0.5\n"), 0o644)
+	return path
+}
+
+// With --posterior, compare runs the draws and writes answer.csv with
+// exactly its columns, the plot of P(departures rise) and a manifest that
+// records the posterior.
+func TestComparePosterior(t *testing.T) {
+	dir := t.TempDir()
+	post := particlesFile(t)
+	stdout, stderr, err := cli(t, context.Background(), "compare", "testdata/tiny.toml", "testdata/tiny-removals.toml",
+		"--posterior", post, "--draws", "3", "--replicates", "1", "--out", dir, "--quiet")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	for _, want := range []string{
+		"tiny vs tiny-removals over the posterior in " + post + " (2 particles): 3 draws of 1 paired replicates, 2014-06 to 2014-11",
+		"policy window 2014-06 to 2014-11 (tiny-removals differs from tiny from the run's start; --from to choose)",
+		"departures_total, tiny-removals - tiny: posterior mean [90% credible interval] and P(increase), over 3 draws",
+		"P(increase)\n  2014-06..2014-11", "Guatemala (GT):", "wrote " + dir + " (answer.csv, 2 plots, manifest.json)"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	csv, _ := os.ReadFile(filepath.Join(dir, "answer.csv"))
+	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
+	if lines[0] != "scenario_a,scenario_b,country,metric,horizon,mean,lo90,hi90,p_increase,draws" {
+		t.Errorf("answer.csv header %q", lines[0])
+	}
+	// 3 countries × 7 measures × 2 horizons (the year's part of the window, and all).
+	if len(lines) != 1+3*7*2 || !strings.HasPrefix(lines[1], "tiny,tiny-removals,SV,departures_total,2014-06..2014-11,") || !strings.HasSuffix(lines[1], ",3") {
+		t.Errorf("answer.csv:\n%s", csv)
+	}
+	for _, f := range []string{"p_increase_departures_total.png", "p_increase_departures_total.svg"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	m, err := results.Verify(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(m.Resolved, "# ---- posterior ----\n# "+post+": 2 particles, sha256 ") || !strings.Contains(m.Resolved, "3 draws from seed 5") {
+		t.Errorf("manifest does not record the posterior:\n%s", m.Resolved[strings.Index(m.Resolved, "# ---- posterior"):])
+	}
+}
+
+// The same seed gives the same answer.csv, whatever the worker count.
+func TestComparePosteriorWorkers(t *testing.T) {
+	post := particlesFile(t)
+	var answers []string
+	for _, workers := range []string{"1", "2"} {
+		dir := t.TempDir()
+		if _, stderr, err := cli(t, context.Background(), "compare", "testdata/tiny.toml", "testdata/tiny-removals.toml",
+			"--posterior", post, "--draws", "2", "--workers", workers, "--out", dir, "--quiet"); err != nil {
+			t.Fatalf("%v\n%s", err, stderr)
+		}
+		b, _ := os.ReadFile(filepath.Join(dir, "answer.csv"))
+		answers = append(answers, string(b))
+	}
+	if answers[0] != answers[1] {
+		t.Errorf("answer.csv with 1 and 2 workers differ:\n%s\n%s", answers[0], answers[1])
+	}
+}
+
+func TestComparePosteriorBadInput(t *testing.T) {
+	dir := t.TempDir()
+	post := particlesFile(t)
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("particle,weight,decision.deterrence\n1,0.5,-2\n2,NaN,-3\n"), 0o644)
+	pair := []string{"compare", "testdata/tiny.toml", "testdata/tiny-removals.toml"}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{append(pair, "testdata/tiny.toml", "--posterior", post), "compares two scenarios, A and B; got 3"},
+		{append(pair, "--posterior", post, "--vary", "feedback.strength=0,1"), "leave out --vary"},
+		{append(pair, "--posterior", post, "--draws", "0"), "--draws 0: want 1 to 100000"},
+		{append(pair, "--posterior", post, "--draws", "100001"), "--draws 100001: want 1 to 100000"},
+		{append(pair, "--draws", "10"), "--draws: only with --posterior"},
+		{append(pair, "--posterior", bad), bad + `:3: weight: "NaN": want a finite number, at least 0`},
+		{append(pair, "--posterior", filepath.Join(dir, "none.csv")), "none.csv"},
+		{append(pair, "--posterior", post, "--from", "2013-01"), "want a window inside the run"},
+	} {
+		out := filepath.Join(t.TempDir(), "out")
+		_, _, err := cli(t, context.Background(), append(tt.args, "--out", out, "--quiet")...)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v: got %v, want %q", tt.args, err, tt.want)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("%v: wrote %s", tt.args, out)
+		}
+	}
+}
