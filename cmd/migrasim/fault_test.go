@@ -3,11 +3,13 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -164,4 +166,43 @@ func exitOf(err error) (int, syscall.Signal) {
 		return -1, ws.Signal()
 	}
 	return ee.ExitCode(), 0
+}
+
+// A second Ctrl-C ends the process at once, while the first is still
+// winding it down: here, a server waiting for a request that does not come.
+func TestSecondInterruptKills(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "migrasim")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0")
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	i := strings.Index(line, "http://")
+	if err != nil || i < 0 {
+		t.Fatalf("serve said %q (%v)", line, err)
+	}
+	host := strings.TrimSuffix(strings.Fields(line[i+len("http://"):])[0], "/")
+	conn, err := net.Dial("tcp", host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// A request whose body never comes keeps the server's shutdown waiting.
+	fmt.Fprintf(conn, "POST /api/check HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{", host)
+	time.Sleep(200 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGINT)
+	time.Sleep(200 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGINT)
+	code, sig := exitOf(cmd.Wait())
+	if sig != syscall.SIGINT {
+		t.Errorf("after a second SIGINT: exit status %d, signal %v; want the process ended by SIGINT", code, sig)
+	}
 }
