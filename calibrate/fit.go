@@ -15,6 +15,10 @@ import (
 	"migrasim/sim"
 )
 
+// MaxBudget is the largest Config.Budget: the draws and samples of a
+// calibration are held in memory.
+const MaxBudget = 1_000_000
+
 // Methods are the search methods Run knows.
 var Methods = []string{"abc", "smc", "nelder-mead", "both", "none"}
 
@@ -26,8 +30,8 @@ type Config struct {
 	// the spec's values, ABC then Nelder-Mead from its best draw (half the
 	// budget each), or none (the fit of the spec's values as they are).
 	Method string
-	// Budget is the number of model runs to spend, at least 10 (not used by
-	// none).
+	// Budget is the number of model runs to spend, from 10 to MaxBudget
+	// (not used by none).
 	Budget int
 	// Accept is the share of ABC draws accepted into the posterior, in (0, 1].
 	Accept float64
@@ -94,6 +98,9 @@ func (cfg *Config) Validate() error {
 	}
 	if cfg.Budget < 10 && cfg.Method != "none" {
 		return fmt.Errorf("--budget %d: want at least 10 runs", cfg.Budget)
+	}
+	if cfg.Budget > MaxBudget {
+		return fmt.Errorf("--budget %d: want at most %d runs", cfg.Budget, MaxBudget)
 	}
 	if cfg.Accept <= 0 || cfg.Accept > 1 {
 		return fmt.Errorf("--accept %g: want a share in (0, 1]", cfg.Accept)

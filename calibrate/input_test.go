@@ -81,3 +81,15 @@ func TestSpecRefused(t *testing.T) {
 		}
 	}
 }
+
+// The budget, which sizes the draws held in memory, is bounded.
+func TestBudgetBounded(t *testing.T) {
+	cfg := Config{Method: "abc", Budget: MaxBudget + 1, Accept: 0.1, Workers: 1}
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "--budget") {
+		t.Errorf("budget %d: %v", cfg.Budget, err)
+	}
+	cfg.Budget, cfg.Workers = 100, 1<<30
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "--workers") {
+		t.Errorf("workers %d: %v", cfg.Workers, err)
+	}
+}
