@@ -218,3 +218,21 @@ func signed(e Estimate) string {
 	}
 	return fmt.Sprintf("%s [%s, %s]", s(e.Mean), s(e.Low), s(e.High))
 }
+
+// IntervalsNote says what the intervals of the printed tables cover, and
+// how many there are: at 95%, about 1 in 20 look significant by chance.
+func IntervalsNote(sets []VariedDifferences, window string) string {
+	n := 0
+	for _, set := range sets {
+		for _, d := range set.Diffs {
+			if d.Period.Label == window && !math.IsNaN(d.Diff.Low) {
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return "note: with one replicate there are no intervals: each difference below is one paired run at the scenarios' fixed parameters; --posterior FILE gives intervals over the calibrated parameters"
+	}
+	return fmt.Sprintf("note: the tables below hold %d intervals (95%%) that cover Monte Carlo noise only, at the scenarios' fixed parameters: about 1 in 20 (%.3g) look significant by chance alone; --posterior FILE gives intervals over the calibrated parameters",
+		n, float64(n)/20)
+}

@@ -300,3 +300,33 @@ func same(u, v reflect.Value) bool {
 	}
 	return reflect.DeepEqual(u.Interface(), v.Interface())
 }
+
+// PolicyWindow is the policy window of b against a: from and to as given
+// (YYYY-MM), or by default from the first month a policy lever of b
+// differs from a's (PolicyStart) to the end of the run; why says
+// where the start came from.
+func PolicyWindow(a, b *sim.Params, from, to string) (first, last sim.Month, why string, err error) {
+	first, last = a.Start, a.Start.Add(a.Months-1)
+	switch start, ok := PolicyStart(a, b); {
+	case from != "":
+		if first, err = sim.ParseMonth(from); err != nil {
+			return 0, 0, "", fmt.Errorf("--from: %w", err)
+		}
+		why = "--from"
+	case !ok:
+		why = fmt.Sprintf("no policy lever of %s with a date differs from %s's: the whole run; --from to choose", b.Name, a.Name)
+	case start <= a.Start:
+		why = fmt.Sprintf("%s differs from %s from the run's start; --from to choose", b.Name, a.Name)
+	case start > last:
+		return 0, 0, "", fmt.Errorf("compare --posterior: %s's policies differ from %s's from %s, after the run's end (%s): run longer (--months) or give --from", b.Name, a.Name, start, last)
+	default:
+		first = start
+		why = fmt.Sprintf("from the first month a policy lever of %s differs from %s's; --from to choose", b.Name, a.Name)
+	}
+	if to != "" {
+		if last, err = sim.ParseMonth(to); err != nil {
+			return 0, 0, "", fmt.Errorf("--to: %w", err)
+		}
+	}
+	return first, last, why, nil
+}

@@ -153,7 +153,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%s: %s to %s, %d paired replicates, seed %d\n", strings.Join(names, " vs "),
 		params[0].Start, params[0].Start.Add(params[0].Months-1), params[0].Replicates, params[0].Seed)
-	fmt.Fprintln(e.stdout, intervalsNote(sets, window.Label))
+	fmt.Fprintln(e.stdout, results.IntervalsNote(sets, window.Label))
 	for _, set := range sets {
 		if err := results.WriteComparisonTable(e.stdout, set, window.Label); err != nil {
 			return err
@@ -161,24 +161,6 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "\nwrote %s (comparison.csv, %d plots, manifest.json)\n", dir, len(figures))
 	return nil
-}
-
-// intervalsNote says what the intervals of the printed tables cover, and
-// how many there are: at 95%, about 1 in 20 look significant by chance.
-func intervalsNote(sets []results.VariedDifferences, window string) string {
-	n := 0
-	for _, set := range sets {
-		for _, d := range set.Diffs {
-			if d.Period.Label == window && !math.IsNaN(d.Diff.Low) {
-				n++
-			}
-		}
-	}
-	if n == 0 {
-		return "note: with one replicate there are no intervals: each difference below is one paired run at the scenarios' fixed parameters; --posterior FILE gives intervals over the calibrated parameters"
-	}
-	return fmt.Sprintf("note: the tables below hold %d intervals (95%%) that cover Monte Carlo noise only, at the scenarios' fixed parameters: about 1 in 20 (%.3g) look significant by chance alone; --posterior FILE gives intervals over the calibrated parameters",
-		n, float64(n)/20)
 }
 
 // posteriorRequest is what compare --posterior was asked: the particles
@@ -199,7 +181,7 @@ func comparePosterior(ctx context.Context, e *env, o *runOptions, params []*sim.
 	if err != nil {
 		return err
 	}
-	from, to, why, err := policyWindow(a, b, req.from, req.to)
+	from, to, why, err := sweep.PolicyWindow(a, b, req.from, req.to)
 	if err != nil {
 		return err
 	}
@@ -259,36 +241,6 @@ func comparePosterior(ctx context.Context, e *env, o *runOptions, params []*sim.
 	}
 	fmt.Fprintf(e.stdout, "\nwrote %s (answer.csv, %d plots, manifest.json)\n", dir, len(outputs)-1)
 	return nil
-}
-
-// policyWindow is the policy window of b against a: from and to as given
-// (YYYY-MM), or by default from the first month a policy lever of b
-// differs from a's (sweep.PolicyStart) to the end of the run; why says
-// where the start came from.
-func policyWindow(a, b *sim.Params, from, to string) (first, last sim.Month, why string, err error) {
-	first, last = a.Start, a.Start.Add(a.Months-1)
-	switch start, ok := sweep.PolicyStart(a, b); {
-	case from != "":
-		if first, err = sim.ParseMonth(from); err != nil {
-			return 0, 0, "", fmt.Errorf("--from: %w", err)
-		}
-		why = "--from"
-	case !ok:
-		why = fmt.Sprintf("no policy lever of %s with a date differs from %s's: the whole run; --from to choose", b.Name, a.Name)
-	case start <= a.Start:
-		why = fmt.Sprintf("%s differs from %s from the run's start; --from to choose", b.Name, a.Name)
-	case start > last:
-		return 0, 0, "", fmt.Errorf("compare --posterior: %s's policies differ from %s's from %s, after the run's end (%s): run longer (--months) or give --from", b.Name, a.Name, start, last)
-	default:
-		first = start
-		why = fmt.Sprintf("from the first month a policy lever of %s differs from %s's; --from to choose", b.Name, a.Name)
-	}
-	if to != "" {
-		if last, err = sim.ParseMonth(to); err != nil {
-			return 0, 0, "", fmt.Errorf("--to: %w", err)
-		}
-	}
-	return first, last, why, nil
 }
 
 // flagGiven reports whether the flag was set on the command line.
