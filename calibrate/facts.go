@@ -72,6 +72,16 @@ func StylisedFacts(ctx context.Context, p *sim.Params, workers int) ([]Fact, err
 		Observed: 51705.0 / 10146, Model: fy(base, 2014, sim.USApprehensionsUAC) / fy(base, 2012, sim.USApprehensionsUAC),
 		Source: "CBP, data/apprehensions_usbp_southwest_border.csv"})
 
+	// Repeat crossers: the share of FY2016's apprehensions that were of
+	// people removed at the border earlier in the same fiscal year. The
+	// published rate (Border Patrol's within-year recidivism) covers all
+	// nationalities and Mexicans, who recidivate more, dominate it: it is an
+	// upper bound for the three countries.
+	all := fy(base, 2016, sim.USApprehensionsUAC) + fy(base, 2016, sim.USApprehensionsFamily) + fy(base, 2016, sim.USApprehensionsAdult)
+	facts = append(facts, Fact{Name: "repeat apprehensions within the fiscal year, FY2016 (at most)", Unit: "share of apprehensions",
+		Observed: 0.12, Model: fy(base, 2016, sim.USApprehensionsRepeat) / all,
+		Source: "DHS OIS (2017), all nationalities; GAO-17-66: 14% in FY2015"})
+
 	// Violence and child migration.
 	var shocks []sim.Shock
 	for c := sim.Country(0); c < sim.NumCountries; c++ {

@@ -32,8 +32,8 @@ type AbroadParams struct {
 
 // DefaultAbroad returns the defaults for life abroad.
 func DefaultAbroad() AbroadParams {
-	// RemovalRate and CriminalMultiplier: fitted by 'migrasim calibrate'.
-	return AbroadParams{RemovalRate: 0.00104, CriminalMultiplier: 18.6, CriminalShare: 0.05, GangShare: 0.25,
+	// RemovalRate, CriminalMultiplier and GangShare: fitted by 'migrasim calibrate'.
+	return AbroadParams{RemovalRate: 0.00141, CriminalMultiplier: 23.7, CriminalShare: 0.05, GangShare: 0.299,
 		DecisionMonths: 30, GrantUAC: 0.4, GrantFamily: 0.2, GrantAdult: 0.15, AffirmativeClaims: 0.0005,
 		VoluntaryReturn: 0.0012, VoluntaryReturnLawful: 0.0004}
 }

@@ -74,15 +74,16 @@ type DecisionParams struct {
 }
 
 // DefaultDecision returns the decision defaults (see docs/ODD.md for
-// sources). Homicide, Pull, StayBelief, BeliefMonths, PerceptionMonths,
-// UACShare, UACViolence, UACPull and FamilyShare were fitted by 'migrasim
-// calibrate' (the default spec); the others are set by hand.
+// sources). Homicide, Deterrence, Pull, StayBelief, BeliefMonths,
+// PerceptionMonths, UACShare, UACViolence, UACPull, FamilyShare and
+// FamilyPull were fitted by 'migrasim calibrate' (the default spec, to
+// FY2012–2017); the others are set by hand.
 func DefaultDecision() DecisionParams {
 	return DecisionParams{
-		Homicide: 0.566, Unemployment: 0.05, Poor: 0.25, ExtremePoor: -0.2, Ties: 0.7,
-		Network: 0.02, HorizonMonths: 60, Children: 0.9, Deterrence: -2.0, Pull: 2.64,
-		StayBelief: 0.113, BeliefFrom: MonthOf(2011, 1), BeliefMonths: 25.1, PerceptionMonths: 18.4,
-		UACShare: 0.0211, UACViolence: 0.189, UACPull: 5.57, FamilyShare: 0.325, FamilyPull: 2.0, FamilySize: 2.6,
+		Homicide: 0.623, Unemployment: 0.05, Poor: 0.25, ExtremePoor: -0.2, Ties: 0.7,
+		Network: 0.02, HorizonMonths: 60, Children: 0.9, Deterrence: -1.57, Pull: 2.0,
+		StayBelief: 0.116, BeliefFrom: MonthOf(2011, 1), BeliefMonths: 27.9, PerceptionMonths: 18.8,
+		UACShare: 0.0205, UACViolence: 0.159, UACPull: 5.84, FamilyShare: 0.219, FamilyPull: 1.0, FamilySize: 2.6,
 	}
 }
 

@@ -44,7 +44,7 @@ func ExampleRun() {
 	}
 	// Output:
 	// 2012-01 to 2012-12, mean of 2 replicates at scale 0.005:
-	// SV:  54400 left,  27400 apprehended at the U.S. border,  45400 came home
-	// HN:  59900 left,  34900 apprehended at the U.S. border,  44000 came home
-	// GT: 129300 left,  70700 apprehended at the U.S. border,  79000 came home
+	// SV:  59200 left,  31500 apprehended at the U.S. border,  55900 came home
+	// HN:  79200 left,  41900 apprehended at the U.S. border,  57500 came home
+	// GT: 160900 left,  88700 apprehended at the U.S. border,  95000 came home
 }

@@ -38,7 +38,7 @@ type FeedbackParams struct {
 
 // DefaultFeedback returns the feedback defaults.
 func DefaultFeedback() FeedbackParams {
-	return FeedbackParams{Strength: 1.8, LagMonths: 6, DecayMonths: 36, Unemployment: 0.1, StatusQuoTwin: true}
+	return FeedbackParams{Strength: 2.2, LagMonths: 6, DecayMonths: 36, Unemployment: 0.1, StatusQuoTwin: true}
 }
 
 // regionState is one department's state, updated serially each month.

@@ -35,7 +35,7 @@ type RemigrationParams struct {
 // DefaultRemigration returns the re-migration defaults (docs/ODD.md 7.4 says
 // which are fitted and which are assumptions).
 func DefaultRemigration() RemigrationParams {
-	return RemigrationParams{Months: 24, Mexico: 2.5, Border: 2.5, Interior: 1.5, Voluntary: 0, Family: 0.5, Years: 0}
+	return RemigrationParams{Months: 24, Mexico: 2.89, Border: 4.07, Interior: 3.09, Voluntary: 0, Family: 0.5, Years: 0}
 }
 
 // How a returnee came back.
@@ -126,14 +126,17 @@ func (s *shard) decideReturnees(w *World) {
 		ua, uk := twoUniforms(rng)
 		e := list[j]
 		i := int(e.home)
-		if hh.flags[i]&fReturnee == 0 || !s.current(w, e) || hh.flags[i]&fWaiting != 0 || hh.size[i] <= hh.kids[i] {
-			continue // stale (the returnee left again, or came home again and has a later entry), waiting, or no adult at home
+		if hh.flags[i]&fReturnee == 0 || !s.current(w, e) || hh.flags[i]&fWaiting != 0 || hh.size[i] == 0 {
+			continue // stale (the returnee left again, or came home again and has a later entry), waiting, or empty
 		}
 		if s.drawn != nil {
 			s.drawn(e)
 		}
 		r, k := int(hh.region[i]), hh.class(i)
 		h := cond.remigration[(r*numReturnClasses+returnClass(e))*numClasses+k]
+		if hh.size[i] <= hh.kids[i] {
+			h = 0 // no adult at home (the returnee left with a family unit): only the household draws
+		}
 		u := ua * b
 		switch {
 		case u < h:

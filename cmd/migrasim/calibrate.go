@@ -27,19 +27,25 @@ The spec (default: the embedded "default", see calibrate/specs/) names
 the scenario every candidate starts from, the month to fit to, the scale,
 replicates and seed of each run, and a uniform prior range for each fitted
 key. Every candidate uses the same seed (common random numbers) and is
-scored by the weighted mean over observables of the averaged relative
-difference (ARD) against the targets (default:
+scored by the spec's objective (default: lognormal, a likelihood on counts:
+per observable the weighted mean squared log ratio of simulated to observed
+counts) against the targets (default:
 scenarios/data/calibration_targets.csv). Candidates run in parallel on all
 cores.
 
   abc          rejection ABC: --budget Latin-hypercube draws from the priors;
                the --accept share closest to the data is the posterior
-  smc          SMC-ABC (adaptive population Monte Carlo): populations of
+  smc          (the default) SMC-ABC (adaptive population Monte Carlo): populations of
                --budget/5 particles, half kept each generation and the rest
                proposed around them, until few new ones are kept or the
                budget is spent; the last population is the posterior
   nelder-mead  gonum/optimize's Nelder-Mead from the defaults, for --budget runs
   both         ABC, then Nelder-Mead from ABC's best draw (half the budget each)
+
+--profile KEY=V1,V2,... (repeatable) adds, after the search, the profile of
+the objective along a fitted key: the key held at each value and the others
+refitted by Nelder-Mead from the best point, --profile-budget runs a point
+(profile.csv).
   none         no search: report the fit of the spec's scenario as it is
 
 Writes to --out (default out/calibrate): fitted.toml (the scenario with the
@@ -53,8 +59,8 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(find("calibrate"), e, calibrateDetails)
 	specName := fs.String("spec", "default", "calibration spec: an embedded name or a file")
 	targetsFile := fs.String("targets", "", "targets CSV (default: the embedded data/calibration_targets.csv)")
-	budget := fs.Int("budget", 3000, "model runs to spend")
-	method := fs.String("method", "both", "abc, smc, nelder-mead, both, or none (report the fit of the defaults)")
+	budget := fs.Int("budget", 800, "model runs to spend")
+	method := fs.String("method", "smc", "abc, smc, nelder-mead, both, or none (report the fit of the defaults)")
 	accept := fs.Float64("accept", 0.05, "ABC: share of draws accepted into the posterior")
 	workers := fs.Int("workers", 0, "goroutines (default: all cores); never changes results")
 	quiet := fs.Bool("quiet", false, "no progress bar")
