@@ -46,7 +46,7 @@ staticcheck: $(TOOLS)/staticcheck
 $(TOOLS)/benchstat:
 	GOBIN=$(TOOLS) $(GO) install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
 
-## bench: engine benchmarks (household-months/s, allocations), the full-scale run's wall time and peak memory, and the 1- vs 2-worker speed-up; benchstat compares out/bench.txt between commits
+## bench: engine benchmarks (household-months/s, allocations), the full-scale run's and the default calibration's wall time and peak memory, and the 1- vs 2-worker speed-up; benchstat compares out/bench.txt between commits
 bench: build
 	@mkdir -p out
 	$(GO) test ./sim -run '^$$' -bench . -benchmem -count 1 -timeout 30m | tee out/bench.txt
@@ -56,6 +56,11 @@ bench: build
 	@if [ -x /usr/bin/time ]; then \
 		echo "bin/migrasim run baseline --scale 1 --months 120 --replicates 1 (start-up and output included):"; \
 		/usr/bin/time -v ./$(BIN) run baseline --scale 1 --months 120 --replicates 1 --quiet --out out/fullscale 2>&1 >/dev/null \
+			| grep -E 'Elapsed|Maximum resident'; \
+	fi
+	@if [ -x /usr/bin/time ]; then \
+		echo "bin/migrasim calibrate (the default: SMC-ABC, 500 runs, the fit check and the stylised facts):"; \
+		/usr/bin/time -v ./$(BIN) calibrate --quiet --out out/bench-calibrate 2>&1 >/dev/null \
 			| grep -E 'Elapsed|Maximum resident'; \
 	fi
 

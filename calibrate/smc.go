@@ -29,9 +29,12 @@ type particle struct {
 }
 
 // smc is adaptive population Monte Carlo ABC (APMC; Lenormand, Jabot &
-// Deffuant 2013). Generation 0 is a Latin hypercube of n draws from the
-// priors (with the spec's current values as one of them); the closest half
-// is kept, and the largest kept distance is the tolerance. Each later
+// Deffuant 2013). Generation 0 is a Latin hypercube of n−1 draws from the
+// priors; the closest half is kept, and the largest kept distance is the
+// tolerance. The spec's current values are run too, as a candidate for the
+// best point, but are not a particle: they are not a draw from the prior,
+// and a point that good (the defaults are a past calibration's best) with the
+// prior's weight would take the whole posterior when it is resampled. Each later
 // generation proposes as many new particles as were dropped: a kept particle
 // drawn by weight, moved by a Gaussian kernel with twice the kept
 // particles' weighted variance per key. The kernel acts where each prior
@@ -51,8 +54,8 @@ func (f *fitter) smc(ctx context.Context, budget int) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	pop := make([]particle, len(all))
-	for i, s := range all {
+	pop := make([]particle, len(all)-1) // the last is the spec's values: not a particle
+	for i, s := range all[:len(all)-1] {
 		pop[i] = particle{Sample: s, z: f.toZ(s.X), weight: 1}
 	}
 	pop = closest(pop, keep)

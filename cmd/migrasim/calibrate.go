@@ -59,7 +59,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(find("calibrate"), e, calibrateDetails)
 	specName := fs.String("spec", "default", "calibration spec: an embedded name or a file")
 	targetsFile := fs.String("targets", "", "targets CSV (default: the embedded data/calibration_targets.csv)")
-	budget := fs.Int("budget", 800, "model runs to spend")
+	budget := fs.Int("budget", 500, "model runs to spend")
 	method := fs.String("method", "smc", "abc, smc, nelder-mead, both, or none (report the fit of the defaults)")
 	accept := fs.Float64("accept", 0.05, "ABC: share of draws accepted into the posterior")
 	workers := fs.Int("workers", 0, "goroutines (default: all cores); never changes results")
