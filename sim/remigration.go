@@ -125,9 +125,19 @@ func (s *shard) decideReturnees(w *World) {
 		}
 		ua, uk := twoUniforms(rng)
 		e := list[j]
+		if e.home < 0 {
+			continue // found stale in an earlier month
+		}
 		i := int(e.home)
-		if hh.flags[i]&fReturnee == 0 || !s.current(w, e) || hh.flags[i]&fWaiting != 0 || hh.size[i] == 0 {
-			continue // stale (the returnee left again, or came home again and has a later entry), waiting, or empty
+		if hh.flags[i]&fReturnee == 0 || !s.current(w, e) {
+			// Stale for good: the returnee left again, or came home again
+			// and has a later entry. Marked, so that later months skip it
+			// without reading the household (a cache miss each).
+			list[j].home = -1
+			continue
+		}
+		if hh.flags[i]&fWaiting != 0 || hh.size[i] == 0 {
+			continue // waiting on someone in transit, or empty: this month only
 		}
 		if s.drawn != nil {
 			s.drawn(e)
@@ -185,7 +195,7 @@ func (s *shard) expireReturnees(w *World) {
 	for s.returneeHead < len(s.returnees) && s.returnees[s.returneeHead].expires <= now {
 		e := s.returnees[s.returneeHead]
 		s.returneeHead++
-		if s.current(w, e) {
+		if e.home >= 0 && s.current(w, e) {
 			w.hh.flags[e.home] &^= fReturnee
 		}
 	}
