@@ -58,6 +58,10 @@ func exp(x float64) float64 {
 	t := r * r
 	c := r - float64(t*(p1+float64(t*(p2+float64(t*(p3+float64(t*(p4+float64(t*p5)))))))))
 	y := 1 - ((lo - float64(r*c)/(2-c)) - hi)
+	if -1021 <= k && k <= 1023 {
+		// y·2^k by the exponent bits: exact, as Ldexp is, for a normal result.
+		return y * math.Float64frombits(uint64(k+1023)<<52)
+	}
 	return math.Ldexp(y, k)
 }
 

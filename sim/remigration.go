@@ -79,16 +79,31 @@ func returnClass(e listed) int { return int(e.how)*numYearBuckets + yearBucket(e
 func (w *World) fillRemigration(r int, base float64, pov *[4]float64) {
 	p := &w.p.Remigration
 	shift := [numReturns]float64{p.Mexico, p.Border, p.Interior, p.Voluntary}
+	var ties [4]float64 // the ties term by bucket, as fillHazards computes it
+	if w.p.Mechanisms.Networks {
+		for tb := 1; tb < 4; tb++ {
+			ties[tb] = float64(w.p.Decision.Ties * log(1+tieBucketValue[tb]))
+		}
+	}
 	row := w.cond.remigration[r*numReturnClasses*numClasses : (r+1)*numReturnClasses*numClasses]
 	for rc := range numReturnClasses {
 		how, yb := rc/numYearBuckets, rc%numYearBuckets
+		if yb > 0 && (how == retMexico || how == retBorder) {
+			continue // returns from transit and the border carry no years in the U.S.: these rows stay 0 and are never read
+		}
 		x0 := base + shift[how] + float64(p.Years*yearBucketValue[yb])
 		for k := range numClasses {
+			if k&classKids != 0 {
+				// Children at home do not change the returnee's own hazard:
+				// the same value as the class without them.
+				row[rc*numClasses+k] = row[rc*numClasses+k&^classKids]
+				continue
+			}
 			x := x0 + pov[k&povMask]
 			if tb := k >> 3 & 3; tb > 0 {
 				x += p.Family
 				if w.p.Mechanisms.Networks {
-					x += float64(w.p.Decision.Ties * log(1+tieBucketValue[tb]))
+					x += ties[tb]
 				}
 			}
 			row[rc*numClasses+k] = float32(logistic(x))
