@@ -65,12 +65,10 @@ design_seed = 1
 	return spec, targets, truth, tolerance
 }
 
-// calibrateSynthetic calibrates the synthetic problem with the given
-// method and budget.
-func calibrateSynthetic(t *testing.T, method string, budget int) (res *Result, truth, tolerance map[string]float64) {
+// loadSynthetic writes the synthetic problem and reads its spec and targets.
+func loadSynthetic(t *testing.T) (*Spec, []Target, map[string]float64, map[string]float64) {
 	t.Helper()
-	dir := t.TempDir()
-	specFile, targetsFile, truth, tolerance := syntheticCalibration(t, dir)
+	specFile, targetsFile, truth, tolerance := syntheticCalibration(t, t.TempDir())
 	spec, err := LoadSpec(specFile)
 	if err != nil {
 		t.Fatal(err)
@@ -79,6 +77,15 @@ func calibrateSynthetic(t *testing.T, method string, budget int) (res *Result, t
 	if err != nil {
 		t.Fatal(err)
 	}
+	return spec, targets, truth, tolerance
+}
+
+// calibrateSynthetic calibrates the synthetic problem with the given
+// method and budget.
+func calibrateSynthetic(t *testing.T, method string, budget int) (res *Result, truth, tolerance map[string]float64) {
+	t.Helper()
+	spec, targets, truth, tolerance := loadSynthetic(t)
+	var err error
 	calls, last := 0, 0
 	res, err = Run(context.Background(), Config{Spec: spec, Targets: targets, Method: method, Budget: budget, Accept: 0.05, Workers: 2,
 		Progress: func(done, total int) {
@@ -167,16 +174,7 @@ func TestStylisedFacts(t *testing.T) {
 // its minimum at the true value: held there, refitting the other key gets
 // closer to the data than held away from it.
 func TestProfileFindsTruth(t *testing.T) {
-	dir := t.TempDir()
-	specFile, targetsFile, truth, _ := syntheticCalibration(t, dir)
-	spec, err := LoadSpec(specFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	targets, err := LoadTargets(targetsFile)
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec, targets, truth, _ := loadSynthetic(t)
 	cfg := Config{Spec: spec, Targets: targets, Workers: 2}
 	start := defaultsOf(spec)
 	key := "decision.uac_share"

@@ -74,10 +74,10 @@ func Coerce(key string, v any) (any, error) {
 		return nil, fmt.Errorf("%s: %s", key, problems[0].Msg)
 	}
 	if kind == reflect.Float64 {
-		v = toFloat(v)
+		v = Float(v)
 	}
 	if lo, hi, ok := bounds(sf); ok {
-		if x := toFloat(v); math.IsNaN(x) || x < lo || x > hi {
+		if x := Float(v); math.IsNaN(x) || x < lo || x > hi {
 			return nil, fmt.Errorf("%s: %s is out of range [%s, %s] (%s)", key, formatNumber(x), sf.Tag.Get("min"), sf.Tag.Get("max"), sf.Tag.Get("unit"))
 		}
 	}
@@ -105,7 +105,9 @@ func jsonElem(t reflect.Type, v any) any {
 	return x
 }
 
-func toFloat(v any) float64 {
+// Float is a value of Coerce for a number or whole-number key as float64
+// (NaN for any other value).
+func Float(v any) float64 {
 	switch x := v.(type) {
 	case float64:
 		return x

@@ -140,7 +140,7 @@ func (r *specReader) sampleRanges(m map[string]any) ([]sampleRange, bool) {
 			r.bad(path, "%v", cmp.Or(errA, errB))
 			continue
 		}
-		lo, hi := toFloat(a), toFloat(b)
+		lo, hi := scenarios.Float(a), scenarios.Float(b)
 		if lo >= hi {
 			r.bad(path, "low %s is not below high %s", strconv.FormatFloat(lo, 'g', -1, 64), strconv.FormatFloat(hi, 'g', -1, 64))
 			continue
@@ -148,15 +148,4 @@ func (r *specReader) sampleRanges(m map[string]any) ([]sampleRange, bool) {
 		out = append(out, sampleRange{key: key, lo: lo, hi: hi, whole: k.Type == "whole number"})
 	}
 	return out, len(out) == len(leaves)
-}
-
-// toFloat is a coerced number as float64.
-func toFloat(v any) float64 {
-	switch x := v.(type) {
-	case float64:
-		return x
-	case int64:
-		return float64(x)
-	}
-	return math.NaN()
 }

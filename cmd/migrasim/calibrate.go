@@ -110,11 +110,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	bar := newProgress(e, "calibrate", *quiet)
 	cfg.Spec, cfg.Targets, cfg.Progress = spec, targets, bar.update
 	res, err := calibrate.Run(ctx, cfg)
-	bar.finish()
-	if ctx.Err() != nil {
-		return stopped()
-	}
-	if err != nil {
+	if err := bar.done(ctx, err); err != nil {
 		return err
 	}
 	wall := time.Since(start)

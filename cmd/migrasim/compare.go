@@ -125,11 +125,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	sets, firstRuns, err := cmp.Run(ctx)
-	bar.finish()
-	if ctx.Err() != nil {
-		return stopped()
-	}
-	if err != nil {
+	if err := bar.done(ctx, err); err != nil {
 		return err
 	}
 	wall := time.Since(start)
@@ -205,11 +201,7 @@ func comparePosterior(ctx context.Context, e *env, o *runOptions, params []*sim.
 	cmp := &sweep.PosteriorComparison{Scenarios: params, Particles: post, Draws: req.draws, Seed: a.Seed,
 		Workers: o.workers, Measures: measures, Horizons: horizons, Progress: bar.update}
 	effects, err := cmp.Run(ctx) // checks everything before it runs anything
-	bar.finish()
-	if ctx.Err() != nil {
-		return stopped()
-	}
-	if err != nil {
+	if err := bar.done(ctx, err); err != nil {
 		return err
 	}
 	wall := time.Since(start)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -51,4 +52,14 @@ func (p *progress) finish() {
 		p.bar.Finish()
 		p.bar.Clear()
 	}
+}
+
+// done removes the bar and returns what the command should: stopped() when
+// ctx was interrupted, else err.
+func (p *progress) done(ctx context.Context, err error) error {
+	p.finish()
+	if ctx.Err() != nil {
+		return stopped()
+	}
+	return err
 }
