@@ -100,3 +100,30 @@ func TestFindBoxErrors(t *testing.T) {
 		}
 	}
 }
+
+// On twenty points 0…19 with the outcome below 10, the first peels take the
+// upper face to the 90% quantile (17, then 16), the bound itself kept in.
+func TestFindBoxSteps(t *testing.T) {
+	X, y := make([][]float64, 20), make([]bool, 20)
+	for k := range X {
+		X[k], y[k] = []float64{float64(k)}, k < 10
+	}
+	tr, err := FindBox(X, y, PRIM{Alpha: 0.1, MinMass: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []Box{
+		{Lo: []float64{0}, Hi: []float64{19}, Points: 20, Coverage: 1, Density: 0.5, Mass: 1},
+		{Lo: []float64{0}, Hi: []float64{17}, Points: 18, Coverage: 1, Density: 10.0 / 18, Mass: 0.9},
+		{Lo: []float64{0}, Hi: []float64{16}, Points: 17, Coverage: 1, Density: 10.0 / 17, Mass: 0.85},
+	} {
+		got := tr.Steps[i]
+		if got.Lo[0] != want.Lo[0] || got.Hi[0] != want.Hi[0] || got.Points != want.Points ||
+			math.Abs(got.Coverage-want.Coverage) > 1e-12 || math.Abs(got.Density-want.Density) > 1e-12 || math.Abs(got.Mass-want.Mass) > 1e-12 {
+			t.Errorf("step %d: %+v, want %+v", i, got, want)
+		}
+	}
+	if last := tr.Steps[len(tr.Steps)-1]; last.Points < 10 || tr.Chosen != len(tr.Steps)-1 {
+		t.Errorf("last step %+v (chosen %d of %d), want at least MinMass 0.5 of the points and chosen", last, tr.Chosen, len(tr.Steps))
+	}
+}
