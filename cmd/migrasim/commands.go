@@ -9,6 +9,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"migrasim/scenarios"
 )
 
 // command is one subcommand: its own file, flags and help.
@@ -23,28 +25,50 @@ var commands []command
 
 func register(c command) { commands = append(commands, c) }
 
-// run dispatches args to a subcommand.
+// run dispatches args to a subcommand. Help that was asked for goes to
+// stdout; a mistake is an error of two lines, the second saying where to look.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	e := &env{stdout: stdout, stderr: stderr, tty: isTerminal(stderr), args: args}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		if len(args) > 1 {
-			if c := find(args[1]); c != nil {
-				c.run(ctx, e, []string{"-h"})
-				return nil
-			}
+		if len(args) < 2 {
+			help(stdout)
+			return nil
 		}
-		help(stdout)
+		c := find(args[1])
+		if c == nil {
+			return unknownCommand("help: ", args[1])
+		}
+		sub := []string{"-h"}
+		if c.name == "sweep" && len(args) > 2 {
+			sub = []string{"help", args[2]}
+		}
+		if err := c.run(ctx, e, sub); !errors.Is(err, flag.ErrHelp) {
+			return err
+		}
 		return nil
 	}
 	c := find(args[0])
 	if c == nil {
-		help(stderr)
-		return fmt.Errorf("unknown command %q", args[0])
+		return unknownCommand("", args[0])
 	}
 	if err := c.run(ctx, e, args[1:]); !errors.Is(err, flag.ErrHelp) {
 		return err // -h printed the command's help: that is not a failure
 	}
 	return nil
+}
+
+// unknownCommand is the error for a command name that is not one, with the
+// nearest name if there is one near.
+func unknownCommand(prefix, name string) error {
+	names := make([]string, len(commands))
+	for i, c := range commands {
+		names[i] = c.name
+	}
+	msg := fmt.Sprintf("%sunknown command %q", prefix, name)
+	if s := scenarios.ClosestName(name, names); s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", s)
+	}
+	return errors.New(msg + "\nRun 'migrasim help' for the list of commands.")
 }
 
 func find(name string) *command {
@@ -66,11 +90,11 @@ func help(w io.Writer) {
 	fmt.Fprintln(w, "\nRun 'migrasim help COMMAND' for a command's flags.")
 }
 
-// newFlags returns a flag set that prints the command's help on -h and
-// returns errors instead of exiting.
+// newFlags returns a flag set that prints the command's help to stdout on -h
+// and returns errors instead of exiting (parseInterspersed words them).
 func newFlags(c *command, e *env, details string) *flag.FlagSet {
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs.SetOutput(e.stdout)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: migrasim %s %s\n\n%s\n", c.name, c.usage, c.summary)
 		if details != "" {
@@ -84,15 +108,24 @@ func newFlags(c *command, e *env, details string) *flag.FlagSet {
 
 // parseInterspersed parses flags that may come before or after positional
 // arguments ("run baseline --seed 3" and "run --seed 3 baseline"). After -h it
-// returns flag.ErrHelp, which run treats as success.
+// prints the command's help and returns flag.ErrHelp, which run treats as
+// success. A bad flag is an error of two lines: what was wrong, and where the
+// flags are described (the flag package's own printing is silenced, so the
+// error appears once and the usage not at all).
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	usage, out := fs.Usage, fs.Output()
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	defer func() { fs.Usage = usage; fs.SetOutput(out) }()
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(out)
+				usage()
 				return nil, flag.ErrHelp
 			}
-			return nil, fmt.Errorf("%s: %w (see 'migrasim help %s')", fs.Name(), err, fs.Name())
+			return nil, fmt.Errorf("%s: %w\nRun 'migrasim help %s' for its flags.", fs.Name(), err, fs.Name())
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -162,11 +162,11 @@ func TestListAndCheck(t *testing.T) {
 	}
 }
 
-// -h prints a command's help and is not an error.
+// -h prints a command's help on stdout and is not an error.
 func TestHelpFlag(t *testing.T) {
 	for _, c := range commands {
 		stdout, stderr, err := cli(t, context.Background(), c.name, "-h")
-		if err != nil || !strings.Contains(stdout+stderr, "Usage: migrasim "+c.name) {
+		if err != nil || !strings.HasPrefix(stdout, "Usage: migrasim "+c.name) || stderr != "" {
 			t.Errorf("%s -h: %v\n%s%s", c.name, err, stdout, stderr)
 		}
 	}

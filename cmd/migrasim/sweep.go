@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -45,19 +46,29 @@ were split into tasks. Run 'migrasim sweep COMMAND -h' for a command's flags.`
 
 func runSweep(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		if len(args) > 1 {
-			if c := findSweep(args[1]); c != nil {
-				return c.run(ctx, e, []string{"-h"})
-			}
+		if len(args) < 2 {
+			return sweepHelp(e.stdout)
 		}
-		return sweepHelp(e.stdout)
+		c := findSweep(args[1])
+		if c == nil {
+			return unknownSweep(args[1])
+		}
+		return c.run(ctx, e, []string{"-h"})
 	}
 	c := findSweep(args[0])
 	if c == nil {
-		sweepHelp(e.stderr)
-		return fmt.Errorf("sweep: unknown command %q (want plan, run, slurm, merge or status)", args[0])
+		return unknownSweep(args[0])
 	}
 	return c.run(ctx, e, args[1:])
+}
+
+// unknownSweep is the error for a sweep subcommand that is not one.
+func unknownSweep(name string) error {
+	msg := fmt.Sprintf("sweep: unknown command %q (want plan, run, slurm, merge or status)", name)
+	if s := scenarios.ClosestName(name, []string{"plan", "run", "slurm", "merge", "status"}); s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", s)
+	}
+	return errors.New(msg + "\nRun 'migrasim help sweep' for the sweep commands.")
 }
 
 func sweepHelp(w io.Writer) error {
