@@ -13,6 +13,7 @@
 // points where a boolean outcome holds, and records the trajectory of
 // coverage, density and mass.
 //
+// ReadRuns reads a merged sweep's runs.csv into keys and outcomes.
 // WriteSobol and WritePRIM write the tidy CSV files sobol.csv and prim.csv;
 // PlotSobol and PlotTrajectory draw them with gonum/plot. Nothing in the
 // package prints, and all randomness comes from an injected *rand.Rand.
