@@ -20,9 +20,10 @@ var (
 
 // field is one scenario key of a struct: its TOML name and Go field.
 type field struct {
-	name string
-	sf   reflect.StructField
-	idx  []int
+	name  string
+	sf    reflect.StructField
+	idx   []int
+	owner reflect.Type // the struct that declares sf (an embedded one for a policy window)
 }
 
 // fieldsOf lists the scenario keys of struct type t in declaration order;
@@ -42,7 +43,7 @@ func fieldsOf(t reflect.Type) []field {
 		if name == "" || name == "-" || !sf.IsExported() {
 			continue
 		}
-		out = append(out, field{name: name, sf: sf, idx: []int{i}})
+		out = append(out, field{name: name, sf: sf, idx: []int{i}, owner: t})
 	}
 	return out
 }
@@ -304,6 +305,7 @@ type Key struct {
 	Min     string // empty when the key has no numeric range
 	Max     string
 	Default string // the resolved default, as TOML
+	Meaning string // what the key is: the field's doc tag, or its doc comment's first sentence
 }
 
 // Keys lists every scenario key with its unit, range and default, in
@@ -318,13 +320,43 @@ func Keys() ([]Key, error) {
 	var out []Key
 	walk(reflect.ValueOf(&def).Elem(), "", func(path string, f reflect.StructField, v reflect.Value) {
 		path = strings.ReplaceAll(path, "[0]", "[]")
-		k := Key{Path: path, Type: typeName(f.Type), Unit: f.Tag.Get("unit"), Min: f.Tag.Get("min"), Max: f.Tag.Get("max")}
+		k := Key{Path: path, Type: typeName(f.Type), Unit: f.Tag.Get("unit"), Min: f.Tag.Get("min"), Max: f.Tag.Get("max"), Meaning: meaning(path)}
 		if !strings.Contains(path, "[]") {
 			k.Default = tomlValue(v)
 		}
 		out = append(out, k)
 	})
 	return out, nil
+}
+
+// meaning is what the key at path (as Keys writes it) is: the field's doc
+// tag if it has one, else its doc comment's first sentence (meanings.go).
+func meaning(path string) string {
+	t := paramsType
+	var f field
+	for _, seg := range strings.Split(path, ".") {
+		found := false
+		for _, g := range fieldsOf(t) {
+			if g.name == strings.TrimSuffix(seg, "[]") {
+				f, found = g, true
+				break
+			}
+		}
+		if !found {
+			return ""
+		}
+		t = f.sf.Type
+		if t.Kind() == reflect.Slice {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			t = paramsType // a leaf: the loop ends here
+		}
+	}
+	if doc := f.sf.Tag.Get("doc"); doc != "" {
+		return doc
+	}
+	return meanings[f.owner.Name()+"."+f.sf.Name]
 }
 
 func typeName(t reflect.Type) string {

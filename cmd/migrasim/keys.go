@@ -10,7 +10,7 @@ import (
 
 func init() {
 	register(command{name: "keys", usage: "[--markdown]",
-		summary: "list every scenario key with its type, unit, range and default", run: runKeys})
+		summary: "list every scenario key with its type, unit, range, default and meaning", run: runKeys})
 }
 
 func runKeys(ctx context.Context, e *env, args []string) error {
@@ -34,7 +34,9 @@ func runKeys(ctx context.Context, e *env, args []string) error {
 func formatKeys(keys []scenarios.Key, md bool) string {
 	var b strings.Builder
 	if md {
-		b.WriteString("| key | type | unit | range | default |\n|---|---|---|---|---|\n")
+		b.WriteString("| key | type | unit | range | default | meaning |\n|---|---|---|---|---|---|\n")
+	} else {
+		fmt.Fprintf(&b, "%-44s %-12s %-40s %-18s %-24s %s\n", "KEY", "TYPE", "UNIT", "RANGE", "DEFAULT", "MEANING")
 	}
 	for _, k := range keys {
 		rng := ""
@@ -42,9 +44,9 @@ func formatKeys(keys []scenarios.Key, md bool) string {
 			rng = k.Min + " to " + k.Max
 		}
 		if md {
-			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", k.Path, k.Type, k.Unit, rng, code(k.Default))
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", k.Path, k.Type, k.Unit, rng, code(k.Default), strings.ReplaceAll(k.Meaning, "|", "\\|"))
 		} else {
-			fmt.Fprintf(&b, "%-44s %-12s %-40s %-18s %s\n", k.Path, k.Type, k.Unit, rng, k.Default)
+			fmt.Fprintf(&b, "%-44s %-12s %-40s %-18s %-24s %s\n", k.Path, k.Type, k.Unit, rng, k.Default, k.Meaning)
 		}
 	}
 	return b.String()
