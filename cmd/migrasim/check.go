@@ -27,7 +27,7 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 {
 		return fmt.Errorf("check: want one scenario name or file, got %d arguments", len(pos))
 	}
-	p, err := scenarios.Load(pos[0])
+	p, err := loadScenario(pos[0])
 	if err != nil {
 		return err
 	}

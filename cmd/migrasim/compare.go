@@ -257,7 +257,7 @@ func compareFolder(names []string) string {
 func loadPaired(e *env, fs *flag.FlagSet, o *runOptions, names []string) ([]*sim.Params, error) {
 	var params []*sim.Params
 	for _, n := range names {
-		p, err := scenarios.Load(n)
+		p, err := loadScenario(n)
 		if err != nil {
 			return nil, err
 		}

@@ -101,6 +101,10 @@ func TestRunBadInput(t *testing.T) {
 		{[]string{"run", "testdata/tiny.toml", "--months", "x"}, `invalid value "x" for flag -months`},
 		{[]string{"run", "a", "b"}, "one scenario at a time"},
 		{[]string{"check"}, "want one scenario"},
+		{[]string{"run", "testdata/sweep.toml"}, "testdata/sweep.toml is a sweep spec: plan it with 'migrasim sweep plan testdata/sweep.toml'"},
+		{[]string{"run", "deportation-feedback"}, "deportation-feedback is a sweep spec: plan it with 'migrasim sweep plan deportation-feedback'"},
+		{[]string{"check", "testdata/sweep.toml"}, "is a sweep spec"},
+		{[]string{"compare", "baseline", "testdata/sweep.toml"}, "is a sweep spec"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 	}
 	for _, tt := range tests {

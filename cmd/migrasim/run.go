@@ -92,7 +92,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	if len(pos) == 1 {
 		name = pos[0]
 	}
-	p, err := scenarios.Load(name)
+	p, err := loadScenario(name)
 	if err != nil {
 		return err
 	}
