@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 
 	"migrasim/scenarios"
 	"migrasim/sim"
@@ -12,10 +14,20 @@ import (
 // the file is and which command takes it.
 func loadScenario(nameOrPath string) (*sim.Params, error) {
 	p, err := scenarios.Load(nameOrPath)
-	if err != nil && isSweep(nameOrPath) {
-		return nil, fmt.Errorf("%s is a sweep spec: plan it with 'migrasim sweep plan %s'", nameOrPath, nameOrPath)
+	if err == nil || !isSweep(nameOrPath) {
+		return p, err
 	}
-	return p, err
+	msg := fmt.Sprintf("%s is a sweep spec: plan it with 'migrasim sweep plan %s'", nameOrPath, nameOrPath)
+	var other []string // problems besides the [sweep] table, which sweep plan would report too
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if !strings.Contains(line, ": sweep: unknown key") {
+			other = append(other, line)
+		}
+	}
+	if len(other) > 0 {
+		msg += "; it also has these problems:\n" + strings.Join(other, "\n")
+	}
+	return nil, errors.New(msg)
 }
 
 // isSweep reports whether nameOrPath is an embedded sweep or a file with a
