@@ -23,6 +23,7 @@ type Manifest struct {
 	InputHash   string            `json:"input_sha256"` // of the resolved scenario text and the embedded data
 	Outputs     map[string]string `json:"outputs_sha256"`
 	Resolved    string            `json:"resolved_scenario_toml"`
+	Warnings    []string          `json:"warnings,omitempty"` // levers that never act within the run (scenarios.Warnings)
 }
 
 // Write writes the manifest as indented JSON.

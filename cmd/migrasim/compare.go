@@ -91,8 +91,12 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	var warnings []string
+	for _, p := range params {
+		warnings = append(warnings, warn(e, p)...)
+	}
 	if *posterior != "" {
-		return comparePosterior(ctx, e, &o, params, posteriorRequest{file: *posterior, draws: *draws, from: *from, to: *to, out: *out})
+		return comparePosterior(ctx, e, &o, params, posteriorRequest{file: *posterior, draws: *draws, from: *from, to: *to, out: *out, warnings: warnings})
 	}
 	key, values, err := parseVary(*vary)
 	if err != nil {
@@ -140,6 +144,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	}
 	outputs = append(outputs, figures...)
 	m := newManifest(e, params[0], o.workers, wall)
+	m.Warnings = warnings
 	m.Scenario = strings.Join(names, " vs ")
 	for _, p := range params[1:] {
 		m.Resolved += "\n# ---- " + p.Name + " ----\n" + scenarios.Format(p)
@@ -167,6 +172,7 @@ type posteriorRequest struct {
 	draws    int
 	from, to string
 	out      string
+	warnings []string // for the manifest
 }
 
 // comparePosterior runs A and B over the posterior and writes answer.csv,
@@ -215,6 +221,7 @@ func comparePosterior(ctx context.Context, e *env, o *runOptions, params []*sim.
 		outputs = append(outputs, results.Output{Name: "p_increase_" + measure + "." + format, Write: func(w io.Writer) error { return chart.Write(w, format) }})
 	}
 	m := newManifest(e, a, o.workers, wall)
+	m.Warnings = req.warnings
 	m.Scenario = a.Name + " vs " + b.Name
 	m.Resolved += "\n# ---- " + b.Name + " ----\n" + scenarios.Format(b)
 	m.Resolved += fmt.Sprintf("\n# ---- posterior ----\n# %s: %d particles, sha256 %s; %d draws from seed %d; policy window %s to %s\n",

@@ -99,6 +99,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	if err := o.apply(fs, p); err != nil {
 		return err
 	}
+	warnings := warn(e, p)
 	dir := *out
 	if dir == "" {
 		dir = filepath.Join("out", p.Name)
@@ -111,6 +112,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	m := newManifest(e, p, o.workers, wall)
+	m.Warnings = warnings
 	outputs := []results.Output{
 		{Name: "series.csv", Write: func(w io.Writer) error { return results.WriteSeries(w, series) }},
 		{Name: "summary.csv", Write: func(w io.Writer) error { return results.WriteSummary(w, series) }},
@@ -169,4 +171,15 @@ func newManifest(e *env, p *sim.Params, workers int, wall time.Duration) *result
 		InputHash:   results.Hash([]byte(resolved), scenarios.DataHash()),
 		Resolved:    resolved,
 	}
+}
+
+// warn prints, on stderr, each lever of p that never acts within the run
+// (scenarios.Warnings), and returns them for the manifest.
+func warn(e *env, p *sim.Params) []string {
+	var out []string
+	for _, w := range scenarios.Warnings(p) {
+		fmt.Fprintf(e.stderr, "warning: %s: %s\n", p.Name, w)
+		out = append(out, p.Name+": "+w)
+	}
+	return out
 }
