@@ -56,6 +56,40 @@ var CompareMeasures = []Measure{
 	{"stock_us_total", []sim.Metric{sim.StockUndocumented, sim.StockPending, sim.StockTPS, sim.StockDACA, sim.StockProtected}},
 }
 
+// MeasureNamed returns the compare measure called name (one of
+// CompareMeasures, such as departures_total) or else the metric of that name.
+func MeasureNamed(name string) (Measure, bool) {
+	for _, m := range CompareMeasures {
+		if m.Name == name {
+			return m, true
+		}
+	}
+	if x, ok := sim.ParseMetric(name); ok {
+		return single(x), true
+	}
+	return Measure{}, false
+}
+
+// AllMeasures is every compare measure, then every metric not among them.
+func AllMeasures() []Measure {
+	out := slices.Clone(CompareMeasures)
+	for x := sim.Metric(0); x < sim.NumMetrics; x++ {
+		if !slices.ContainsFunc(out, func(m Measure) bool { return m.Name == x.Name() }) {
+			out = append(out, single(x))
+		}
+	}
+	return out
+}
+
+// MeasureNames are the names MeasureNamed knows, compare measures first.
+func MeasureNames() []string {
+	var out []string
+	for _, m := range AllMeasures() {
+		out = append(out, m.Name)
+	}
+	return out
+}
+
 // Difference is a scenario against the reference for one country, measure
 // and period: its mean, the reference's, and the paired difference over
 // replicates (common random numbers make replicate r of both comparable).

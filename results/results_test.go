@@ -221,3 +221,20 @@ func TestHuman(t *testing.T) {
 		}
 	}
 }
+
+// Every metric can be named for a comparison, and the headline sums too.
+func TestMeasureNamed(t *testing.T) {
+	all := AllMeasures()
+	if len(all) != len(CompareMeasures)+int(sim.NumMetrics)-9 {
+		t.Errorf("AllMeasures has %d measures: %v", len(all), MeasureNames())
+	}
+	for _, name := range []string{"departures_total", "stock_us_tps", "us_evasions", "unemployment_rate"} {
+		m, ok := MeasureNamed(name)
+		if !ok || m.Name != name {
+			t.Errorf("MeasureNamed(%q) = %v, %v", name, m, ok)
+		}
+	}
+	if _, ok := MeasureNamed("nosuch"); ok {
+		t.Error("MeasureNamed accepts nosuch")
+	}
+}

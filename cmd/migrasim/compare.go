@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,7 +22,7 @@ import (
 func init() {
 	register(command{
 		name:    "compare",
-		usage:   "A B [C...] [--replicates N] [--seed N] [--scale F] [--months N] [--from YYYY-MM --to YYYY-MM] [--vary KEY=V1,V2,...] [--posterior FILE [--draws N]] [--out DIR]",
+		usage:   "A B [C...] [--replicates N] [--seed N] [--scale F] [--months N] [--from YYYY-MM --to YYYY-MM] [--vary KEY=V1,V2,...] [--metrics LIST] [--posterior FILE [--draws N]] [--out DIR]",
 		summary: "compare scenarios with common random numbers: paired differences with 95% intervals, or over a calibrated posterior",
 		run:     runCompare,
 	})
@@ -38,9 +39,18 @@ comparison.csv also has every calendar year. --vary repeats the whole
 comparison for each value of one scenario key (e.g. feedback.strength=0,0.4,0.8)
 and plots the differences against it.
 
-Writes comparison.csv, manifest.json and plots (PNG and SVG): the monthly
-series with 95% bands and the paired differences, per country. These
-intervals cover Monte Carlo noise only, at the scenarios' fixed parameters.
+--metrics names what is compared, comma-separated: metrics (as in
+series.csv) and the headline sums (departures_total, us_apprehensions_total,
+us_removals_total, stock_us_total); "all" is every one. The default is the
+headline measures and every metric that a policy lever in which the
+scenarios differ acts on (cam_arrivals when CAM differs, stock_us_tps for
+TPS, unemployment_rate for aid, and so on).
+
+Writes comparison.csv, series_<scenario>.csv for each scenario (the monthly
+series of every replicate, in the format of run's series.csv; not with
+--vary), manifest.json and plots (PNG and SVG): the monthly series with 95%
+bands and the paired differences, per country. These intervals cover Monte
+Carlo noise only, at the scenarios' fixed parameters.
 
 With --posterior FILE (particles.csv of 'migrasim calibrate'), A and B are
 compared over the calibrated parameters instead: each of --draws draws picks
@@ -67,6 +77,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	out := fs.String("out", "", "output folder (default: out/compare/A-vs-B..., with --posterior A-vs-B-posterior)")
 	posterior := fs.String("posterior", "", "compare over this posterior: particles.csv of 'migrasim calibrate'")
 	draws := fs.Int("draws", 200, fmt.Sprintf("with --posterior, the posterior draws, 1 to %d", sweep.MaxDraws))
+	metrics := fs.String("metrics", "", "what to compare, comma-separated metric or measure names, or all (default: the headline measures and the metrics the scenarios' levers touch)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -80,6 +91,9 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 		}
 		if *vary != "" {
 			return fmt.Errorf("compare --posterior: the posterior varies the calibrated keys; leave out --vary %s", *vary)
+		}
+		if *metrics != "" {
+			return fmt.Errorf("compare --posterior: compares the measures of the answer table; leave out --metrics %s", *metrics)
 		}
 		if *draws < 1 || *draws > sweep.MaxDraws {
 			return fmt.Errorf("--draws %d: want 1 to %d", *draws, sweep.MaxDraws)
@@ -99,6 +113,10 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 		return comparePosterior(ctx, e, &o, params, posteriorRequest{file: *posterior, draws: *draws, from: *from, to: *to, out: *out, warnings: warnings})
 	}
 	key, values, err := parseVary(*vary)
+	if err != nil {
+		return err
+	}
+	measures, err := compareMeasures(*metrics, params)
 	if err != nil {
 		return err
 	}
@@ -123,7 +141,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	}
 	start := time.Now()
 	bar := newProgress(e, "compare", o.quiet)
-	cmp := &sweep.Comparison{Scenarios: params, Key: key, Values: values, Measures: results.CompareMeasures,
+	cmp := &sweep.Comparison{Scenarios: params, Key: key, Values: values, Measures: measures,
 		Periods: periods, Workers: o.workers, Progress: bar.update}
 	if err := cmp.Check(); err != nil {
 		return err
@@ -135,6 +153,13 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	wall := time.Since(start)
 
 	outputs := []results.Output{{Name: "comparison.csv", Write: func(w io.Writer) error { return results.WriteComparison(w, sets) }}}
+	series := ""
+	if key == "" {
+		for i, name := range names {
+			outputs = append(outputs, results.Output{Name: "series_" + name + ".csv", Write: func(w io.Writer) error { return results.WriteSeries(w, firstRuns[i]) }})
+		}
+		series = "series_*.csv, "
+	}
 	figures, err := results.ComparisonPlots(ctx, names, firstRuns, sets, window.Label)
 	if ctx.Err() != nil {
 		return stopped()
@@ -160,7 +185,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	fmt.Fprintf(e.stdout, "\nwrote %s (comparison.csv, %d plots, manifest.json)\n", dir, len(figures))
+	fmt.Fprintf(e.stdout, "\nwrote %s (comparison.csv, %s%d plots, manifest.json)\n", dir, series, len(figures))
 	return nil
 }
 
@@ -315,4 +340,45 @@ func parseVary(s string) (string, []any, error) {
 		return "", nil, fmt.Errorf("--vary: %w", errors.Join(errs...))
 	}
 	return key, values, nil
+}
+
+// compareMeasures resolves --metrics: a comma-separated list of measure or
+// metric names, "all", or by default the headline measures and the metrics
+// touched by the levers in which the scenarios differ from the first.
+func compareMeasures(list string, params []*sim.Params) ([]results.Measure, error) {
+	switch list {
+	case "all":
+		return results.AllMeasures(), nil
+	case "":
+		out := slices.Clone(results.CompareMeasures)
+		for _, x := range scenarios.Touched(params[0], params[1:]...) {
+			if !slices.ContainsFunc(out, func(m results.Measure) bool { return m.Name == x.Name() }) {
+				m, _ := results.MeasureNamed(x.Name())
+				out = append(out, m)
+			}
+		}
+		return out, nil
+	}
+	var out []results.Measure
+	var errs []error
+	for _, name := range strings.Split(list, ",") {
+		name = strings.TrimSpace(name)
+		m, ok := results.MeasureNamed(name)
+		switch {
+		case !ok:
+			msg := fmt.Sprintf("--metrics: %q is not a metric or measure", name)
+			if c := scenarios.ClosestName(name, results.MeasureNames()); c != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", c)
+			}
+			errs = append(errs, errors.New(msg))
+		case slices.ContainsFunc(out, func(o results.Measure) bool { return o.Name == name }):
+			errs = append(errs, fmt.Errorf("--metrics: %s given twice", name))
+		default:
+			out = append(out, m)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(append(errs, errors.New("see 'migrasim help compare' for the names, or --metrics all"))...)
+	}
+	return out, nil
 }

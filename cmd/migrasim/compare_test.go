@@ -25,6 +25,23 @@ func TestCompareGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "compare.csv", csv)
+	// The default measures add what the lever in which the scenarios differ
+	// (interior removals) acts on.
+	if !bytes.Contains(csv, []byte(",tiny-removals,tiny,SV,us_removals_criminal,all,")) {
+		t.Error("comparison.csv lacks us_removals_criminal, which interior removals touch")
+	}
+	// Each scenario's series, as run writes it.
+	runDir := t.TempDir()
+	for _, name := range []string{"tiny", "tiny-removals"} {
+		if _, stderr, err := cli(t, context.Background(), "run", "testdata/"+name+".toml", "--replicates", "3", "--out", runDir, "--quiet"); err != nil {
+			t.Fatalf("%v\n%s", err, stderr)
+		}
+		want, _ := os.ReadFile(filepath.Join(runDir, "series.csv"))
+		got, err := os.ReadFile(filepath.Join(dir, "series_"+name+".csv"))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("series_%s.csv is not run's series.csv: %v", name, err)
+		}
+	}
 	plots, _ := filepath.Glob(filepath.Join(dir, "*.png"))
 	svgs, _ := filepath.Glob(filepath.Join(dir, "*.svg"))
 	if len(plots) != 2*len(results.PlotMeasures) || len(svgs) != len(plots) {
@@ -73,12 +90,43 @@ func TestCompareVary(t *testing.T) {
 	}
 }
 
+// --metrics picks what is compared; all is every measure and metric.
+func TestCompareMetrics(t *testing.T) {
+	for _, tt := range []struct {
+		list string
+		want []string
+	}{
+		{"stock_us_tps,us_evasions,departures_total", []string{"stock_us_tps", "us_evasions", "departures_total"}},
+		{"all", results.MeasureNames()},
+	} {
+		dir := t.TempDir()
+		_, stderr, err := cli(t, context.Background(), "compare", "testdata/tiny.toml", "testdata/tiny-removals.toml",
+			"--months", "2", "--replicates", "1", "--metrics", tt.list, "--out", dir, "--quiet")
+		if err != nil {
+			t.Fatalf("%v\n%s", err, stderr)
+		}
+		csv, _ := os.ReadFile(filepath.Join(dir, "comparison.csv"))
+		var got []string
+		for _, line := range strings.Split(string(csv), "\n") {
+			f := strings.Split(line, ",")
+			if len(f) > 6 && f[4] == "SV" && f[6] == "all" {
+				got = append(got, f[5])
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+			t.Errorf("--metrics %s: compared %v", tt.list, got)
+		}
+	}
+}
+
 func TestCompareBadInput(t *testing.T) {
 	for _, tt := range []struct {
 		args []string
 		want string
 	}{
 		{[]string{"compare", "baseline"}, "want two or more scenarios"},
+		{[]string{"compare", "testdata/tiny.toml", "testdata/tiny-removals.toml", "--metrics", "stok_us_tps"}, `--metrics: "stok_us_tps" is not a metric or measure (did you mean "stock_us_tps"?)`},
+		{[]string{"compare", "testdata/tiny.toml", "testdata/tiny-removals.toml", "--metrics", "us_evasions,us_evasions"}, "--metrics: us_evasions given twice"},
 		{[]string{"compare", "baseline", "baseline"}, "given twice"},
 		{[]string{"compare", "testdata/tiny.toml", "testdata/tiny-removals.toml", "--vary", "feedback.strength"}, "want KEY=V1,V2"},
 		{[]string{"compare", "testdata/tiny.toml", "testdata/tiny-removals.toml", "--vary", "feedback.strenght=1"}, `feedback.strenght: unknown key (did you mean "feedback.strength"?)`},
