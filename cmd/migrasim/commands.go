@@ -68,7 +68,7 @@ func unknownCommand(prefix, name string) error {
 	if s := scenarios.ClosestName(name, names); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
-	return errors.New(msg + "\nRun 'migrasim help' for the list of commands.")
+	return errors.New(msg + "\nRun 'migrasim help' for the list of commands")
 }
 
 func find(name string) *command {
@@ -125,7 +125,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 				usage()
 				return nil, flag.ErrHelp
 			}
-			return nil, fmt.Errorf("%s: %w\nRun 'migrasim help %s' for its flags.", fs.Name(), err, fs.Name())
+			return nil, fmt.Errorf("%s: %w\nRun 'migrasim help %s' for its flags", fs.Name(), err, fs.Name())
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -68,7 +68,7 @@ func unknownSweep(name string) error {
 	if s := scenarios.ClosestName(name, []string{"plan", "run", "slurm", "merge", "status"}); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
-	return errors.New(msg + "\nRun 'migrasim help sweep' for the sweep commands.")
+	return errors.New(msg + "\nRun 'migrasim help sweep' for the sweep commands")
 }
 
 func sweepHelp(w io.Writer) error {
