@@ -2,6 +2,7 @@ package sensitivity
 
 import (
 	"encoding/csv"
+	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -72,4 +73,16 @@ func cell(v float64) string {
 		return "0.0000"
 	}
 	return s
+}
+
+// WriteSobolTable prints the first-order indices as a table, for people.
+func WriteSobolTable(w io.Writer, rows []SobolRow) {
+	width := len("key")
+	for _, r := range rows {
+		width = max(width, len(r.Key))
+	}
+	fmt.Fprintf(w, "%-20s %-7s %-*s %8s %18s\n", "outcome", "country", width, "key", "S1", "90% interval")
+	for _, r := range rows {
+		fmt.Fprintf(w, "%-20s %-7s %-*s %8.3f   [%6.3f, %6.3f]\n", r.Outcome, r.Country, width, r.Key, r.S1.Est, r.S1.Lo, r.S1.Hi)
+	}
 }
