@@ -57,9 +57,15 @@ type PlanHeader struct {
 	Replicates int      `json:"replicates"` // of each point
 	Runs       int      `json:"runs"`
 	Seeds      string   `json:"seeds"` // "common" or "independent"
-	BaseHash   string   `json:"base_sha256"`
-	PlanHash   string   `json:"plan_sha256"`
-	Command    []string `json:"command"`
+	// Design is "saltelli" when the points are a Saltelli sample of
+	// SaltelliN base points in the row order of design.Saltelli.Rows (A,
+	// B, then AB_0…AB_{d−1}, d the number of keys); empty for any other
+	// design, so older headers read the same.
+	Design    string   `json:"design,omitempty"`
+	SaltelliN int      `json:"saltelli_n,omitempty"`
+	BaseHash  string   `json:"base_sha256"`
+	PlanHash  string   `json:"plan_sha256"`
+	Command   []string `json:"command"`
 }
 
 // ID identifies the plan and the engine its runs are made with: a hash of

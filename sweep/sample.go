@@ -16,30 +16,47 @@ type sampleRange struct {
 	whole  bool
 }
 
+// Methods of [sweep.sample].
+const (
+	SampleLHS      = "lhs"
+	SampleSobol    = "sobol"
+	SampleSaltelli = "saltelli"
+)
+
 // sample reads [sweep.sample]: a Latin hypercube or Sobol design of n
-// points over the keys of [sweep.sample.ranges].
-func (r *specReader) sample(v any) *factor {
+// points over the keys of [sweep.sample.ranges], or a Saltelli design of
+// n base points, n·(d+2) in all for d keys, in the row order of
+// design.Saltelli.Rows (A, B, then AB_0…AB_{d−1}), which the sensitivity
+// analysis relies on. It returns the method and n with the factor.
+func (r *specReader) sample(v any) (f *factor, method string, n int) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		r.bad("sweep.sample", "want a table with method, n, design_seed and [sweep.sample.ranges], got %s", scenarios.Describe(v))
-		return nil
+		return nil, "", 0
 	}
 	method, n, seed := r.sampleHead(m)
 	ranges, ok := r.sampleRanges(m)
 	if !ok || method == "" || n == 0 || len(r.problems) > 0 {
-		return nil
+		return nil, method, n
 	}
 	var unit [][]float64
-	if method == "lhs" {
+	var err error
+	switch method {
+	case SampleLHS:
 		unit = design.LatinHypercube(n, len(ranges), seed)
-	} else {
-		var err error
-		if unit, err = design.Sobol(n, len(ranges), seed); err != nil {
-			r.bad("sweep.sample.ranges", "%v", err)
-			return nil
+	case SampleSobol:
+		unit, err = design.Sobol(n, len(ranges), seed)
+	case SampleSaltelli:
+		var s *design.Saltelli
+		if s, err = design.NewSaltelli(n, len(ranges), seed); err == nil {
+			unit = s.Rows()
 		}
 	}
-	f := &factor{}
+	if err != nil {
+		r.bad("sweep.sample.ranges", "%v", err)
+		return nil, method, n
+	}
+	f = &factor{}
 	for _, rg := range ranges {
 		f.keys = append(f.keys, rg.key)
 	}
@@ -50,7 +67,7 @@ func (r *specReader) sample(v any) *factor {
 		}
 		f.rows = append(f.rows, row)
 	}
-	return f
+	return f, method, n
 }
 
 // at maps x in [0, 1) onto the range: uniformly for numbers, and for whole
@@ -70,8 +87,8 @@ func (r *specReader) sampleHead(m map[string]any) (method string, n int, seed ui
 		switch k {
 		case "method":
 			method, _ = m[k].(string)
-			if method != "lhs" && method != "sobol" {
-				r.bad(path, `want "lhs" (Latin hypercube) or "sobol", got %s`, scenarios.Describe(m[k]))
+			if method != SampleLHS && method != SampleSobol && method != SampleSaltelli {
+				r.bad(path, `want "lhs" (Latin hypercube), "sobol" or "saltelli" (for total Sobol indices), got %s`, scenarios.Describe(m[k]))
 			}
 		case "n":
 			x, ok := m[k].(int64)

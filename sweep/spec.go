@@ -30,7 +30,7 @@ import (
 //	keys = ["policy.interior_removals.rate_multiplier", "policy.interior_removals.gang_targeting"]
 //	values = [[1.0, 0.0], [3.0, 0.5]]
 //
-//	[sweep.sample]      # Latin hypercube ("lhs") or Sobol ("sobol") sample
+//	[sweep.sample]      # Latin hypercube ("lhs"), Sobol ("sobol") or Saltelli ("saltelli") sample
 //	method = "lhs"
 //	n = 64
 //	design_seed = 7     # the design's own seed (default 1), not the simulation's
@@ -39,7 +39,8 @@ import (
 //
 // The design points are the product of the parts present, the cases varying
 // slowest, then the grid keys in the order written (the last fastest), then
-// the sample points. Every value is checked like a scenario file's, and
+// the sample points. A Saltelli sample (n base points, n·(d+2) design
+// points for d keys, for total Sobol indices) must be the only part. Every value is checked like a scenario file's, and
 // every design point as a whole, before anything runs.
 
 // Seeds modes of a sweep.
@@ -71,6 +72,11 @@ type Spec struct {
 	Replicates int
 	// Seeds is SeedsCommon or SeedsIndependent.
 	Seeds string
+	// Design is "saltelli" when the points are a Saltelli sample, in the
+	// row order of design.Saltelli.Rows; empty otherwise.
+	Design string
+	// SaltelliN is the Saltelli sample's number of base points, or 0.
+	SaltelliN int
 
 	factors []factor
 	lines   *scenarios.TextMap
@@ -204,6 +210,7 @@ func (s *Spec) Plan(ctx context.Context, spec string, command []string) (*PlanHe
 	h := &PlanHeader{
 		Sweep: s.Name, Spec: spec, Engine: sim.Version, Arch: runtime.GOARCH, DataHash: hex.EncodeToString(scenarios.DataHash()),
 		Keys: s.Keys, Points: s.Points(), Replicates: s.Replicates, Runs: s.Runs(), Seeds: s.Seeds, Command: command,
+		Design: s.Design, SaltelliN: s.SaltelliN,
 	}
 	runs := make([]PlanRun, 0, s.Runs())
 	for i := range s.Points() {

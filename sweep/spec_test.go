@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"migrasim/design"
 	"migrasim/scenarios"
 	"reflect"
 	"runtime"
@@ -221,7 +222,9 @@ func TestBadSweep(t *testing.T) {
 		{"key swept twice", "[sweep.cases]\nkeys = [\"feedback.strength\"]\nvalues = [[1.0]]\n[sweep.grid]\nfeedback.strength = [2.0]\n",
 			[]string{`s.toml:10: sweep.grid.feedback.strength: feedback.strength is already swept by sweep.cases.keys[0]`}},
 		{"sample without n, bad method", "[sweep.sample]\nmethod = \"random\"\n[sweep.sample.ranges]\nfeedback.strength = [0.0, 1.0]\n",
-			[]string{`s.toml:7: sweep.sample.method: want "lhs" (Latin hypercube) or "sobol"`, `s.toml:6: sweep.sample: n is missing`}},
+			[]string{`s.toml:7: sweep.sample.method: want "lhs" (Latin hypercube), "sobol" or "saltelli"`, `s.toml:6: sweep.sample: n is missing`}},
+		{"Saltelli beside a grid", "[sweep.grid]\nfeedback.lag_months = [3, 6]\n[sweep.sample]\nmethod = \"saltelli\"\nn = 4\n[sweep.sample.ranges]\nfeedback.strength = [0.0, 1.0]\n",
+			[]string{`s.toml:9: sweep.sample.method: a Saltelli sample must be the sweep's only design`}},
 		{"empty range", "[sweep.sample]\nmethod = \"lhs\"\nn = 4\n[sweep.sample.ranges]\nfeedback.strength = [1.0, 1.0]\n",
 			[]string{`s.toml:10: sweep.sample.ranges.feedback.strength: low 1 is not below high 1`}},
 		{"sampled month", "[sweep.sample]\nmethod = \"lhs\"\nn = 4\n[sweep.sample.ranges]\npolicy.cam.close = [\"2015-01\", \"2018-01\"]\n",
@@ -426,5 +429,63 @@ func TestIndependentSeedsInRange(t *testing.T) {
 	}
 	if _, err := Resolve(s.Base, "x", scenarios.MaxSeed+1, 1, nil, nil); err == nil || !strings.Contains(err.Error(), "seed") {
 		t.Errorf("Resolve with seed 2^63: %v", err)
+	}
+}
+
+// A Saltelli sample: the points are design.Saltelli's rows in order (A, B,
+// AB_0, AB_1) mapped onto the ranges, whole numbers as in the other
+// methods, and the plan header says so.
+func TestSweepSaltelli(t *testing.T) {
+	s, err := Parse("s.toml", []byte(head+`
+[sweep.sample]
+method = "saltelli"
+n = 8
+design_seed = 3
+[sweep.sample.ranges]
+feedback.strength = [0.5, 2.5]
+feedback.lag_months = [3, 10]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Points() != 8*4 || s.Design != SampleSaltelli || s.SaltelliN != 8 {
+		t.Fatalf("%d points, design %q, n %d; want 32, saltelli, 8", s.Points(), s.Design, s.SaltelliN)
+	}
+	d, err := design.NewSaltelli(8, 2, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ranges := []sampleRange{{lo: 0.5, hi: 2.5}, {lo: 3, hi: 10, whole: true}}
+	for i, u := range d.Rows() {
+		want := []any{ranges[0].at(u[0]), ranges[1].at(u[1])}
+		if got := s.Point(i); !reflect.DeepEqual(got, want) {
+			t.Fatalf("point %d = %v, want %v", i, got, want)
+		}
+	}
+	// AB_0 takes key 0 from B and key 1 from A.
+	if a, b, ab := s.Point(1), s.Point(8+1), s.Point(16+1); ab[0] != b[0] || ab[1] != a[1] {
+		t.Errorf("AB_0 row 1 = %v, want key 0 from B %v and key 1 from A %v", ab, b, a)
+	}
+	h, _, err := s.Plan(context.Background(), "s.toml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Design != SampleSaltelli || h.SaltelliN != 8 {
+		t.Errorf("header design %q, n %d", h.Design, h.SaltelliN)
+	}
+	keys, err := scenarios.Keys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	many, d17 := head+"[sweep.sample]\nmethod = \"saltelli\"\nn = 4\n[sweep.sample.ranges]\n", 0
+	for _, k := range keys {
+		if k.Type != "number" || k.Min == "" || k.Max == "" || strings.Contains(k.Path, "[]") || d17 == 17 {
+			continue
+		}
+		many += fmt.Sprintf("'%s' = [%s, %s]\n", k.Path, k.Min, k.Max)
+		d17++
+	}
+	if _, err := Parse("s.toml", []byte(many)); err == nil || !strings.Contains(err.Error(), "at most 16 factors") {
+		t.Errorf("%d sampled keys: got %v, want a refusal of more than 16", d17, err)
 	}
 }

@@ -75,7 +75,12 @@ func (r *specReader) read(s *Spec, v any) {
 		case "cases":
 			cases = r.cases(m[k])
 		case "sample":
-			sample = r.sample(m[k])
+			var method string
+			var n int
+			sample, method, n = r.sample(m[k])
+			if method == SampleSaltelli {
+				s.Design, s.SaltelliN = SampleSaltelli, n
+			}
 		default:
 			msg := "unknown key"
 			if c := scenarios.ClosestName(k, []string{"replicates", "seeds", "grid", "cases", "sample"}); c != "" {
@@ -83,6 +88,11 @@ func (r *specReader) read(s *Spec, v any) {
 			}
 			r.bad(path, "%s", msg)
 		}
+	}
+	if s.Design == SampleSaltelli && (cases != nil || len(grid) > 0) {
+		// The analysis reads the points in the Saltelli row order; a
+		// product with other factors would interleave them.
+		r.bad("sweep.sample.method", "a Saltelli sample must be the sweep's only design: remove [sweep.grid] and [sweep.cases], or use method \"lhs\" or \"sobol\"")
 	}
 	if cases != nil {
 		s.factors = append(s.factors, *cases)
