@@ -244,3 +244,34 @@ func TestComparePosteriorBadInput(t *testing.T) {
 		}
 	}
 }
+
+// A run into a folder that holds an earlier result replaces it whole: a
+// --vary comparison after a plain one leaves none of the plain one's
+// series_* or difference_* files, and the folder holds exactly what the
+// new manifest lists.
+func TestCompareReplacesPreviousResult(t *testing.T) {
+	dir := t.TempDir()
+	pair := []string{"compare", "testdata/tiny.toml", "testdata/tiny-removals.toml", "--months", "2", "--replicates", "1", "--out", dir, "--quiet"}
+	if _, stderr, err := cli(t, context.Background(), pair...); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if before, _ := filepath.Glob(filepath.Join(dir, "series_*")); len(before) == 0 {
+		t.Fatal("the plain comparison wrote no series_* files")
+	}
+	if _, stderr, err := cli(t, context.Background(), append(pair, "--vary", "feedback.strength=0,2")...); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	m, err := results.Verify(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if _, ok := m.Outputs[e.Name()]; !ok && e.Name() != results.ManifestFile {
+			t.Errorf("%s is left from the earlier comparison; the manifest does not list it", e.Name())
+		}
+	}
+	if len(entries) != len(m.Outputs)+1 {
+		t.Errorf("folder holds %d files, the manifest lists %d", len(entries), len(m.Outputs))
+	}
+}
