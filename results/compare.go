@@ -100,7 +100,7 @@ type Difference struct {
 	Period              Period
 	Mean, RefMean       float64
 	Diff                Estimate
-	SameSign            float64 // share of replicates whose difference has the sign of the mean difference
+	SameSign            float64 // share of replicates whose difference has the sign of the mean difference; NaN when every difference is exactly 0
 }
 
 // Compare pairs each scenario's replicates with the reference's (runs[0]).
@@ -137,7 +137,13 @@ func Compare(names []string, runs [][]sim.Series, measures []Measure, periods []
 	return out, nil
 }
 
+// sameSign is the share of d with the sign of mean. It is NaN when every
+// difference is exactly 0: the scenarios did not differ there, and a share
+// of 1 would read as a consistent effect.
 func sameSign(d []float64, mean float64) float64 {
+	if !slices.ContainsFunc(d, func(x float64) bool { return x != 0 }) {
+		return math.NaN()
+	}
 	same := 0
 	for _, x := range d {
 		if (x > 0 && mean > 0) || (x < 0 && mean < 0) || (x == 0 && mean == 0) {
@@ -228,7 +234,7 @@ func WriteComparisonTable(w io.Writer, set VariedDifferences, period string) err
 			ds := rows[k]
 			row := []string{k.m, aggregateName[ds[0].Measure.Kind()], Human(ds[0].RefMean)}
 			for _, d := range ds {
-				row = append(row, Human(d.Mean), signed(d.Diff), fmt.Sprintf("%.0f%%", 100*d.SameSign))
+				row = append(row, Human(d.Mean), signed(d.Diff), share(d.SameSign))
 			}
 			fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 		}
@@ -237,6 +243,15 @@ func WriteComparisonTable(w io.Writer, set VariedDifferences, period string) err
 		}
 	}
 	return nil
+}
+
+// share prints a same-sign share as a percentage, or "–" when it is NaN
+// (no replicate differed).
+func share(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f%%", 100*v)
 }
 
 // signed prints a difference with its sign and interval.
