@@ -24,6 +24,22 @@ type Analysis struct {
 // seed, a fresh stream per outcome and country) and the PRIM box where the
 // outcome is above its median over the points, or above zero with effect.
 func Analyse(rs *Runs, measures []results.Measure, effect bool, seed uint64) (*Analysis, error) {
+	return analyse(rs, 0, measures, effect, seed)
+}
+
+// AnalyseSaltelli is Analyse for a sweep planned as a Saltelli sample of n
+// base points (sweep.PlanHeader.Design "saltelli", SaltelliN n): the
+// first-order and total indices come from Sobol on the points in Saltelli
+// row order (SaltelliFromRuns), with the same bootstrap streams.
+func AnalyseSaltelli(rs *Runs, n int, measures []results.Measure, effect bool, seed uint64) (*Analysis, error) {
+	if n < 2 {
+		return nil, fmt.Errorf("sensitivity: a Saltelli sample of %d base points, want at least 2", n)
+	}
+	return analyse(rs, n, measures, effect, seed)
+}
+
+// analyse is Analyse, or AnalyseSaltelli when saltelliN > 0.
+func analyse(rs *Runs, saltelliN int, measures []results.Measure, effect bool, seed uint64) (*Analysis, error) {
 	a := &Analysis{Charts: map[string]*Chart{}}
 	for _, m := range measures {
 		for c := sim.Country(0); c < sim.NumCountries; c++ {
@@ -42,7 +58,16 @@ func Analyse(rs *Runs, measures []results.Measure, effect bool, seed uint64) (*A
 			// A fresh stream per outcome and country, so that each one's
 			// intervals do not depend on which others were asked for.
 			src := rand.New(rand.NewPCG(seed, 0))
-			ix, err := GivenData(X, means, 0, Bootstrap{Src: src})
+			var ix []Indices
+			if saltelliN > 0 {
+				var fA, fB []float64
+				var fAB [][]float64
+				if fA, fB, fAB, err = SaltelliFromRuns(rs, saltelliN, y); err == nil {
+					ix, err = Sobol(fA, fB, fAB, Bootstrap{Src: src})
+				}
+			} else {
+				ix, err = GivenData(X, means, 0, Bootstrap{Src: src})
+			}
 			if err != nil {
 				a.Notes = append(a.Notes, fmt.Sprintf("%s: no indices: %v", what, err))
 				continue
