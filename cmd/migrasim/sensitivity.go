@@ -27,19 +27,23 @@ Reads DIR/merged/runs.csv, written by 'migrasim sweep merge DIR', averages
 each outcome over the replicates of each design point, and for each outcome
 and country:
 
-  - estimates the first-order Sobol index S1 of every swept key from the
-    given sample (sensitivity.GivenData: bins of equal count on each key,
-    about sqrt(points) of them), with a 90% percentile bootstrap interval
-    of 500 resamples drawn from the fixed seed 1, so the output is the same
-    on every run. A key with no effect gets an S1 near zero, possibly
-    negative. There is no total index (ST is NA): that needs a Saltelli
-    design, which 'sweep plan' does not yet produce. The intervals cover
-    the estimator's sampling error over the design points only, and a
-    table of many of them holds some that miss by chance (about 1 in 10);
+  - when the sweep was planned as a Saltelli sample ([sweep.sample] method
+    = "saltelli", which DIR/sweep.json records), estimates the first-order
+    index S1 (Saltelli 2010) and the total index ST (Jansen) of every
+    swept key from the points in the design's row order;
+  - otherwise estimates S1 only, from the given sample
+    (sensitivity.GivenData: bins of equal count on each key, about
+    sqrt(points) of them); ST is NA: totals need a Saltelli design;
   - runs PRIM (patient rule induction) on "outcome above its median over
     the points", or with --effect on "outcome > 0" (for an outcome that is
     a paired difference), peeling 5% of the box a step down to 5% of the
     points.
+
+Every index has a 90% percentile bootstrap interval of 500 resamples drawn
+from the fixed seed 1, so the output is the same on every run. A key with
+no effect gets an index near zero, possibly negative. The intervals cover
+the estimator's sampling error over the design points only, and a table of
+many of them holds some that miss by chance (about 1 in 10).
 
 Writes to --out (default DIR/sensitivity):
 
@@ -98,7 +102,14 @@ func runSensitivity(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("sensitivity: %w", err)
 	}
-	a, err := sensitivity.Analyse(rs, measures, *effect, sensitivitySeed)
+	var a *sensitivity.Analysis
+	estimator := "first-order indices from the given sample (no totals)"
+	if pl.Header.Design == sweep.SampleSaltelli {
+		estimator = fmt.Sprintf("first-order and total indices from a Saltelli sample of %d base points", pl.Header.SaltelliN)
+		a, err = sensitivity.AnalyseSaltelli(rs, pl.Header.SaltelliN, measures, *effect, sensitivitySeed)
+	} else {
+		a, err = sensitivity.Analyse(rs, measures, *effect, sensitivitySeed)
+	}
 	if err != nil {
 		return err
 	}
@@ -121,8 +132,8 @@ func runSensitivity(ctx context.Context, e *env, args []string) error {
 	if err := writeSet(ctx, *out, a.Outputs(), m); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s: %d runs, %d design points, keys %s; first-order indices from the given sample (no totals), 90%% bootstrap intervals (seed %d)\n",
-		pl.Header.Sweep, len(rs.Run), pl.Header.Points, strings.Join(rs.Keys, ", "), sensitivitySeed)
+	fmt.Fprintf(e.stdout, "%s: %d runs, %d design points, keys %s; %s, 90%% bootstrap intervals (seed %d)\n",
+		pl.Header.Sweep, len(rs.Run), pl.Header.Points, strings.Join(rs.Keys, ", "), estimator, sensitivitySeed)
 	sensitivity.WriteSobolTable(e.stdout, a.Sobol)
 	fmt.Fprintf(e.stdout, "wrote %s (sobol.csv, prim.csv, %d charts, manifest.json)\n", *out, len(a.Charts))
 	return nil

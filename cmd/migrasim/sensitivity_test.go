@@ -84,6 +84,47 @@ func TestSensitivity(t *testing.T) {
 	}
 }
 
+// A Saltelli sweep of the same two keys gets totals: ST is a number with
+// its interval, the intercept's well above the inert apply share's, and
+// the output says which estimator it used.
+func TestSensitivitySaltelli(t *testing.T) {
+	tmp := t.TempDir()
+	spec, dir := filepath.Join(tmp, "spec.toml"), filepath.Join(tmp, "sweep")
+	text := strings.Replace(sensitivitySpec, `method = "lhs"
+n = 40`, `method = "saltelli"
+n = 16`, 1)
+	if err := os.WriteFile(spec, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustCLI(t, "sweep", "plan", spec, "--out", dir)
+	mustCLI(t, "sweep", "run", dir, "--workers", "2", "--quiet")
+	mustCLI(t, "sweep", "merge", dir)
+	out := mustCLI(t, "sensitivity", dir)
+	if !strings.Contains(out, "first-order and total indices from a Saltelli sample of 16 base points") {
+		t.Errorf("the output does not name the Saltelli estimator:\n%s", out)
+	}
+	st := map[string]float64{}
+	for _, r := range readCSV(t, filepath.Join(dir, "sensitivity", "sobol.csv"), sensitivity.SobolHeader) {
+		if r[0] != "departures_total" || r[1] != "SV" {
+			continue
+		}
+		var v [3]float64 // ST, ST_lo, ST_hi
+		for j := range v {
+			var err error
+			if v[j], err = strconv.ParseFloat(r[6+j], 64); err != nil {
+				t.Fatalf("ST of %s: %v (row %v)", r[2], err, r)
+			}
+		}
+		if !(v[1] <= v[0] && v[0] <= v[2]) {
+			t.Errorf("ST of %s = %g outside its interval [%g, %g]", r[2], v[0], v[1], v[2])
+		}
+		st[r[2]] = v[0]
+	}
+	if len(st) != 2 || st["country.SV.intercept"] < 0.5 || st["country.SV.intercept"] < st["policy.cam.apply_share"]+0.3 {
+		t.Errorf("ST of SV departures: %v; want the intercept above 0.5 and well above the inert apply share", st)
+	}
+}
+
 func TestSensitivityErrors(t *testing.T) {
 	for _, tt := range []struct {
 		args []string
