@@ -63,7 +63,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	method := fs.String("method", "smc", "abc, smc, nelder-mead, both, or none (report the fit of the defaults)")
 	accept := fs.Float64("accept", 0.05, "ABC: share of draws accepted into the posterior")
 	workers := fs.Int("workers", 0, "goroutines (default: all cores); never changes results")
-	quiet := fs.Bool("quiet", false, "no progress bar")
+	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	out := fs.String("out", filepath.Join("out", "calibrate"), "output folder")
 	var profiles []calibrate.ProfileRequest
 	fs.Func("profile", "after the search, the profile of the objective along a fitted key: KEY=V1,V2,... (repeatable)", func(s string) error {
@@ -107,7 +107,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	start := time.Now()
-	bar := newProgress(e, "calibrate", *quiet)
+	bar := newProgress(e, "calibrate", "calibrate", *quiet)
 	cfg.Spec, cfg.Targets, cfg.Progress = spec, targets, bar.update
 	res, err := calibrate.Run(ctx, cfg)
 	if err := bar.done(ctx, err); err != nil {

@@ -140,7 +140,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	start := time.Now()
-	bar := newProgress(e, "compare", o.quiet)
+	bar := newProgress(e, "compare", "compare", o.quiet)
 	cmp := &sweep.Comparison{Scenarios: params, Key: key, Values: values, Measures: measures,
 		Periods: periods, Workers: o.workers, Progress: bar.update}
 	if err := cmp.Check(); err != nil {
@@ -228,7 +228,7 @@ func comparePosterior(ctx context.Context, e *env, o *runOptions, params []*sim.
 		return err
 	}
 	start := time.Now()
-	bar := newProgress(e, "compare", o.quiet)
+	bar := newProgress(e, "compare", "compare", o.quiet)
 	cmp := &sweep.PosteriorComparison{Scenarios: params, Particles: post, Draws: req.draws, Seed: a.Seed,
 		Workers: o.workers, Measures: measures, Horizons: horizons, Progress: bar.update}
 	effects, err := cmp.Run(ctx) // checks everything before it runs anything

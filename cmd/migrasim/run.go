@@ -47,7 +47,7 @@ func addRunFlags(fs *flag.FlagSet, o *runOptions) {
 	fs.Float64Var(&o.scale, "scale", 0, "fraction of real households simulated, up to 1 (default: the scenario's)")
 	fs.IntVar(&o.months, "months", 0, "months to simulate (default: the scenario's)")
 	fs.IntVar(&o.workers, "workers", 0, "goroutines to use (default: all cores); never changes results")
-	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar")
+	fs.BoolVar(&o.quiet, "quiet", false, "no progress on stderr")
 }
 
 // apply copies the flags that were given onto p and checks the result.
@@ -127,10 +127,10 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// simulate runs p with a progress bar and reports an interruption plainly.
+// simulate runs p, reporting progress, and reports an interruption plainly.
 func simulate(ctx context.Context, e *env, p *sim.Params, o *runOptions) ([]sim.Series, time.Duration, error) {
 	start := time.Now()
-	bar := newProgress(e, p.Name, o.quiet)
+	bar := newProgress(e, "run", p.Name, o.quiet)
 	series, err := sim.Run(ctx, p, sim.Options{Workers: o.workers, Progress: bar.update})
 	bar.finish()
 	if ctx.Err() != nil {

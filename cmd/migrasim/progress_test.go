@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// progressLines parses stderr's JSON progress lines, failing on any line
+// that is not one.
+func progressLines(t *testing.T, stderr string) []progressLine {
+	t.Helper()
+	var out []progressLine
+	for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		if !strings.HasPrefix(l, "{") {
+			continue
+		}
+		var p progressLine
+		dec := json.NewDecoder(strings.NewReader(l))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&p); err != nil {
+			t.Fatalf("%q: %v", l, err)
+		}
+		if _, err := time.Parse(time.RFC3339, p.Time); err != nil {
+			t.Errorf("%q: %v", l, err)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// When stderr is not a terminal, run, compare and calibrate report progress
+// as JSON lines ending with an end line at the last count; --quiet
+// silences them.
+func TestProgressJSONLines(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "spec.toml")
+	os.WriteFile(spec, []byte("scenario = \"historical\"\nfit_to = \"2013-09\"\nscale = 0.001\nreplicates = 2\nseed = 5\n[prior]\n\"decision.uac_share\" = [0.05, 0.5]\n"), 0o644)
+	for _, args := range [][]string{
+		{"run", "testdata/tiny.toml", "--replicates", "1", "--months", "2"},
+		{"compare", "testdata/tiny.toml", "testdata/tiny-removals.toml", "--replicates", "1", "--months", "2"},
+		{"calibrate", "--spec", spec, "--method", "none", "--budget", "10"},
+	} {
+		out := filepath.Join(dir, args[0])
+		_, stderr, err := cli(t, context.Background(), append(args, "--out", out)...)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", args[0], err, stderr)
+		}
+		lines := progressLines(t, stderr)
+		if len(lines) == 0 {
+			t.Fatalf("%s: no progress lines on stderr:\n%s", args[0], stderr)
+		}
+		last := lines[len(lines)-1]
+		if last.Command != args[0] || !last.End || last.Done != last.Total || last.Total == 0 {
+			t.Errorf("%s: last progress line %+v, want the end at the total", args[0], last)
+		}
+		_, stderr, err = cli(t, context.Background(), append(args, "--out", out, "--quiet")...)
+		if err != nil {
+			t.Fatalf("%s --quiet: %v", args[0], err)
+		}
+		if strings.Contains(stderr, `"command"`) {
+			t.Errorf("%s --quiet: progress on stderr:\n%s", args[0], stderr)
+		}
+	}
+}
+
+// JSON progress lines come at most one per progressEvery, then one at the
+// end: a run of 100 s reporting every 10 ms writes 20 and the end line.
+func TestProgressJSONThrottled(t *testing.T) {
+	var stderr bytes.Buffer
+	p := newProgress(&env{stderr: &stderr}, "run", "x", false)
+	clock := p.start
+	p.now = func() time.Time { return clock }
+	for i := 1; i <= 10000; i++ {
+		clock = clock.Add(10 * time.Millisecond)
+		p.update(i, 10000)
+	}
+	p.finish()
+	p.finish()
+	lines := progressLines(t, stderr.String())
+	if len(lines) != 21 {
+		t.Fatalf("%d lines, want 21:\n%s", len(lines), stderr.String())
+	}
+	if l := lines[0]; l.Done != 500 || l.End {
+		t.Errorf("first line %+v, want 500 months done after 5 s", l)
+	}
+	if l := lines[20]; l.Done != 10000 || !l.End {
+		t.Errorf("last line %+v, want the end at 10000", l)
+	}
+}
