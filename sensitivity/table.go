@@ -75,14 +75,25 @@ func cell(v float64) string {
 	return s
 }
 
-// WriteSobolTable prints the first-order indices as a table, for people.
+// WriteSobolTable prints the indices as a table, for people: the
+// first-order ones, and the totals too when any row has one (a Saltelli
+// design).
 func WriteSobolTable(w io.Writer, rows []SobolRow) {
-	width := len("key")
+	width, totals := len("key"), false
 	for _, r := range rows {
 		width = max(width, len(r.Key))
+		totals = totals || !math.IsNaN(r.ST.Est)
 	}
-	fmt.Fprintf(w, "%-20s %-7s %-*s %8s %18s\n", "outcome", "country", width, "key", "S1", "90% interval")
+	fmt.Fprintf(w, "%-20s %-7s %-*s %8s %18s", "outcome", "country", width, "key", "S1", "90% interval")
+	if totals {
+		fmt.Fprintf(w, " %8s %18s", "ST", "90% interval")
+	}
+	fmt.Fprintln(w)
 	for _, r := range rows {
-		fmt.Fprintf(w, "%-20s %-7s %-*s %8.3f   [%6.3f, %6.3f]\n", r.Outcome, r.Country, width, r.Key, r.S1.Est, r.S1.Lo, r.S1.Hi)
+		fmt.Fprintf(w, "%-20s %-7s %-*s %8.3f   [%6.3f, %6.3f]", r.Outcome, r.Country, width, r.Key, r.S1.Est, r.S1.Lo, r.S1.Hi)
+		if totals {
+			fmt.Fprintf(w, " %8.3f   [%6.3f, %6.3f]", r.ST.Est, r.ST.Lo, r.ST.Hi)
+		}
+		fmt.Fprintln(w)
 	}
 }
