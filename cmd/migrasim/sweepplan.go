@@ -32,7 +32,7 @@ a [sweep] table:
   [sweep.cases]                  # explicit tuples, one row per case
   keys = ["policy.interior_removals.rate_multiplier", "policy.interior_removals.from"]
   values = [[1.0, "2018-01"], [3.0, "2018-01"], [3.0, "2020-01"]]
-  [sweep.sample]                 # "lhs" (Latin hypercube) or "sobol"
+  [sweep.sample]                 # "lhs" (Latin hypercube), "sobol", or "saltelli" (for Sobol indices)
   method = "lhs"
   n = 64
   design_seed = 7                # the design's own seed, not the simulation's
