@@ -14,15 +14,22 @@ import (
 	"migrasim/sim"
 )
 
+// DefaultSeed is the seed of a scenario that sets none. It is the library
+// scenarios' seed, so that a scenario written by hand is paired with them
+// (common random numbers) unless it says otherwise.
+const DefaultSeed = 20120101
+
 // Defaults returns the defaults every scenario starts from: sim.DefaultParams
-// plus the values derived from the embedded public data. The data are read
-// once; the Geography is shared between the returned values and is read-only.
+// with DefaultSeed, plus the values derived from the embedded public data.
+// The data are read once; the Geography is shared between the returned
+// values and is read-only.
 func Defaults() (sim.Params, error) {
 	return defaults()
 }
 
 var defaults = sync.OnceValues(func() (sim.Params, error) {
 	p := sim.DefaultParams()
+	p.Seed = DefaultSeed
 	if err := applyData(&p); err != nil {
 		return p, fmt.Errorf("scenario data: %w", err)
 	}

@@ -131,6 +131,25 @@ func TestLoadByNameOrPath(t *testing.T) {
 	}
 }
 
+// A scenario that sets no seed gets the library scenarios' seed, so a
+// scenario written by hand pairs with them in a comparison.
+func TestDefaultSeed(t *testing.T) {
+	mine, err := Parse("mine.toml", []byte("name = \"mine\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := Load("baseline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mine.Seed != DefaultSeed || mine.Seed != base.Seed {
+		t.Errorf("a scenario without a seed gets %d; baseline has %d", mine.Seed, base.Seed)
+	}
+	if DefaultSeed != 20120101 {
+		t.Errorf("DefaultSeed = %d, want the library's 20120101", DefaultSeed)
+	}
+}
+
 func TestApply(t *testing.T) {
 	p, err := Load("baseline")
 	if err != nil {
