@@ -2,7 +2,9 @@ package calibrate
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 )
 
 // Objectives are the ways a spec can score a candidate (its objective key).
@@ -37,7 +39,7 @@ func LogError(rows []FitRow) float64 {
 		count[r.Target.Name]++
 	}
 	var d, w float64
-	for _, name := range sortedNames(sum) { // a fixed order: float sums must not depend on map order
+	for _, name := range slices.Sorted(maps.Keys(sum)) { // a fixed order: float sums must not depend on map order
 		wn := weight[name] / count[name]
 		d += wn * sum[name] / weight[name]
 		w += wn

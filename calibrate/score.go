@@ -3,9 +3,10 @@ package calibrate
 import (
 	"bufio"
 	"io"
+	"maps"
 	"math"
 	"migrasim/results"
-	"sort"
+	"slices"
 	"strconv"
 
 	"gonum.org/v1/gonum/stat"
@@ -41,7 +42,7 @@ func Distance(rows []FitRow) float64 {
 		}
 	}
 	var d, w float64
-	for _, name := range sortedNames(sum) { // a fixed order: float sums must not depend on map order
+	for _, name := range slices.Sorted(maps.Keys(sum)) { // a fixed order: float sums must not depend on map order
 		wn := weight[name] / count[name]
 		d += wn * sum[name] / float64(n[name])
 		w += wn
@@ -85,7 +86,7 @@ func Scores(rows []FitRow, from, to int) []Score {
 		names[r.Target.Name] = true
 	}
 	var out []Score
-	for _, name := range sortedNames(names) {
+	for _, name := range slices.Sorted(maps.Keys(names)) {
 		s := Score{Observable: name, From: to, To: from}
 		var ard, res []float64
 		series := map[string][][2]float64{} // per country: (observed, simulated) by year
@@ -125,7 +126,7 @@ func Scores(rows []FitRow, from, to int) []Score {
 
 func mase(series map[string][][2]float64) float64 {
 	var ms []float64
-	for _, k := range sortedNames(series) { // a fixed order: float sums must not depend on map order
+	for _, k := range slices.Sorted(maps.Keys(series)) { // a fixed order: float sums must not depend on map order
 		s := series[k]
 		if len(s) < 2 {
 			continue
@@ -147,15 +148,6 @@ func mase(series map[string][][2]float64) float64 {
 		return math.NaN()
 	}
 	return stat.Mean(ms, nil)
-}
-
-func sortedNames[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // FitHeader is the column order of fit.csv.

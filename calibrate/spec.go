@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 
 	"migrasim/design"
@@ -81,7 +81,7 @@ func ParseSpec(file string, text []byte) (*Spec, error) {
 	lines := scenarios.MapText(string(text))
 	r := &specReader{raw: raw}
 	c := &Spec{Objective: DefaultObjective}
-	for _, k := range sortedKeys(raw) {
+	for _, k := range slices.Sorted(maps.Keys(raw)) {
 		if !slices.Contains(specKeys, k) {
 			msg := "unknown key (want scenario, fit_to, scale, replicates, seed, design_seed, objective, [prior])"
 			if s := scenarios.ClosestName(k, specKeys); s != "" {
@@ -211,7 +211,7 @@ func (r *specReader) priors() []Prior {
 		return nil
 	}
 	var out []Prior
-	for _, key := range sortedKeys(table) {
+	for _, key := range slices.Sorted(maps.Keys(table)) {
 		path := "prior." + key
 		if _, nested := table[key].(map[string]any); nested {
 			r.bad(path, "a table: quote the key (\"%s.…\" = [low, high])", key)
@@ -256,15 +256,6 @@ func finite(v any) (float64, bool) {
 		return x, !math.IsNaN(x) && !math.IsInf(x, 0)
 	}
 	return 0, false
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // Design returns n Latin-hypercube draws from the priors, one value per prior.

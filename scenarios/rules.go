@@ -2,9 +2,10 @@ package scenarios
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -164,7 +165,7 @@ func checkShocks(p *sim.Params, bad func(key, format string, args ...any)) {
 			continue
 		}
 		var biggest float64 // the largest multiplier, or the largest addition in size
-		for _, k := range sortedPathKeys(s.Path) {
+		for _, k := range slices.Sorted(maps.Keys(s.Path)) {
 			v, where := s.Path[k], key+".path."+k
 			if err := checkPathKey(k); err != nil {
 				bad(where, "%v", err)
@@ -236,15 +237,6 @@ func shockTargets(code string) []sim.Country {
 		return []sim.Country{c}
 	}
 	return nil
-}
-
-func sortedPathKeys(m map[string]float64) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // checkDuplicateDepartments refuses an aid package that names a department twice.

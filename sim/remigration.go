@@ -196,9 +196,14 @@ func (s *shard) remigrate(w *World, i int, e listed) {
 
 // backMonth is the calendar month of household i's latest return.
 func (s *shard) backMonth(w *World, i int) Month {
+	return w.month.Add(int(lastReturn(w, int32(i)) - int32(w.t)))
+}
+
+// lastReturn is the engine month of household home's latest return,
+// reconstructed from its value modulo 256 (at most 255 months ago).
+func lastReturn(w *World, home int32) int32 {
 	now := int32(w.t)
-	back := now - int32(uint8(now)-w.hh.back[i])
-	return w.month.Add(int(back - now))
+	return now - int32(uint8(now)-w.hh.back[home])
 }
 
 // expireReturnees ends the hazard of returnees who came home
@@ -224,9 +229,7 @@ func (s *shard) expireReturnees(w *World) {
 // current reports whether e is its household's latest entry: the one its
 // last return made.
 func (s *shard) current(w *World, e listed) bool {
-	now := int32(w.t)
-	back := now - int32(uint8(now)-w.hh.back[e.home])
-	return e.expires == back+int32(w.p.Remigration.Months)+1
+	return e.expires == lastReturn(w, e.home)+int32(w.p.Remigration.Months)+1
 }
 
 // listReturn puts a returnee of household home on the re-migration list: an

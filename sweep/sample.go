@@ -3,9 +3,11 @@ package sweep
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"migrasim/design"
 	"migrasim/scenarios"
+	"slices"
 	"strconv"
 )
 
@@ -82,7 +84,7 @@ func (rg sampleRange) at(x float64) any {
 // sampleHead reads the sample's method, size and design seed (default 1).
 func (r *specReader) sampleHead(m map[string]any) (method string, n int, seed uint64) {
 	seed = 1
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		path := "sweep.sample." + k
 		switch k {
 		case "method":

@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"fmt"
+	"maps"
 	"migrasim/scenarios"
 	"reflect"
 	"slices"
@@ -53,7 +54,7 @@ func (r *specReader) read(s *Spec, v any) {
 	r.seen = map[string]string{}
 	var cases, sample *factor
 	var grid []factor
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		path := "sweep." + k
 		switch k {
 		case "replicates":
@@ -190,7 +191,7 @@ func (r *specReader) cases(v any) *factor {
 		r.bad("sweep.cases", "want a table with keys = [KEY, ...] and values = [[v, ...], ...], got %s", scenarios.Describe(v))
 		return nil
 	}
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if k != "keys" && k != "values" {
 			r.bad("sweep.cases."+k, "unknown key (a cases table has keys and values)")
 		}
@@ -259,15 +260,6 @@ func (r *specReader) sweepable(key, where string) bool {
 	}
 	r.seen[key] = where
 	return true
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func describeMissing(m map[string]any, k string) string {

@@ -141,12 +141,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 func toFloats(values []any) []float64 {
 	out := make([]float64, len(values))
 	for i, v := range values {
-		switch x := v.(type) {
-		case float64:
-			out[i] = x
-		case int64:
-			out[i] = float64(x)
-		}
+		out[i] = scenarios.Float(v)
 	}
 	return out
 }

@@ -73,13 +73,6 @@ func TestCalibrateBadInput(t *testing.T) {
 		{[]string{"calibrate", "--budget", "3"}, "want at least 10 runs"},
 		{[]string{"calibrate", "--targets", filepath.Join(dir, "none.csv")}, "no such file"},
 	} {
-		out := filepath.Join(dir, "out")
-		_, _, err := cli(t, context.Background(), append(tt.args, "--out", out, "--quiet")...)
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%v: got %v, want %q", tt.args, err, tt.want)
-		}
-		if _, err := os.Stat(out); !os.IsNotExist(err) {
-			t.Errorf("%v: wrote %s", tt.args, out)
-		}
+		refused(t, tt.args, tt.want)
 	}
 }

@@ -134,14 +134,7 @@ func TestCompareBadInput(t *testing.T) {
 		{[]string{"compare", "testdata/tiny.toml", "testdata/tiny-removals.toml", "--vary", "policy.cam.close=2015-01"}, "a month key; --vary takes number keys"},
 		{[]string{"compare", "testdata/tiny.toml", "testdata/tiny-removals.toml", "--from", "2010-01"}, "want a window inside the run"},
 	} {
-		out := filepath.Join(t.TempDir(), "out")
-		_, _, err := cli(t, context.Background(), append(tt.args, "--out", out, "--quiet")...)
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%v: got %v, want %q", tt.args, err, tt.want)
-		}
-		if _, err := os.Stat(out); !os.IsNotExist(err) {
-			t.Errorf("%v: wrote %s", tt.args, out)
-		}
+		refused(t, tt.args, tt.want)
 	}
 }
 
@@ -234,14 +227,7 @@ func TestComparePosteriorBadInput(t *testing.T) {
 		{append(pair, "--posterior", filepath.Join(dir, "none.csv")), "none.csv"},
 		{append(pair, "--posterior", post, "--from", "2013-01"), "want a window inside the run"},
 	} {
-		out := filepath.Join(t.TempDir(), "out")
-		_, _, err := cli(t, context.Background(), append(tt.args, "--out", out, "--quiet")...)
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%v: got %v, want %q", tt.args, err, tt.want)
-		}
-		if _, err := os.Stat(out); !os.IsNotExist(err) {
-			t.Errorf("%v: wrote %s", tt.args, out)
-		}
+		refused(t, tt.args, tt.want)
 	}
 }
 

@@ -13,6 +13,20 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files")
 
 // cli runs migrasim with args and returns stdout, stderr and the error.
+// refused runs the command with --out in a fresh folder and --quiet, and
+// checks that it fails with an error containing want and writes nothing.
+func refused(t *testing.T, args []string, want string) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "out")
+	_, _, err := cli(t, context.Background(), append(args, "--out", out, "--quiet")...)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("%v: got %v, want %q", args, err, want)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("%v: wrote %s", args, out)
+	}
+}
+
 func cli(t *testing.T, ctx context.Context, args ...string) (string, string, error) {
 	t.Helper()
 	var out, errb bytes.Buffer
