@@ -31,6 +31,14 @@ type Control struct {
 	// Parent is the policy control this one belongs to: it matters only when
 	// that policy is on.
 	Parent string `json:"parent,omitempty"`
+	// Library is, for a policy switch, the library scenario whose strength
+	// ticking the switch applies (see magnitudes.go).
+	Library string `json:"library,omitempty"`
+	// On are the values the page gives a policy switch's sliders when the
+	// switch is ticked (Library's), and Off those it gives them when it is
+	// unticked (the status quo's), by control ID.
+	On  map[string]any `json:"on,omitempty"`
+	Off map[string]any `json:"off,omitempty"`
 	// Shared controls are the same on both sides of side-by-side mode
 	// (seed, scale, months, start): side B always uses side A's values.
 	Shared bool   `json:"shared,omitempty"`
@@ -52,6 +60,10 @@ type feature struct {
 	group           string
 	min, max, step  float64 // slider range; zero step: the key's own range
 	parent, help    string
+	// library names, for a policy switch, the library scenario that moves
+	// that lever alone: ticking the switch gives its sliders that
+	// scenario's values.
+	library string
 }
 
 // sharedKeys are the keys both sides of a comparison must share so that
@@ -73,18 +85,18 @@ var featured = []feature{
 	{id: pushJobs, group: groupPush, label: "Joblessness (unemployment ×)", kind: "slider", min: 0.5, max: 3, step: 0.05,
 		help: "Multiplies unemployment in every department, throughout the run."},
 
-	{id: "policy.interior_removals.from", group: groupPolicy, label: "Mass deportation", kind: "policy",
+	{id: "policy.interior_removals.from", group: groupPolicy, library: "teach-removals", label: "Mass deportation", kind: "policy",
 		help: "Interior removals from the U.S. rise from this month."},
 	{id: "policy.interior_removals.rate_multiplier", group: groupPolicy, label: "removals ×", kind: "slider", min: 0, max: 10, step: 0.5,
 		parent: "policy.interior_removals.from"},
 	{id: "policy.interior_removals.gang_targeting", group: groupPolicy, label: "share aimed at gang members", kind: "slider", min: 0, max: 1, step: 0.05,
 		parent: "policy.interior_removals.from"},
-	{id: "policy.cam.close", group: groupPolicy, label: "Cancel CAM (Central American Minors)", kind: "policy",
+	{id: "policy.cam.close", group: groupPolicy, library: "teach-cam-closed", label: "Cancel CAM (Central American Minors)", kind: "policy",
 		help: "The legal channel for children closes; pending cases are cancelled."},
-	{id: "policy.daca.rescind", group: groupPolicy, label: "Rescind DACA", kind: "policy"},
-	{id: "policy.tps.end_SV", group: groupPolicy, label: "End TPS for El Salvador", kind: "policy"},
-	{id: "policy.tps.end_HN", group: groupPolicy, label: "End TPS for Honduras", kind: "policy"},
-	{id: "policy.aid.from", group: groupPolicy, label: "Aid initiative", kind: "policy",
+	{id: "policy.daca.rescind", group: groupPolicy, library: "teach-daca", label: "Rescind DACA", kind: "policy"},
+	{id: "policy.tps.end_SV", group: groupPolicy, library: "teach-tps", label: "End TPS for El Salvador", kind: "policy"},
+	{id: "policy.tps.end_HN", group: groupPolicy, library: "teach-tps", label: "End TPS for Honduras", kind: "policy"},
+	{id: "policy.aid.from", group: groupPolicy, library: "teach-aid", label: "Aid initiative", kind: "policy",
 		help: "Aid lowers violence and unemployment after a delay."},
 	{id: "policy.aid.SV.homicide_effect", group: groupPolicy, label: "El Salvador: homicides −", kind: "slider", min: 0, max: 0.9, step: 0.05,
 		parent: "policy.aid.from"},
@@ -98,16 +110,16 @@ var featured = []feature{
 		parent: "policy.aid.from"},
 	{id: "policy.aid.GT.unemployment_effect", group: groupPolicy, label: "Guatemala: unemployment −", kind: "slider", min: 0, max: 0.9, step: 0.05,
 		parent: "policy.aid.from"},
-	{id: "policy.mexico.from", group: groupPolicy, label: "Mexico enforcement", kind: "policy",
+	{id: "policy.mexico.from", group: groupPolicy, library: "teach-mexico", label: "Mexico enforcement", kind: "policy",
 		help: "Mexico changes how many migrants in transit it apprehends (below 1: it stops cooperating)."},
 	{id: "policy.mexico.apprehension_multiplier", group: groupPolicy, label: "apprehensions in Mexico ×", kind: "slider", min: 0, max: 5, step: 0.1,
 		parent: "policy.mexico.from"},
-	{id: "policy.border.from", group: groupPolicy, label: "U.S. border enforcement", kind: "policy"},
+	{id: "policy.border.from", group: groupPolicy, library: "teach-border", label: "U.S. border enforcement", kind: "policy"},
 	{id: "policy.border.apprehension_multiplier", group: groupPolicy, label: "border apprehensions ×", kind: "slider", min: 0, max: 3, step: 0.05,
 		parent: "policy.border.from"},
 	{id: "policy.border.deterrence_shock", group: groupPolicy, label: "deterrence shock", kind: "slider", min: 0, max: 1, step: 0.05,
 		parent: "policy.border.from"},
-	{id: "policy.reintegration.from", group: groupPolicy, label: "Reintegration programmes", kind: "policy",
+	{id: "policy.reintegration.from", group: groupPolicy, library: "teach-reintegration", label: "Reintegration programmes", kind: "policy",
 		help: "Origin countries absorb more returnees, so fewer feed violence and unemployment."},
 	{id: "policy.reintegration.capacity_multiplier", group: groupPolicy, label: "capacity ×", kind: "slider", min: 0, max: 20, step: 0.5,
 		parent: "policy.reintegration.from"},
@@ -125,7 +137,7 @@ func buildControls(keys []scenarios.Key, maxScale float64) ([]Control, error) {
 	var out []Control
 	seen := map[string]bool{}
 	for _, f := range featured {
-		c := Control{ID: f.id, Label: f.label, Group: f.group, Kind: f.kind, Parent: f.parent, Help: f.help}
+		c := Control{ID: f.id, Label: f.label, Group: f.group, Kind: f.kind, Parent: f.parent, Help: f.help, Library: f.library}
 		if isPush(f.id) {
 			c.Type, c.Unit = "number", "factor"
 		} else {
@@ -169,6 +181,9 @@ func buildControls(keys []scenarios.Key, maxScale float64) ([]Control, error) {
 			c.Kind = "number"
 		}
 		out = append(out, c)
+	}
+	if err := withMagnitudes(out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -93,7 +93,16 @@ function controlNode(c, side, lockReason, onChange) {
       set(on.checked ? month.value : '');
       refreshParents(wrap.closest('#controls') || wrap, side);
     };
-    on.addEventListener('change', update);
+    // Ticking applies the strength of the policy's library scenario (c.on):
+    // at the status quo's values a ticked policy would do nothing. Unticking
+    // puts the sliders back to the status quo (c.off).
+    on.addEventListener('change', () => {
+      for (const [k, x] of Object.entries((on.checked ? c.on : c.off) || {})) {
+        side.values[k] = x;
+        showValue(wrap, k, x);
+      }
+      update();
+    });
     month.addEventListener('change', update);
     wrap.append(h('div', {class: 'policy-head'}, h('label', {for: id}, on, document.createTextNode(' ' + c.label)),
       h('span', {class: 'from-label', text: 'from '}), month), h('div', {class: 'children'}));
@@ -113,6 +122,16 @@ function controlNode(c, side, lockReason, onChange) {
   }
   wrap.appendChild(h('div', {class: 'message', role: 'status'}));
   return wrap;
+}
+
+// showValue shows a value the page set on the slider of control id under root.
+function showValue(root, id, v) {
+  const n = root.querySelector(`.control[data-id="${CSS.escape(id)}"]`);
+  if (!n) return;
+  const input = n.querySelector('input[type=range]');
+  if (input) input.value = v;
+  const out = n.querySelector('output');
+  if (out) out.textContent = show(v);
 }
 
 // refreshParents dims the sliders of policies that are off.
