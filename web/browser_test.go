@@ -254,6 +254,74 @@ func TestBrowserBadParameter(t *testing.T) {
 	p.wait(points("departures", 0)+` === 3`, "one month on the chart")
 }
 
+// TestBrowserPolicyBoxes ticks each policy box alone for policy B, on the
+// teaching reference at the smallest scale: its sliders must show the
+// strength of its library scenario, and B's run must differ from A's (the
+// comparison is not ±0.0%, or some chart's B lines differ). Unticking must
+// put the sliders back to the status quo.
+func TestBrowserPolicyBoxes(t *testing.T) {
+	p := openPage(t)
+	const months = 72 // teach-baseline, the page's first scenario
+	p.wait(fmt.Sprintf(`document.querySelector('#controls .control[data-id="months"] output').textContent === '%d'`, months), "teach-baseline")
+	p.do("setting the smallest scale", chromedp.Focus(control("scale", "input[type=range]")), chromedp.KeyEvent(kb.Home))
+	if v := p.eval(`document.querySelector('#controls .control[data-id="scale"] output').textContent`); v != "0.001" {
+		t.Fatalf("scale slider shows %q after Home, want 0.001", v)
+	}
+	p.do("setting full speed", chromedp.Focus(chromedp.ID("speed")), chromedp.KeyEvent(kb.End))
+	p.do("switching on side-by-side", chromedp.Click(chromedp.ID("sbs")))
+	p.do("editing policy B", chromedp.Click(chromedp.CSS(`#tabs button[data-side="b"]`)))
+	p.wait(`document.body.dataset.pending === '0'`, "side B")
+	boxes := 0
+	for _, c := range p.srv.list {
+		if c.Kind != "policy" {
+			continue
+		}
+		boxes++
+		p.do("ticking "+c.ID, chromedp.Click(control(c.ID, "input.switch")))
+		p.checkSliders(c.ID, c.On, "ticked")
+		// Mark the chart stale, so that only the new run's months count.
+		p.eval(`document.querySelector('#chart-departures svg').dataset.points = 'stale'`)
+		p.do("pressing Setup", chromedp.Click(chromedp.ID("setup")))
+		p.do("pressing Go", chromedp.Click(chromedp.ID("go")))
+		p.wait(fmt.Sprintf(`document.querySelector('#chart-departures svg').dataset.points === '%d' && document.getElementById('status').textContent.includes('finished')`,
+			2*months*int(sim.NumCountries)), "the run with "+c.ID+" ticked to finish")
+		summary := p.eval(`document.getElementById('summary').textContent`)
+		differs := p.eval(`(() => {
+			for (const f of document.querySelectorAll('#charts figure.chart')) {
+				for (const a of f.querySelectorAll('polyline[data-side="0"]')) {
+					const b = f.querySelector('polyline[data-side="1"][data-country="' + a.dataset.country + '"]');
+					if (b && a.getAttribute('points') !== b.getAttribute('points')) return f.id;
+				}
+			}
+			return '';
+		})()`)
+		if !strings.Contains(summary, "with policy B") || (strings.Contains(summary, "±0.0%") && differs == "") {
+			t.Errorf("%s ticked alone: B runs as A (%q, no chart differs)", c.ID, summary)
+		} else {
+			t.Logf("%s ticked alone: %s; B first differs on %s", c.ID, summary, differs)
+		}
+		p.do("unticking "+c.ID, chromedp.Click(control(c.ID, "input.switch")))
+		p.checkSliders(c.ID, c.Off, "unticked")
+		p.wait(`document.body.dataset.pending === '0'`, "the page to settle")
+	}
+	if boxes == 0 {
+		t.Fatal("no policy boxes on the page")
+	}
+}
+
+// checkSliders checks that the sliders of a policy show values.
+func (p *page) checkSliders(policy string, values map[string]any, when string) {
+	p.t.Helper()
+	for id, v := range values {
+		want := fmt.Sprint(v)
+		got := p.eval(fmt.Sprintf(`document.querySelector('#controls .control[data-id=%q] output').textContent`, id))
+		pos := p.eval(fmt.Sprintf(`document.querySelector('#controls .control[data-id=%q] input[type=range]').value`, id))
+		if got != want || pos != want {
+			p.t.Errorf("%s %s: slider %s shows %s at position %s, want %s", policy, when, id, got, pos, want)
+		}
+	}
+}
+
 // TestBrowserScreenshot runs mass deportation against the baseline side by
 // side and saves the page for the README.
 func TestBrowserScreenshot(t *testing.T) {
@@ -263,7 +331,7 @@ func TestBrowserScreenshot(t *testing.T) {
 	p.do("editing policy B", chromedp.Click(chromedp.CSS(`#tabs button[data-side="b"]`)))
 	p.do("switching on mass deportation", chromedp.Click(control("policy.interior_removals.from", "input.switch")))
 	p.setMonth("policy.interior_removals.from", "2014-01")
-	p.slide("policy.interior_removals.rate_multiplier", 8) // 1 → 5
+	p.slide("policy.interior_removals.rate_multiplier", 4) // teach-removals' 3 → 5
 	p.slide("policy.interior_removals.gang_targeting", 10) // 0 → 0.5
 	p.do("setting full speed", chromedp.Focus(chromedp.ID("speed")), chromedp.KeyEvent(kb.End))
 	p.do("pressing Setup", chromedp.Click(chromedp.ID("setup")))
