@@ -15,6 +15,10 @@
 //     simulation ends that run with a message, not the process.
 //   - The server holds at most Config.MaxRuns runs and refuses a scale above
 //     Config.MaxScale; all runs share one pool of Config.Workers goroutines.
+//   - Ticking a policy switch gives its sliders the values of the library
+//     scenario that moves that lever (Control.Library, read when the server
+//     starts), so a switch ticked alone changes the run; unticking gives them
+//     the status quo's values.
 //   - A run's CSV (results.WriteSeries) is byte-identical to replicate 0 of
 //     'migrasim run' on the run's exported scenario, truncated to the months
 //     simulated so far.
