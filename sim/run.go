@@ -25,7 +25,7 @@ func (w *World) Step(ex Executor) {
 	if w.Done() {
 		return
 	}
-	if w.twin != nil {
+	if w.twin != nil && !w.twinShared {
 		w.twin.Step(ex) // the status quo's month first: the feedback compares with it
 	}
 	w.cond.levers = w.p.leversAt(w.month) // 1. policy timeline

@@ -79,16 +79,21 @@ func (l *shockLevels) probability(v shockVar, c Country, p float64) float64 {
 
 // shockLevelsAt evaluates the scenario's shocks at month m (neutral without mechanisms.shocks).
 func (w *World) shockLevelsAt(m Month) shockLevels {
+	return shockLevelsOf(w.shocks, w.p.Mechanisms.Shocks, m)
+}
+
+// shockLevelsOf evaluates shock paths at month m; neutral when on is false.
+func shockLevelsOf(paths []shockPath, on bool, m Month) shockLevels {
 	var l shockLevels
 	for v := range l.mul {
 		for c := range l.mul[v] {
 			l.mul[v][c] = 1
 		}
 	}
-	if !w.p.Mechanisms.Shocks {
+	if !on {
 		return l
 	}
-	for _, s := range w.shocks {
+	for _, s := range paths {
 		if s.multiply {
 			l.mul[s.variable][s.country] *= interpolate(s.points, m, false, 1)
 		} else {

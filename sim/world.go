@@ -40,8 +40,10 @@ type World struct {
 	mxAsylumDemand float64 // real persons who tried to claim asylum in Mexico
 
 	// twin is the status quo of this scenario and replicate, stepped in
-	// lockstep; nil when the scenario is its own status quo.
-	twin *World
+	// lockstep; nil when the scenario is its own status quo. twinShared
+	// says that RunPaired steps it, for every world that shares it.
+	twin       *World
+	twinShared bool
 
 	series  Series
 	scratch [2][]float64 // per-department returnees and gang returnees
@@ -158,26 +160,12 @@ func (w *World) build() error {
 		rs.hi = n
 		rs.gangPipe = make([]float64, p.Feedback.LagMonths+1)
 		rs.jobPipe = make([]float64, p.Feedback.LagMonths+1)
-		pk := p.Policy.Aid.Of(reg.Country)
-		rs.aidTarget = len(pk.Departments) == 0 || slices.Contains(pk.Departments, reg.Name)
+		rs.aidTarget = aidTarget(p, reg)
 	}
 	w.normaliseFactors()
-	for _, s := range p.Shocks {
-		pts, err := s.Points()
-		if err != nil {
-			return err
-		}
-		cs, err := shockCountries(s.Country)
-		if err != nil {
-			return err
-		}
-		v, ok := parseShockVar(s.Variable)
-		if !ok {
-			return fmt.Errorf("shock variable %q", s.Variable)
-		}
-		for _, c := range cs {
-			w.shocks = append(w.shocks, shockPath{country: c, variable: v, multiply: s.Mode == "multiply", points: pts})
-		}
+	var err error
+	if w.shocks, err = shockPaths(p); err != nil {
+		return err
 	}
 	w.hh = newHouseholds(n)
 	for r := range w.regions {
@@ -210,6 +198,36 @@ func (w *World) build() error {
 		Values: make([]float64, p.Months*int(NumCountries)*int(NumMetrics))}
 	w.month = p.Start.Add(-warmup)
 	return nil
+}
+
+// aidTarget reports whether p's aid reaches department reg: every
+// department of the country unless the package names some.
+func aidTarget(p *Params, reg Region) bool {
+	pk := p.Policy.Aid.Of(reg.Country)
+	return len(pk.Departments) == 0 || slices.Contains(pk.Departments, reg.Name)
+}
+
+// shockPaths parses p's shocks, one path per country they reach.
+func shockPaths(p *Params) ([]shockPath, error) {
+	var paths []shockPath
+	for _, s := range p.Shocks {
+		pts, err := s.Points()
+		if err != nil {
+			return nil, err
+		}
+		cs, err := shockCountries(s.Country)
+		if err != nil {
+			return nil, err
+		}
+		v, ok := parseShockVar(s.Variable)
+		if !ok {
+			return nil, fmt.Errorf("shock variable %q", s.Variable)
+		}
+		for _, c := range cs {
+			paths = append(paths, shockPath{country: c, variable: v, multiply: s.Mode == "multiply", points: pts})
+		}
+	}
+	return paths, nil
 }
 
 // normaliseFactors scales department factors so that the population-weighted
