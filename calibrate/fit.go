@@ -1,6 +1,7 @@
 package calibrate
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -46,8 +47,22 @@ type Config struct {
 	Profiles      []ProfileRequest
 	ProfileBudget int
 	// Progress, if set, is called after each candidate run with the runs
-	// done and the budget; calls are serialised.
+	// done and the budget; calls are serialised. Runs taken from a
+	// checkpoint count as done.
 	Progress func(done, total int)
+	// Checkpoint, if set, is a file where Run keeps the runs it has
+	// finished (see Checkpoint), rewritten atomically after each batch: an
+	// SMC generation, a batch of ABC draws, a batch of Nelder–Mead
+	// evaluations or the end of a restart, a profile point. Without Resume
+	// an existing file there is not read, and is replaced by the first
+	// checkpoint of this run. The file is left in place when Run returns.
+	Checkpoint string
+	// Resume asks Run to take the runs the Checkpoint file holds instead
+	// of running them again, after checking that the file belongs to this
+	// calibration (engine, spec, targets, seeds, method and settings). The
+	// result is the same, byte for byte, as a run that was never stopped.
+	// Without a file there, Run starts from the beginning.
+	Resume bool
 }
 
 // ProfileRequest asks for the profile of the objective along Key at Values.
@@ -80,6 +95,8 @@ type Result struct {
 	Facts  []Fact // with Config.Facts
 	// Profiles are the profiles Config.Profiles asked for, point by point.
 	Profiles []ProfilePoint
+	// Resumed is how many of the runs were taken from a checkpoint.
+	Resumed int
 }
 
 // Posterior summarises the accepted draws of parameter j.
@@ -120,9 +137,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := CheckTargets(cfg.Targets); err != nil {
 		return nil, err
 	}
-	f := &fitter{spec: cfg.Spec, targets: cfg.Targets, workers: cfg.Workers, progress: cfg.Progress, total: cfg.Budget}
+	j, err := newJournal(cfg)
+	if err != nil {
+		return nil, err
+	}
+	f := &fitter{spec: cfg.Spec, targets: cfg.Targets, workers: cfg.Workers, progress: cfg.Progress, total: cfg.Budget, journal: j}
 	var res *Result
-	var err error
 	switch cfg.Method {
 	case "none":
 		f.total = 1
@@ -152,11 +172,17 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	res.Config = cfg
 	for _, pr := range cfg.Profiles {
-		points, err := Profile(ctx, cfg, pr.Key, pr.Values, res.Best, cfg.ProfileBudget)
+		points, err := profile(ctx, cfg, j, pr.Key, pr.Values, res.Best, cfg.ProfileBudget)
 		if err != nil {
 			return nil, err
 		}
 		res.Profiles = append(res.Profiles, points...)
+	}
+	if err := j.spent(); err != nil {
+		return nil, err
+	}
+	if j != nil {
+		res.Resumed = j.resumed
 	}
 	if err := res.check(ctx); err != nil {
 		return nil, err
@@ -200,6 +226,10 @@ type fitter struct {
 	mu       sync.Mutex
 	done     int
 	total    int
+	journal  *journal // nil: no checkpoint
+	// label is the method of Nelder–Mead's runs in the checkpoint:
+	// "nelder-mead", or "profile KEY=VALUE" for a profile point's.
+	label string
 }
 
 // distance runs candidate x with the spec's settings and seed.
@@ -230,23 +260,51 @@ func (f *fitter) ran(n int) {
 	f.progress(f.done, f.total)
 }
 
-// evaluate runs the candidates in parallel (one core each), labelled with method.
+// evaluate runs the candidates in parallel (one core each), labelled with
+// method: first those the checkpoint holds, then the rest in batches, each
+// kept in the checkpoint when it is done.
 func (f *fitter) evaluate(ctx context.Context, xs [][]float64, method string) ([]Sample, error) {
 	samples := make([]Sample, len(xs))
-	errs := make([]error, len(xs))
-	pool := sim.NewPool(min(f.workers, len(xs)))
-	defer pool.Close()
-	pool.Run(len(xs), func(i int) {
-		if ctx.Err() == nil {
-			d, err := f.distance(ctx, xs[i], 1)
-			samples[i], errs[i] = Sample{X: xs[i], Distance: d, Method: method}, err
-			f.ran(1)
+	i := 0
+	for ; i < len(xs); i++ {
+		s, ok, err := f.journal.next(method, xs[i])
+		if err != nil {
+			return nil, err
 		}
-	})
-	if err := ctx.Err(); err != nil {
-		return nil, err
+		if !ok {
+			break
+		}
+		samples[i] = s
+		f.ran(1)
 	}
-	return samples, errors.Join(errs...)
+	if i == len(xs) {
+		return samples, nil
+	}
+	errs := make([]error, len(xs))
+	pool := sim.NewPool(min(f.workers, len(xs)-i))
+	defer pool.Close()
+	for i < len(xs) {
+		n := min(len(xs)-i, f.journal.batch(f.workers))
+		pool.Run(n, func(k int) {
+			if ctx.Err() == nil {
+				d, err := f.distance(ctx, xs[i+k], 1)
+				samples[i+k], errs[i+k] = Sample{X: xs[i+k], Distance: d, Method: method}, err
+				f.ran(1)
+			}
+		})
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := errors.Join(errs[i : i+n]...); err != nil {
+			return nil, err
+		}
+		f.journal.add(samples[i : i+n]...)
+		if err := f.journal.flush(); err != nil {
+			return nil, err
+		}
+		i += n
+	}
+	return samples, nil
 }
 
 // bestOf is the sample with the smallest distance (the first of equals).
@@ -309,6 +367,7 @@ func (f *fitter) abc(ctx context.Context, n int, accept float64) (*Result, error
 // counted by a gonum optimize.Recorder, outside the objective.
 func (f *fitter) nelderMead(ctx context.Context, x0 []float64, budget int) (*Result, error) {
 	z0 := f.toZ(x0)
+	label := cmp.Or(f.label, "nelder-mead")
 	var samples []Sample
 	var runErr error
 	problem := optimize.Problem{Func: func(z []float64) float64 {
@@ -316,13 +375,23 @@ func (f *fitter) nelderMead(ctx context.Context, x0 []float64, budget int) (*Res
 			return math.Inf(1)
 		}
 		x := f.toX(z)
-		d, err := f.distance(ctx, x, f.workers)
+		s, ok, err := f.journal.next(label, x)
+		if err == nil && !ok {
+			s.X, s.Method = x, label
+			s.Distance, err = f.distance(ctx, x, f.workers)
+			if err == nil && ctx.Err() == nil {
+				f.journal.add(s)
+				if f.journal.due(f.workers) {
+					err = f.journal.flush()
+				}
+			}
+		}
 		if err != nil {
 			runErr = err
 			return math.Inf(1)
 		}
-		samples = append(samples, Sample{X: x, Distance: d, Method: "nelder-mead"})
-		return d
+		samples = append(samples, s)
+		return s.Distance
 	}}
 	// Restart from the best point with a fresh simplex whenever Nelder-Mead
 	// converges, until the budget is spent.
@@ -332,6 +401,9 @@ func (f *fitter) nelderMead(ctx context.Context, x0 []float64, budget int) (*Res
 		rec := &evalRecorder{report: f.ran}
 		_, err = optimize.Minimize(problem, z0, &optimize.Settings{FuncEvaluations: budget - len(samples), Recorder: rec,
 			Converger: &optimize.FunctionConverge{Absolute: 1e-4, Iterations: 40}}, &optimize.NelderMead{SimplexSize: 0.5})
+		if ctx.Err() == nil && runErr == nil {
+			runErr = f.journal.flush()
+		}
 		if len(samples) == before {
 			break
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 
 	"migrasim/scenarios"
 )
@@ -26,6 +27,12 @@ type ProfilePoint struct {
 // do not identify the key; a sharp minimum says they do. Runs are counted
 // by cfg.Progress like a calibration's.
 func Profile(ctx context.Context, cfg Config, key string, values []float64, start []float64, budget int) ([]ProfilePoint, error) {
+	return profile(ctx, cfg, nil, key, values, start, budget)
+}
+
+// profile is Profile with the runs kept in (and, on a resume, taken from)
+// a calibration's journal.
+func profile(ctx context.Context, cfg Config, jn *journal, key string, values []float64, start []float64, budget int) ([]ProfilePoint, error) {
 	spec := cfg.Spec
 	j := slices.IndexFunc(spec.Priors, func(p Prior) bool { return p.Key == key })
 	if j < 0 {
@@ -34,7 +41,7 @@ func Profile(ctx context.Context, cfg Config, key string, values []float64, star
 	if budget < 10 {
 		return nil, fmt.Errorf("profile budget %d: want at least 10 runs a point", budget)
 	}
-	f := &fitter{targets: cfg.Targets, workers: cfg.Workers, progress: cfg.Progress, total: budget * len(values)}
+	f := &fitter{targets: cfg.Targets, workers: cfg.Workers, progress: cfg.Progress, total: budget * len(values), journal: jn}
 	var out []ProfilePoint
 	for _, v := range values {
 		p := spec.Priors[j]
@@ -49,6 +56,7 @@ func Profile(ctx context.Context, cfg Config, key string, values []float64, star
 		}
 		held.Base = &base
 		f.spec = &held
+		f.label = "profile " + key + "=" + strconv.FormatFloat(v, 'g', -1, 64)
 		x0 := slices.Delete(slices.Clone(start), j, j+1)
 		res, err := f.nelderMead(ctx, x0, budget)
 		if err != nil {
