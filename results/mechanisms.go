@@ -56,7 +56,9 @@ type MechanismRow struct {
 	// ShareLo90 and ShareHi90 are the 5% and 95% quantiles of the units'
 	// shares: each draw's mean contribution over its mean full effect (at
 	// fixed parameters each replicate's), leaving out units whose full
-	// effect is 0; NaN when every unit's is.
+	// effect is 0; NaN when every unit's is. A ratio of means is not a mean
+	// of ratios: where some units' full effects are near 0 the interval
+	// need not hold Share.
 	ShareLo90, ShareHi90 float64
 	// Draws is the number of posterior draws; 0 at the scenarios' fixed
 	// parameters.
@@ -257,8 +259,8 @@ func WriteMechanismTable(w io.Writer, rows []MechanismRow, measure, horizon stri
 	if sel[0].Draws > 0 {
 		over = fmt.Sprintf("%d posterior draws of %d paired replicates", sel[0].Draws, sel[0].Replicates)
 	}
-	fmt.Fprintf(w, "%s, %s - %s, horizon %s: contribution of each mechanism = full effect - effect with it off in both arms; mean [90%% interval] over %s\n",
-		measure, sel[0].ScenarioB, sel[0].ScenarioA, horizon, over)
+	fmt.Fprintf(w, "%s, %s - %s, horizon %s: contribution of each mechanism = full effect - effect with it off in both arms; mean [90%% interval] over %s; %d intervals\n",
+		measure, sel[0].ScenarioB, sel[0].ScenarioA, horizon, over, 2*len(sel))
 	for c := sim.Country(0); c < sim.NumCountries; c++ {
 		var cr []MechanismRow
 		for _, r := range sel {
@@ -297,7 +299,11 @@ func percent(v, lo, hi float64) string {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return "NA"
 		}
-		return fmt.Sprintf("%.0f%%", 100*x)
+		pc := math.Round(100 * x)
+		if pc == 0 {
+			pc = 0 // no "-0%"
+		}
+		return fmt.Sprintf("%.0f%%", pc)
 	}
 	if math.IsNaN(lo) {
 		return p(v)
