@@ -22,7 +22,7 @@ import (
 func init() {
 	register(command{
 		name:    "compare",
-		usage:   "A B [C...] [--replicates N] [--seed N] [--scale F] [--months N] [--from YYYY-MM --to YYYY-MM] [--vary KEY=V1,V2,...] [--metrics LIST] [--posterior FILE [--draws N]] [--out DIR]",
+		usage:   "A B [C...] [--replicates N] [--seed N] [--scale F] [--months N] [--from YYYY-MM --to YYYY-MM] [--vary KEY=V1,V2,...] [--metrics LIST] [--posterior FILE [--draws N]] [--mechanisms] [--out DIR]",
 		summary: "compare scenarios with common random numbers: paired differences with 95% intervals, or over a calibrated posterior",
 		run:     runCompare,
 	})
@@ -65,7 +65,24 @@ interval that covers parameter and Monte Carlo uncertainty (the 5% and 95%
 quantiles of the pooled draw x replicate differences) and P(increase), the
 share of draws whose mean difference over replicates is above 0. It also
 plots P(departures rise) against the horizon and writes manifest.json, to
-out/compare/A-vs-B-posterior unless --out says otherwise.`
+out/compare/A-vs-B-posterior unless --out says otherwise.
+
+--mechanisms (two scenarios, not with --vary) also splits B's effect on
+departures into the contributions of four mechanisms: re-migration of
+returnees (mechanisms.remigration = false), the deportee-violence feedback
+(feedback.strength = 0), deterrence (decision.deterrence = 0) and the
+network of relatives and people abroad (decision.network = 0 and
+decision.ties = 0). A and B are run again, paired, with one mechanism off
+in both arms at the same seeds (and, with --posterior, at the same draws
+as answer.csv, the mechanism's keys overriding the particle's); a
+mechanism's contribution is the full effect less the effect without it,
+its share the contribution over the full effect (NA where that is 0), and
+the residual is the full effect less the sum of contributions: the
+channels not switched off and the mechanisms' interactions. Per country,
+departures measure and horizon of the policy window (as in answer.csv),
+mechanisms.csv gives the means and 90% intervals (5% and 95% quantiles of
+the draw x replicate values; without --posterior, of the replicates: Monte
+Carlo noise only). It costs five more paired runs per draw.`
 
 func runCompare(ctx context.Context, e *env, args []string) error {
 	var o runOptions
@@ -77,6 +94,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	out := fs.String("out", "", "output folder (default: out/compare/A-vs-B..., with --posterior A-vs-B-posterior)")
 	posterior := fs.String("posterior", "", "compare over this posterior: particles.csv of 'migrasim calibrate'")
 	draws := fs.Int("draws", 200, fmt.Sprintf("with --posterior, the posterior draws, 1 to %d", sweep.MaxDraws))
+	mechs := fs.Bool("mechanisms", false, "also decompose B's effect on departures by mechanism into mechanisms.csv (two scenarios)")
 	metrics := fs.String("metrics", "", "what to compare, comma-separated metric or measure names, or all (default: the headline measures and the metrics the scenarios' levers touch)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -84,6 +102,9 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	}
 	if len(pos) < 2 {
 		return fmt.Errorf("compare: want two or more scenarios, got %d (see 'migrasim help compare')", len(pos))
+	}
+	if *mechs && (len(pos) != 2 || *vary != "") {
+		return fmt.Errorf("compare --mechanisms: decomposes the effect of B against A: give two scenarios and no --vary")
 	}
 	if *posterior != "" {
 		if len(pos) != 2 {
@@ -110,7 +131,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 		warnings = append(warnings, warn(e, p)...)
 	}
 	if *posterior != "" {
-		return comparePosterior(ctx, e, &o, params, posteriorRequest{file: *posterior, draws: *draws, from: *from, to: *to, out: *out, warnings: warnings})
+		return comparePosterior(ctx, e, &o, params, posteriorRequest{file: *posterior, draws: *draws, from: *from, to: *to, out: *out, warnings: warnings, mechanisms: *mechs})
 	}
 	key, values, err := parseVary(*vary)
 	if err != nil {
@@ -168,6 +189,14 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	outputs = append(outputs, figures...)
+	var mechRows []results.MechanismRow
+	if *mechs {
+		if mechRows, err = decompose(ctx, e, &o, params, nil, 0, *from, *to); err != nil {
+			return err
+		}
+		outputs = append(outputs, mechanismsOutput(mechRows))
+		wall = time.Since(start)
+	}
 	m := newManifest(e, params[0], o.workers, wall)
 	m.Warnings = warnings
 	m.Scenario = strings.Join(names, " vs ")
@@ -185,7 +214,10 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	fmt.Fprintf(e.stdout, "\nwrote %s (comparison.csv, %s%d plots, manifest.json)\n", dir, series, len(figures))
+	if err := printMechanisms(e, mechRows); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "\nwrote %s (comparison.csv, %s%s%d plots, manifest.json)\n", dir, mechanismsFile(mechRows), series, len(figures))
 	return nil
 }
 
@@ -198,6 +230,8 @@ type posteriorRequest struct {
 	from, to string
 	out      string
 	warnings []string // for the manifest
+	// mechanisms asks for mechanisms.csv as well, at the same draws.
+	mechanisms bool
 }
 
 // comparePosterior runs A and B over the posterior and writes answer.csv,
@@ -245,6 +279,15 @@ func comparePosterior(ctx context.Context, e *env, o *runOptions, params []*sim.
 	for _, format := range []string{"png", "svg"} {
 		outputs = append(outputs, results.Output{Name: "p_increase_" + measure + "." + format, Write: func(w io.Writer) error { return chart.Write(w, format) }})
 	}
+	plots := len(outputs) - 1
+	var mechRows []results.MechanismRow
+	if req.mechanisms {
+		if mechRows, err = decompose(ctx, e, o, params, post, req.draws, req.from, req.to); err != nil {
+			return err
+		}
+		outputs = append(outputs, mechanismsOutput(mechRows))
+		wall = time.Since(start)
+	}
 	m := newManifest(e, a, o.workers, wall)
 	m.Warnings = req.warnings
 	m.Scenario = a.Name + " vs " + b.Name
@@ -263,7 +306,10 @@ func comparePosterior(ctx context.Context, e *env, o *runOptions, params []*sim.
 	if err := results.WriteAnswerTable(e.stdout, effects, measure); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "\nwrote %s (answer.csv, %d plots, manifest.json)\n", dir, len(outputs)-1)
+	if err := printMechanisms(e, mechRows); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "\nwrote %s (answer.csv, %s%d plots, manifest.json)\n", dir, mechanismsFile(mechRows), plots)
 	return nil
 }
 
@@ -381,4 +427,56 @@ func compareMeasures(list string, params []*sim.Params) ([]results.Measure, erro
 		return nil, errors.Join(append(errs, errors.New("see 'migrasim help compare' for the names, or --metrics all"))...)
 	}
 	return out, nil
+}
+
+// decompose runs compare --mechanisms: A and B with each of
+// sweep.DefaultMechanisms off in both arms, over the posterior's draws
+// (seeded as the answer's) or, with post nil, at the scenarios' own
+// parameters, per departures measure and horizon of the policy window.
+func decompose(ctx context.Context, e *env, o *runOptions, params []*sim.Params, post *calibrate.Particles, draws int, from, to string) ([]results.MechanismRow, error) {
+	a, b := params[0], params[1]
+	first, last, _, err := sweep.PolicyWindow(a, b, from, to)
+	if err != nil {
+		return nil, err
+	}
+	horizons, err := results.Horizons(a.Start, a.Months, first, last)
+	if err != nil {
+		return nil, err
+	}
+	measures, err := sweep.MeasuresNamed([]string{"departures_total", "departures_uac", "departures_family", "departures_adult"})
+	if err != nil {
+		return nil, err
+	}
+	bar := newProgress(e, "compare", "mechanisms", o.quiet)
+	d := &sweep.Decomposition{Scenarios: params, Mechanisms: sweep.DefaultMechanisms(), Particles: post, Draws: draws,
+		Seed: a.Seed, Workers: o.workers, Measures: measures, Horizons: horizons, Progress: bar.update}
+	rows, err := d.Run(ctx)
+	if err := bar.done(ctx, err); err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// mechanismsOutput is mechanisms.csv.
+func mechanismsOutput(rows []results.MechanismRow) results.Output {
+	return results.Output{Name: "mechanisms.csv", Write: func(w io.Writer) error { return results.WriteMechanisms(w, rows) }}
+}
+
+// mechanismsFile is "mechanisms.csv, " when there are rows, for the list
+// of files written.
+func mechanismsFile(rows []results.MechanismRow) string {
+	if len(rows) == 0 {
+		return ""
+	}
+	return "mechanisms.csv, "
+}
+
+// printMechanisms prints the decomposition of departures over the whole
+// policy window, if there is one.
+func printMechanisms(e *env, rows []results.MechanismRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	fmt.Fprintln(e.stdout)
+	return results.WriteMechanismTable(e.stdout, rows, "departures_total", "all")
 }
