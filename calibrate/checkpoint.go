@@ -7,7 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -157,8 +160,12 @@ func (c *Checkpoint) Match(cfg Config) error {
 }
 
 // writeCheckpoint writes the checkpoint of runs to path atomically (a
-// temporary file in the same folder, renamed into place).
+// temporary file in the same folder, renamed into place), making the
+// folder if need be.
 func writeCheckpoint(path string, h CheckpointHeader, runs []Sample) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
 	h.Runs = len(runs)
 	if len(runs) > 0 {
 		h.Stage = runs[len(runs)-1].Method
@@ -193,6 +200,20 @@ func writeCheckpoint(path string, h CheckpointHeader, runs []Sample) error {
 		return err
 	})
 	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	return nil
+}
+
+// RemoveCheckpoint removes the checkpoint at path, if there is one, and
+// the temporary files that writers of it killed before they finished
+// (SIGKILL, a power cut) left beside it.
+func RemoveCheckpoint(path string) error {
+	stale, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*"))
+	for _, f := range stale {
+		os.Remove(f)
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
 	return nil

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime"
 	"time"
@@ -16,7 +18,7 @@ import (
 func init() {
 	register(command{
 		name:    "calibrate",
-		usage:   "[--spec NAME|FILE] [--targets FILE] [--budget N] [--method abc|smc|nelder-mead|both|none] [--accept F] [--out DIR]",
+		usage:   "[--spec NAME|FILE] [--targets FILE] [--budget N] [--method abc|smc|nelder-mead|both|none] [--accept F] [--out DIR] [--resume]",
 		summary: "fit parameters to the historical data by ABC (rejection or SMC) and/or Nelder-Mead; write the fit report",
 		run:     runCalibrate,
 	})
@@ -53,7 +55,17 @@ fitted values; 'migrasim run' accepts it), posterior.csv, particles.csv
 (the posterior as weighted points, which 'migrasim compare --posterior'
 reads; the best point alone for nelder-mead and none), samples.csv, fit.csv
 (each target: observed, simulated mean and 90% interval), and
-manifest.json; prints ARD, rescaled ARD and MASE per observable.`
+manifest.json; prints ARD, rescaled ARD and MASE per observable.
+
+While it runs, calibrate keeps the runs it has finished in
+--out/checkpoint.jsonl, rewritten after each SMC generation, batch of ABC
+draws or Nelder-Mead evaluations, and profile point. If it is stopped
+(Ctrl-C), the same command with --resume picks up from there and writes
+the same files, byte for byte, as a run that was never stopped; a
+checkpoint written for another spec, targets, seed, method, budget or
+engine is refused. Without --resume an existing checkpoint is not read:
+the run starts afresh and replaces it. The checkpoint is removed once the
+results are written.`
 
 func runCalibrate(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(find("calibrate"), e, calibrateDetails)
@@ -74,6 +86,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 		return err
 	})
 	profileBudget := fs.Int("profile-budget", 100, "runs to refit the other keys at each profile point")
+	resume := fs.Bool("resume", false, "pick up from the checkpoint an interrupted run left in --out (without it, the checkpoint is replaced)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -106,12 +119,20 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	cfg.Spec, cfg.Targets = spec, targets
+	cfg.Checkpoint, cfg.Resume = filepath.Join(*out, calibrate.CheckpointFile), *resume
+	if err := checkResume(e, cfg); err != nil {
+		return err
+	}
 	start := time.Now()
 	bar := newProgress(e, "calibrate", "calibrate", *quiet)
-	cfg.Spec, cfg.Targets, cfg.Progress = spec, targets, bar.update
+	cfg.Progress = bar.update
 	res, err := calibrate.Run(ctx, cfg)
 	if err := bar.done(ctx, err); err != nil {
-		return err
+		return kept(err, cfg)
+	}
+	if res.Resumed > 0 {
+		fmt.Fprintf(e.stderr, "calibrate: took %d runs from %s\n", res.Resumed, cfg.Checkpoint)
 	}
 	wall := time.Since(start)
 	// The manifest records the run behind fit.csv: the spec's settings
@@ -132,9 +153,44 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if err := writeSet(ctx, *out, outputs, m); err != nil {
 		return err
 	}
+	// The results hold everything the checkpoint did.
+	if err := calibrate.RemoveCheckpoint(cfg.Checkpoint); err != nil {
+		fmt.Fprintf(e.stderr, "warning: calibrate: %v\n", err)
+	}
 	res.WriteReport(e.stdout, wall.Seconds())
 	fmt.Fprintf(e.stdout, "\nwrote %s (fitted.toml, posterior.csv, particles.csv, samples.csv, fit.csv, manifest.json)\n", *out)
 	return nil
+}
+
+// checkResume checks, before any run, that the checkpoint --resume will
+// pick up from belongs to this calibration, and says when there is none.
+func checkResume(e *env, cfg calibrate.Config) error {
+	if !cfg.Resume {
+		return nil
+	}
+	c, err := calibrate.ReadCheckpoint(cfg.Checkpoint)
+	if errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintf(e.stderr, "calibrate: no checkpoint at %s: starting from the beginning\n", cfg.Checkpoint)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return c.Match(cfg)
+}
+
+// kept is the error of an interrupted calibration: it says how to resume
+// when a checkpoint of this calibration is there to resume from.
+func kept(err error, cfg calibrate.Config) error {
+	if !errors.Is(err, errInterrupted) {
+		return err
+	}
+	c, cerr := calibrate.ReadCheckpoint(cfg.Checkpoint)
+	if cerr != nil || c.Match(cfg) != nil || c.Header.Runs == 0 {
+		return err
+	}
+	return fmt.Errorf("%w: %s keeps %d finished runs (up to %s); run the same command with --resume to pick up from there",
+		errInterrupted, cfg.Checkpoint, c.Header.Runs, c.Header.Stage)
 }
 
 // toFloats converts parsed number values to float64.

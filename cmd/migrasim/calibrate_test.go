@@ -1,13 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"migrasim/calibrate"
 	"migrasim/results"
 	"migrasim/scenarios"
 )
@@ -74,5 +80,75 @@ func TestCalibrateBadInput(t *testing.T) {
 		{[]string{"calibrate", "--targets", filepath.Join(dir, "none.csv")}, "no such file"},
 	} {
 		refused(t, tt.args, tt.want)
+	}
+}
+
+// 'migrasim calibrate' stopped after its first checkpoint says how to
+// resume; --resume then refuses a checkpoint of another seed, and with the
+// same arguments writes the files of an uninterrupted run byte for byte,
+// taking the checkpoint's runs instead of running them again, and removes
+// the checkpoint.
+func TestCalibrateResume(t *testing.T) {
+	dir := t.TempDir()
+	writeSpec := func(name string, seed int) string {
+		path := filepath.Join(dir, name)
+		os.WriteFile(path, fmt.Appendf(nil, `scenario = "historical"
+fit_to = "2013-09"
+scale = 0.001
+replicates = 1
+seed = %d
+design_seed = 1
+[prior]
+"decision.uac_share" = [0.05, 0.5]
+`, seed), 0o644)
+		return path
+	}
+	spec, other := writeSpec("spec.toml", 5), writeSpec("other.toml", 6)
+	args := func(spec, out string, more ...string) []string {
+		return append([]string{"calibrate", "--spec", spec, "--method", "abc", "--budget", "40", "--workers", "2", "--out", out, "--quiet"}, more...)
+	}
+	whole := filepath.Join(dir, "whole")
+	if _, stderr, err := cli(t, context.Background(), args(spec, whole)...); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+
+	// Stop the run as soon as its first checkpoint is there.
+	out := filepath.Join(dir, "out")
+	checkpoint := filepath.Join(out, calibrate.CheckpointFile)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		for ctx.Err() == nil {
+			if _, err := os.Stat(checkpoint); err == nil {
+				cancel()
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}()
+	_, _, err := cli(t, ctx, args(spec, out)...)
+	var msg bytes.Buffer
+	if code := exitStatus(ctx, err, &msg); code != 130 || !strings.Contains(msg.String(), checkpoint+" keeps 10 finished runs (up to abc); run the same command with --resume") {
+		t.Fatalf("stopped run: exit %d, %q", code, msg.String())
+	}
+
+	if _, _, err := cli(t, context.Background(), args(other, out, "--resume")...); err == nil || !strings.Contains(err.Error(), checkpoint+":1: seed: the checkpoint was written for 5, this calibration has 6") {
+		t.Errorf("--resume with another seed: %v", err)
+	}
+	_, stderr, err := cli(t, context.Background(), args(spec, out, "--resume")...)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if !strings.Contains(stderr, "took 10 runs from "+checkpoint) {
+		t.Errorf("stderr does not say the checkpoint's runs were taken:\n%s", stderr)
+	}
+	for _, f := range []string{"fitted.toml", "posterior.csv", "particles.csv", "samples.csv", "fit.csv"} {
+		want, _ := os.ReadFile(filepath.Join(whole, f))
+		got, err := os.ReadFile(filepath.Join(out, f))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s after --resume differs from an uninterrupted run (%v):\n%s\nwant:\n%s", f, err, got, want)
+		}
+	}
+	if _, err := os.Stat(checkpoint); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the checkpoint is still there after the results were written: %v", err)
 	}
 }
