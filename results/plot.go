@@ -10,29 +10,18 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgsvg"
 
 	"migrasim/sim"
-)
-
-// Figure is a row of three panels, one per country.
-type Figure struct {
-	panels [sim.NumCountries]*plot.Plot
-}
-
-const (
-	panelWidth  = 4.2 * vg.Inch
-	panelHeight = 3.4 * vg.Inch
 )
 
 // band is a monthly mean with its 95% interval over replicates.
 type band struct {
 	x, mean, low, high []float64
 }
+
+// decimalYear is month m's position on a date axis: January of year y at y.
+func decimalYear(m sim.Month) float64 { return float64(m.Year()) + float64(m.Num()-1)/12 }
 
 // monthly computes the band of f(replicate, month) over replicates.
 func monthly(start sim.Month, months, replicates int, f func(r, t int) float64) band {
@@ -43,8 +32,7 @@ func monthly(start sim.Month, months, replicates int, f func(r, t int) float64) 
 			xs[r] = f(r, t)
 		}
 		e := EstimateOf(xs)
-		m := start.Add(t)
-		b.x[t] = float64(m.Year()) + float64(m.Num()-1)/12
+		b.x[t] = decimalYear(start.Add(t))
 		b.mean[t], b.low[t], b.high[t] = e.Mean, e.Low, e.High
 		if math.IsNaN(e.Low) {
 			b.low[t], b.high[t] = e.Mean, e.Mean
@@ -53,8 +41,9 @@ func monthly(start sim.Month, months, replicates int, f func(r, t int) float64) 
 	return b
 }
 
-// add draws the band as a translucent polygon and the mean as a line.
-func (b band) add(p *plot.Plot, i int, name string, legend bool) error {
+// add draws the band as a translucent polygon and the mean as a line in
+// colour c with the given dashes, and returns what the legend shows of it.
+func (b band) add(p *plot.Plot, c color.NRGBA, dashes []vg.Length) ([]plot.Thumbnailer, error) {
 	n := len(b.x)
 	poly := make(plotter.XYs, 0, 2*n)
 	line := make(plotter.XYs, n)
@@ -65,47 +54,43 @@ func (b band) add(p *plot.Plot, i int, name string, legend bool) error {
 	for t := n - 1; t >= 0; t-- {
 		poly = append(poly, plotter.XY{X: b.x[t], Y: b.low[t]})
 	}
-	c := plotutil.Color(i)
-	r, g, bl, _ := c.RGBA()
 	area, err := plotter.NewPolygon(poly)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	area.Color = color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(bl >> 8), A: 60}
+	area.Color = translucent(c)
 	area.LineStyle.Width = 0
 	l, err := plotter.NewLine(line)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	l.Color = c
-	l.Width = vg.Points(1.2)
+	l.Width = vg.Points(1.6)
+	l.Dashes = dashes
 	p.Add(area, l)
-	if legend {
-		p.Legend.Add(name, l)
-	}
-	return nil
-}
-
-func newPanel(c sim.Country, ylabel string) *plot.Plot {
-	p := plot.New()
-	p.Title.Text = c.Name()
-	p.X.Label.Text = "year"
-	p.Y.Label.Text = ylabel
-	p.Legend.Top = true
-	p.Add(plotter.NewGrid())
-	return p
+	return []plot.Thumbnailer{area, l}, nil
 }
 
 // PlotSeries draws measure m per country: for each scenario the monthly mean
-// over replicates with its 95% band.
+// over replicates with its 95% band. The title names the measure and the
+// scenarios, the subtitle the months, the replicates and what the band is.
 func PlotSeries(names []string, runs [][]sim.Series, m Measure) (*Figure, error) {
-	var f Figure
+	first := runs[0][0]
+	f := Figure{
+		title:    fmt.Sprintf("%s: %s", measureTitle(m), joinNames(names)),
+		subtitle: fmt.Sprintf("%s; lines: monthly mean over replicates\n%s", periodText(first.Start, first.Months), bandText(len(runs[0]), "mean")),
+	}
+	row := f.countryRow(measureUnit(m), true)
 	for c := sim.Country(0); c < sim.NumCountries; c++ {
-		f.panels[c] = newPanel(c, m.Name)
+		p := row[c]
 		for i, rs := range runs {
 			b := monthly(rs[0].Start, rs[0].Months, len(rs), func(r, t int) float64 { return m.At(&rs[r], t, c) })
-			if err := b.add(f.panels[c], i, names[i], c == 0); err != nil {
+			thumbs, err := b.add(p, paletteColor(i), lineDashes(i))
+			if err != nil {
 				return nil, err
+			}
+			if c == 0 {
+				f.legend = append(f.legend, legendEntry{names[i], thumbs})
 			}
 		}
 	}
@@ -115,72 +100,56 @@ func PlotSeries(names []string, runs [][]sim.Series, m Measure) (*Figure, error)
 // PlotDifference draws, per country, each scenario's monthly paired
 // difference to the reference (runs[0]) with its 95% band.
 func PlotDifference(names []string, runs [][]sim.Series, m Measure) (*Figure, error) {
-	var f Figure
 	ref := runs[0]
+	first := ref[0]
+	f := Figure{
+		title: fmt.Sprintf("Change in %s: %s minus %s", lowerFirst(measureTitle(m)), joinNames(names[1:]), names[0]),
+		subtitle: fmt.Sprintf("%s; lines: mean over replicates of the paired difference (same random numbers in both)\n%s",
+			periodText(first.Start, first.Months), bandText(len(ref), "mean difference")),
+	}
+	row := f.countryRow("difference, "+measureUnit(m), true)
 	for c := sim.Country(0); c < sim.NumCountries; c++ {
-		f.panels[c] = newPanel(c, m.Name+" difference to "+names[0])
-		zero, err := plotter.NewLine(plotter.XYs{{X: band{}.first(ref[0]), Y: 0}, {X: band{}.last(ref[0]), Y: 0}})
-		if err != nil {
+		p := row[c]
+		if err := zeroLine(p, decimalYear(first.Start), decimalYear(first.Start.Add(first.Months-1))); err != nil {
 			return nil, err
 		}
-		zero.Color = color.Gray{Y: 90}
-		f.panels[c].Add(zero)
 		for i := 1; i < len(runs); i++ {
 			rs := runs[i]
 			b := monthly(rs[0].Start, rs[0].Months, len(rs), func(r, t int) float64 {
 				return m.At(&rs[r], t, c) - m.At(&ref[r], t, c)
 			})
-			if err := b.add(f.panels[c], i, names[i]+" - "+names[0], c == 0); err != nil {
+			thumbs, err := b.add(p, paletteColor(i), lineDashes(i))
+			if err != nil {
 				return nil, err
+			}
+			if c == 0 {
+				f.legend = append(f.legend, legendEntry{names[i] + " \u2212 " + names[0], thumbs})
 			}
 		}
 	}
 	return &f, nil
 }
 
-func (band) first(s sim.Series) float64 { return float64(s.Start.Year()) + float64(s.Start.Num()-1)/12 }
-func (band) last(s sim.Series) float64 {
-	m := s.Start.Add(s.Months - 1)
-	return float64(m.Year()) + float64(m.Num()-1)/12
-}
-
-// Write renders the figure as "png" or "svg".
-func (f *Figure) Write(w io.Writer, format string) error {
-	width, height := panelWidth*vg.Length(sim.NumCountries), panelHeight
-	var (
-		canvas vg.CanvasSizer
-		out    io.WriterTo
-	)
-	switch format {
-	case "png":
-		img := vgimg.New(width, height)
-		canvas, out = img, vgimg.PngCanvas{Canvas: img}
-	case "svg":
-		svg := vgsvg.New(width, height)
-		canvas, out = svg, svg
-	default:
-		return fmt.Errorf("plot: unknown format %q", format)
+// lowerFirst lower-cases a title's first letter unless the first word is an
+// abbreviation such as "U.S.".
+func lowerFirst(s string) string {
+	if len(s) < 2 || s[0] < 'A' || s[0] > 'Z' || s[1] == '.' || (s[1] >= 'A' && s[1] <= 'Z') {
+		return s
 	}
-	dc := draw.New(canvas)
-	tiles := draw.Tiles{Cols: int(sim.NumCountries), Rows: 1, PadX: vg.Millimeter * 4, PadLeft: vg.Millimeter * 2,
-		PadRight: vg.Millimeter * 2, PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2}
-	row := []*plot.Plot{f.panels[0], f.panels[1], f.panels[2]}
-	canvases := plot.Align([][]*plot.Plot{row}, tiles, dc)
-	for j, p := range row {
-		p.Draw(canvases[0][j])
-	}
-	_, err := out.WriteTo(w)
-	return err
+	return string(s[0]+'a'-'A') + s[1:]
 }
 
 // PlotVaried draws, per country, each scenario's paired difference to the
 // reference over a window against the value of the varied key, with 95%
-// error bars: where the line crosses zero the answer changes sign.
+// bands: where the line crosses zero the answer changes sign.
 func PlotVaried(sets []VariedDifferences, m Measure, window string) (*Figure, error) {
+	key, ref := sets[0].Key, ""
+	replicates := 0
 	var f Figure
+	row := f.countryRow("difference, "+measureUnit(m)+", "+window, false)
 	for c := sim.Country(0); c < sim.NumCountries; c++ {
-		p := newPanel(c, m.Name+" difference, "+window)
-		p.X.Label.Text = sets[0].Key
+		p := row[c]
+		p.X.Label.Text = key
 		bands := map[string]*band{}
 		var order []string
 		for _, set := range sets {
@@ -203,24 +172,28 @@ func PlotVaried(sets []VariedDifferences, m Measure, window string) (*Figure, er
 					lo, hi = d.Diff.Mean, d.Diff.Mean
 				}
 				b.x, b.mean, b.low, b.high = append(b.x, x), append(b.mean, d.Diff.Mean), append(b.low, lo), append(b.high, hi)
-			}
-		}
-		for i, s := range order {
-			if err := bands[s].add(p, i+1, s+" - "+sets[0].Diffs[0].Reference, c == 0); err != nil {
-				return nil, err
+				ref, replicates = d.Reference, d.Diff.N
 			}
 		}
 		if len(order) > 0 && len(bands[order[0]].x) > 0 {
 			b := bands[order[0]]
-			zero, err := plotter.NewLine(plotter.XYs{{X: b.x[0], Y: 0}, {X: b.x[len(b.x)-1], Y: 0}})
+			if err := zeroLine(p, b.x[0], b.x[len(b.x)-1]); err != nil {
+				return nil, err
+			}
+		}
+		for i, s := range order {
+			thumbs, err := bands[s].add(p, paletteColor(i+1), lineDashes(i+1))
 			if err != nil {
 				return nil, err
 			}
-			zero.Color = color.Gray{Y: 90}
-			p.Add(zero)
+			if c == 0 {
+				f.legend = append(f.legend, legendEntry{s + " \u2212 " + ref, thumbs})
+			}
 		}
-		f.panels[c] = p
 	}
+	f.title = fmt.Sprintf("Change in %s over %s, against %s", lowerFirst(measureTitle(m)), window, key)
+	f.subtitle = "lines: mean over replicates of the paired difference (same random numbers in both) at each value of " + key +
+		"\n" + bandText(replicates, "mean difference")
 	return &f, nil
 }
 
@@ -232,11 +205,6 @@ var PlotMeasures = []string{"departures_total", "homicide_rate", "us_removals_to
 // It stops, with ctx's error, when ctx is done.
 func ComparisonPlots(ctx context.Context, names []string, runs [][]sim.Series, sets []VariedDifferences, window string) ([]Output, error) {
 	var outs []Output
-	add := func(name string, f *Figure) {
-		for _, format := range []string{"png", "svg"} {
-			outs = append(outs, Output{Name: name + "." + format, Write: func(w io.Writer) error { return f.Write(w, format) }})
-		}
-	}
 	for _, mname := range PlotMeasures {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -247,21 +215,30 @@ func ComparisonPlots(ctx context.Context, names []string, runs [][]sim.Series, s
 			if err != nil {
 				return nil, err
 			}
-			add("series_"+mname, f)
+			outs = append(outs, f.Outputs("series_"+mname)...)
 			f, err = PlotDifference(names, runs, m)
 			if err != nil {
 				return nil, err
 			}
-			add("difference_"+mname, f)
+			outs = append(outs, f.Outputs("difference_"+mname)...)
 			continue
 		}
 		f, err := PlotVaried(sets, m, window)
 		if err != nil {
 			return nil, err
 		}
-		add("varied_"+mname, f)
+		outs = append(outs, f.Outputs("varied_"+mname)...)
 	}
 	return outs, nil
+}
+
+// Outputs are the figure as name.png and name.svg.
+func (f *Figure) Outputs(name string) []Output {
+	var outs []Output
+	for _, format := range []string{"png", "svg"} {
+		outs = append(outs, Output{Name: name + "." + format, Write: func(w io.Writer) error { return f.Write(w, format) }})
+	}
+	return outs
 }
 
 func measureNamed(name string) Measure {
@@ -271,69 +248,4 @@ func measureNamed(name string) Measure {
 		}
 	}
 	panic("results: no compare measure " + name)
-}
-
-// Chart is a single-panel plot.
-type Chart struct {
-	p *plot.Plot
-}
-
-// Write renders the chart as "png" or "svg".
-func (c *Chart) Write(w io.Writer, format string) error {
-	if format != "png" && format != "svg" {
-		return fmt.Errorf("plot: unknown format %q", format)
-	}
-	wt, err := c.p.WriterTo(1.5*panelWidth, 1.2*panelHeight, format)
-	if err != nil {
-		return err
-	}
-	_, err = wt.WriteTo(w)
-	return err
-}
-
-// PlotIncrease draws P(increase) of the named measure against the horizon,
-// one line per country: the share of posterior draws in which B raises the
-// measure over A, from the policy window's start to the end of each year
-// (the "all" horizon, the whole window, is left out: it ends where the last
-// year's does).
-func PlotIncrease(effects []Effect, measure string) (*Chart, error) {
-	p := plot.New()
-	p.X.Label.Text = "horizon: from the policy window's start to the end of year"
-	p.Y.Label.Text = "P(" + measure + " rises)"
-	p.Y.Min, p.Y.Max = 0, 1
-	p.Legend.Top = true
-	p.Add(plotter.NewGrid())
-	var title string
-	for c := sim.Country(0); c < sim.NumCountries; c++ {
-		var xy plotter.XYs
-		for _, e := range effects {
-			if e.Country != c || e.Measure.Name != measure || e.Horizon.Label == "all" {
-				continue
-			}
-			// December ends at the whole year; a window ending earlier falls between.
-			xy = append(xy, plotter.XY{X: float64(e.End.Year()) + float64(e.End.Num()-12)/12, Y: e.PIncrease})
-			title = fmt.Sprintf("%s - %s: P(%s rises), %d posterior draws", e.ScenarioB, e.ScenarioA, measure, e.Draws)
-		}
-		if len(xy) == 0 {
-			return nil, fmt.Errorf("plot: no horizons of %s for %s", measure, c.Code())
-		}
-		l, pts, err := plotter.NewLinePoints(xy)
-		if err != nil {
-			return nil, err
-		}
-		l.Color, pts.Color = plotutil.Color(int(c)), plotutil.Color(int(c))
-		l.Width = vg.Points(1.5)
-		pts.Shape = plotutil.Shape(int(c))
-		p.Add(l, pts)
-		p.Legend.Add(c.Name(), l, pts)
-	}
-	even, err := plotter.NewLine(plotter.XYs{{X: p.X.Min, Y: 0.5}, {X: p.X.Max, Y: 0.5}})
-	if err != nil {
-		return nil, err
-	}
-	even.Color = color.Gray{Y: 90}
-	even.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-	p.Add(even)
-	p.Title.Text = title
-	return &Chart{p: p}, nil
 }
