@@ -102,7 +102,18 @@ func (c *Comparison) Run(ctx context.Context) ([]results.VariedDifferences, [][]
 		return nil, nil, err
 	}
 	values := max(1, len(c.Values))
-	total := values * len(c.Scenarios) * c.Scenarios[0].Steps()
+	total := 0
+	for i := range values {
+		params, err := c.variants(i)
+		if err != nil {
+			return nil, nil, err
+		}
+		n, err := sim.PairedSteps(params)
+		if err != nil {
+			return nil, nil, err
+		}
+		total += n
+	}
 	names := make([]string, len(c.Scenarios))
 	for i, p := range c.Scenarios {
 		names[i] = p.Name
@@ -115,21 +126,23 @@ func (c *Comparison) Run(ctx context.Context) ([]results.VariedDifferences, [][]
 		if err != nil {
 			return nil, nil, err
 		}
-		runs := make([][]sim.Series, len(params))
-		for j, p := range params {
-			offset := done
-			opt := sim.Options{Workers: c.Workers}
-			if c.Progress != nil {
-				opt.Progress = func(d, _ int) { c.Progress(offset+d, total) }
-			}
-			if runs[j], err = sim.Run(ctx, p, opt); err != nil {
-				if ctx.Err() != nil {
-					return nil, nil, ctx.Err()
-				}
-				return nil, nil, fmt.Errorf("scenario %s: %w", p.Name, err)
-			}
-			done += p.Steps()
+		offset := done
+		opt := sim.Options{Workers: c.Workers}
+		if c.Progress != nil {
+			opt.Progress = func(d, _ int) { c.Progress(offset+d, total) }
 		}
+		runs, err := sim.RunPaired(ctx, params, opt)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, nil, ctx.Err()
+			}
+			return nil, nil, err
+		}
+		n, err := sim.PairedSteps(params)
+		if err != nil {
+			return nil, nil, err
+		}
+		done += n
 		diffs, err := results.Compare(names, runs, c.Measures, c.Periods)
 		if err != nil {
 			return nil, nil, err

@@ -44,8 +44,17 @@ func TestComparisonProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := 2 * 2 * ps[0].Steps(); total != want || last != total {
+	paired, err := sim.PairedSteps(ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 2 * paired; total != want || last != total {
 		t.Errorf("progress ended at %d of %d, want %d of %d", last, total, want, want)
+	}
+	// The months before mass deportation starts are simulated once, and its
+	// status-quo twin is the baseline: fewer than the three runs alone.
+	if alone := 2 * 3 * ps[0].Steps(); 2*paired >= alone*2/3 {
+		t.Errorf("the paired comparison simulates %d world-months, alone %d: the months are not shared", 2*paired, alone)
 	}
 	if len(sets) != 2 || sets[0].Value != "0" || sets[1].Value != "3" || len(first) != 2 {
 		t.Fatalf("%d sets, %d first runs", len(sets), len(first))

@@ -177,13 +177,20 @@ func (c *PosteriorComparison) Run(ctx context.Context) ([]results.Effect, error)
 	if err := c.Check(); err != nil {
 		return nil, err
 	}
-	simulate := c.Simulate
-	if simulate == nil {
-		simulate = sim.Run
-	}
 	q := c.Question()
 	plan := c.plan()
-	total := 2 * c.Draws * c.Scenarios[0].Steps()
+	total := 0
+	for _, d := range plan {
+		params, err := c.variants(d.particle, d.seed)
+		if err != nil {
+			return nil, err
+		}
+		n, err := c.steps(params)
+		if err != nil {
+			return nil, err
+		}
+		total += n
+	}
 	var mu sync.Mutex
 	done := 0
 	tick := func(int, int) {
@@ -205,7 +212,7 @@ func (c *PosteriorComparison) Run(ctx context.Context) ([]results.Effect, error)
 		if ctx.Err() != nil {
 			return
 		}
-		draws[d], errs[d] = c.runDraw(ctx, q, plan[d], simulate, opt)
+		draws[d], errs[d] = c.runDraw(ctx, q, plan[d], opt)
 	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -219,19 +226,45 @@ func (c *PosteriorComparison) Run(ctx context.Context) ([]results.Effect, error)
 }
 
 // runDraw runs A and B at one draw's particle and seed and measures B − A.
-func (c *PosteriorComparison) runDraw(ctx context.Context, q *results.Question, d plannedDraw,
-	simulate func(context.Context, *sim.Params, sim.Options) ([]sim.Series, error), opt sim.Options) (results.Draw, error) {
+func (c *PosteriorComparison) runDraw(ctx context.Context, q *results.Question, d plannedDraw, opt sim.Options) (results.Draw, error) {
 	params, err := c.variants(d.particle, d.seed)
 	if err != nil {
 		return nil, err
 	}
+	runs, err := c.simulate(ctx, params, opt)
+	if err != nil {
+		return nil, err
+	}
+	return q.Differences(runs[0], runs[1])
+}
+
+// simulate runs the scenarios of one draw: paired (sim.RunPaired, which
+// simulates the months before they part once), or one by one through
+// Simulate when a test sets it.
+func (c *PosteriorComparison) simulate(ctx context.Context, params []*sim.Params, opt sim.Options) ([][]sim.Series, error) {
+	if c.Simulate == nil {
+		return sim.RunPaired(ctx, params, opt)
+	}
 	runs := make([][]sim.Series, len(params))
 	for j, p := range params {
-		if runs[j], err = simulate(ctx, p, opt); err != nil {
+		var err error
+		if runs[j], err = c.Simulate(ctx, p, opt); err != nil {
 			return nil, fmt.Errorf("scenario %s: %w", p.Name, err)
 		}
 	}
-	return q.Differences(runs[0], runs[1])
+	return runs, nil
+}
+
+// steps is the number of world-months one draw simulates.
+func (c *PosteriorComparison) steps(params []*sim.Params) (int, error) {
+	if c.Simulate == nil {
+		return sim.PairedSteps(params)
+	}
+	n := 0
+	for _, p := range params {
+		n += p.Steps()
+	}
+	return n, nil
 }
 
 // PolicyStart is the first month in which b's policies can differ from
