@@ -24,51 +24,8 @@ func init() {
 	})
 }
 
-const calibrateDetails = `
-The spec (default: the embedded "default", see calibrate/specs/) names
-the scenario every candidate starts from, the month to fit to, the scale,
-replicates and seed of each run, and a uniform prior range for each fitted
-key. Every candidate uses the same seed (common random numbers) and is
-scored by the spec's objective (default: lognormal, a likelihood on counts:
-per observable the weighted mean squared log ratio of simulated to observed
-counts) against the targets (default:
-scenarios/data/calibration_targets.csv). Candidates run in parallel on all
-cores.
-
-  abc          rejection ABC: --budget Latin-hypercube draws from the priors;
-               the --accept share closest to the data is the posterior
-  smc          (the default) SMC-ABC (adaptive population Monte Carlo): populations of
-               --budget/5 particles, half kept each generation and the rest
-               proposed around them, until few new ones are kept or the
-               budget is spent; the last population is the posterior
-  nelder-mead  gonum/optimize's Nelder-Mead from the defaults, for --budget runs
-  both         ABC, then Nelder-Mead from ABC's best draw (half the budget each)
-
---profile KEY=V1,V2,... (repeatable) adds, after the search, the profile of
-the objective along a fitted key: the key held at each value and the others
-refitted by Nelder-Mead from the best point, --profile-budget runs a point
-(profile.csv).
-  none         no search: report the fit of the spec's scenario as it is
-
-Writes to --out (default out/calibrate): fitted.toml (the scenario with the
-fitted values; 'migrasim run' accepts it), posterior.csv, particles.csv
-(the posterior as weighted points, which 'migrasim compare --posterior'
-reads; the best point alone for nelder-mead and none), samples.csv, fit.csv
-(each target: observed, simulated mean and 90% interval), and
-manifest.json; prints ARD, rescaled ARD and MASE per observable.
-
-While it runs, calibrate keeps the runs it has finished in
---out/checkpoint.jsonl, rewritten after each SMC generation, batch of ABC
-draws or Nelder-Mead evaluations, and profile point. If it is stopped
-(Ctrl-C), the same command with --resume picks up from there and writes
-the same files, byte for byte, as a run that was never stopped; a
-checkpoint written for another spec, targets, seed, method, budget or
-engine is refused. Without --resume an existing checkpoint is not read:
-the run starts afresh and replaces it. The checkpoint is removed once the
-results are written.`
-
 func runCalibrate(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(find("calibrate"), e, calibrateDetails)
+	fs := newFlags(find("calibrate"), e, details("calibrate"))
 	specName := fs.String("spec", "default", "calibration spec: an embedded name or a file")
 	targetsFile := fs.String("targets", "", "targets CSV (default: the embedded data/calibration_targets.csv)")
 	budget := fs.Int("budget", 500, "model runs to spend")

@@ -12,16 +12,8 @@ func init() {
 		summary: "validate a scenario and print its resolved parameters as TOML", run: runCheck})
 }
 
-const checkDetails = `
-Prints every parameter of the resolved scenario (defaults, data and the
-scenario's own values) as a TOML scenario, with each key's unit and range.
-The output is itself a scenario that 'migrasim run' accepts. Problems are
-reported as FILE:LINE: KEY: MESSAGE, all at once, with exit status 1. A
-lever that never acts within the run (set without from, or from after the
-last month) is a warning on stderr; the exit status stays 0.`
-
 func runCheck(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(find("check"), e, checkDetails)
+	fs := newFlags(find("check"), e, details("check"))
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err

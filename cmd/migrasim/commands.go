@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"flag"
 	"fmt"
@@ -92,6 +93,20 @@ func help(w io.Writer) {
 
 // newFlags returns a flag set that prints the command's help to stdout on -h
 // and returns errors instead of exiting (parseInterspersed words them).
+//
+//go:embed help
+var helpFiles embed.FS
+
+// details returns a command's long help, from help/NAME.txt ("sweep-plan"
+// for a sweep subcommand): text for a person, kept out of the code.
+func details(name string) string {
+	b, err := helpFiles.ReadFile("help/" + name + ".txt")
+	if err != nil {
+		return "" // TestEveryCommandHasHelp keeps this from happening
+	}
+	return string(b)
+}
+
 func newFlags(c *command, e *env, details string) *flag.FlagSet {
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
 	fs.SetOutput(e.stdout)

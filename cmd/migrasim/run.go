@@ -23,13 +23,6 @@ func init() {
 	})
 }
 
-const runDetails = `
-SCENARIO is the name of an embedded scenario (see 'migrasim list'); FILE is a
-path to a scenario TOML file. Without either, the embedded baseline runs.
-Flags override the scenario's values. Results go to out/<scenario>/ unless
---out says otherwise; a table of per-country totals with 95% intervals over
-replicates goes to stdout.`
-
 // runOptions are the overrides that run, and later commands, share.
 type runOptions struct {
 	replicates int
@@ -78,7 +71,7 @@ func (o *runOptions) apply(fs *flag.FlagSet, p *sim.Params) error {
 
 func runRun(ctx context.Context, e *env, args []string) error {
 	var o runOptions
-	fs := newFlags(find("run"), e, runDetails)
+	fs := newFlags(find("run"), e, details("run"))
 	addRunFlags(fs, &o)
 	out := fs.String("out", "", "output folder (default: out/<scenario>)")
 	pos, err := parseInterspersed(fs, args)

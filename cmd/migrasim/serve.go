@@ -18,20 +18,8 @@ func init() {
 	})
 }
 
-const serveDetails = `
-Serves the teaching page on the given address: controls for push factors,
-policies and scale, live charts of departures, apprehensions, removals and
-homicide rates, a map of emigration by department, and side-by-side mode for
-two policies with the same seed. The simulation runs here, with the same
-engine as 'migrasim run'; the page exports the run's CSV and its settings as
-a scenario file that 'migrasim run' accepts.
-
-By default the server listens on localhost only. To let a classroom connect,
-give an address such as --addr 0.0.0.0:8080 (anyone who can reach the
-machine can then use the page) and raise --max-runs. Stop it with Ctrl-C.`
-
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(find("serve"), e, serveDetails)
+	fs := newFlags(find("serve"), e, details("serve"))
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
 	maxScale := fs.Float64("max-scale", web.DefaultMaxScale, "largest population scale a run may use, up to 1")
 	maxRuns := fs.Int("max-runs", web.DefaultMaxRuns, "runs the server holds at once (one per browser tab)")

@@ -15,13 +15,8 @@ func init() {
 		summary: "print the engine version, Go version, GOARCH and data hash", run: runVersion})
 }
 
-const versionDetails = `
-The engine version changes whenever results for the same scenario and seed
-change; the data hash is the first 12 hex digits of the SHA-256 of the
-embedded data (the input_sha256 of a manifest covers it and the scenario).`
-
 func runVersion(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(find("version"), e, versionDetails)
+	fs := newFlags(find("version"), e, details("version"))
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
