@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -9,18 +8,20 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"migrasim/progress"
 )
 
 // progressLines parses stderr's JSON progress lines, failing on any line
 // that is not one.
-func progressLines(t *testing.T, stderr string) []progressLine {
+func progressLines(t *testing.T, stderr string) []progress.Line {
 	t.Helper()
-	var out []progressLine
+	var out []progress.Line
 	for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
 		if !strings.HasPrefix(l, "{") {
 			continue
 		}
-		var p progressLine
+		var p progress.Line
 		dec := json.NewDecoder(strings.NewReader(l))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&p); err != nil {
@@ -66,30 +67,5 @@ func TestProgressJSONLines(t *testing.T) {
 		if strings.Contains(stderr, `"command"`) {
 			t.Errorf("%s --quiet: progress on stderr:\n%s", args[0], stderr)
 		}
-	}
-}
-
-// JSON progress lines come at most one per progressEvery, then one at the
-// end: a run of 100 s reporting every 10 ms writes 20 and the end line.
-func TestProgressJSONThrottled(t *testing.T) {
-	var stderr bytes.Buffer
-	p := newProgress(&env{stderr: &stderr}, "run", "x", false)
-	clock := p.start
-	p.now = func() time.Time { return clock }
-	for i := 1; i <= 10000; i++ {
-		clock = clock.Add(10 * time.Millisecond)
-		p.update(i, 10000)
-	}
-	p.finish()
-	p.finish()
-	lines := progressLines(t, stderr.String())
-	if len(lines) != 21 {
-		t.Fatalf("%d lines, want 21:\n%s", len(lines), stderr.String())
-	}
-	if l := lines[0]; l.Done != 500 || l.End {
-		t.Errorf("first line %+v, want 500 months done after 5 s", l)
-	}
-	if l := lines[20]; l.Done != 10000 || !l.End {
-		t.Errorf("last line %+v, want the end at 10000", l)
 	}
 }

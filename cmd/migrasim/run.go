@@ -125,7 +125,7 @@ func simulate(ctx context.Context, e *env, p *sim.Params, o *runOptions) ([]sim.
 	start := time.Now()
 	bar := newProgress(e, "run", p.Name, o.quiet)
 	series, err := sim.Run(ctx, p, sim.Options{Workers: o.workers, Progress: bar.update})
-	bar.finish()
+	bar.Finish()
 	if ctx.Err() != nil {
 		return nil, 0, stopped()
 	}

@@ -1,46 +1,50 @@
-package main
+// Package progress reports a long command's progress on a stream: a bar
+// on a terminal, JSON lines elsewhere (a pipe, a file, a cluster's log),
+// nothing when asked to be quiet. Its Update method is a
+// sim.Options.Progress callback.
+package progress
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
 )
 
-// progress reports a command's progress on stderr: a bar on a terminal, for
+// Reporter reports a command's progress on w: a bar on a terminal, for
 // runs longer than a moment; otherwise (a pipe, a file, a cluster log) JSON
-// lines, one every progressEvery at most and a final one:
+// lines, one every Every at most and a final one:
 //
 //	{"time":"2026-01-02T15:04:05Z","command":"run","done":120,"total":480}
 //	{"time":"2026-01-02T15:04:07Z","command":"run","done":480,"total":480,"end":true}
 //
 // and nothing when quiet.
-type progress struct {
-	e       *env
+type Reporter struct {
+	w       io.Writer
 	command string // run, compare or calibrate
 	label   string // the bar's description
 	bar     *progressbar.ProgressBar
 	start   time.Time
 
 	quiet, json bool
-	now         func() time.Time
-	mu          sync.Mutex // guards the JSON lines' state, for callers that do not serialise
-	last        time.Time  // when the last JSON line was written
-	n, of       int        // the last counts seen
+	now         func() time.Time // the clock; tests set it
+	mu          sync.Mutex       // guards the JSON lines' state, for callers that do not serialise
+	last        time.Time        // when the last JSON line was written
+	n, of       int              // the last counts seen
 	seen, ended bool
 }
 
 // momentary is how long a run may take before it earns a progress bar.
 const momentary = 400 * time.Millisecond
 
-// progressEvery is the least time between two JSON progress lines.
-const progressEvery = 5 * time.Second
+// Every is the least time between two JSON progress lines.
+const Every = 5 * time.Second
 
-// progressLine is one JSON progress line.
-type progressLine struct {
+// Line is one JSON progress line.
+type Line struct {
 	Time    string `json:"time"`
 	Command string `json:"command"`
 	Done    int    `json:"done"`
@@ -48,15 +52,17 @@ type progressLine struct {
 	End     bool   `json:"end,omitempty"`
 }
 
-func newProgress(e *env, command, label string, quiet bool) *progress {
-	p := &progress{e: e, command: command, label: label, quiet: quiet, json: !e.tty, now: time.Now}
+// New returns a reporter for command on w (a terminal when tty), labelled
+// label on the bar; quiet reports nothing.
+func New(w io.Writer, tty bool, command, label string, quiet bool) *Reporter {
+	p := &Reporter{w: w, command: command, label: label, quiet: quiet, json: !tty, now: time.Now}
 	p.start = p.now()
 	p.last = p.start
 	return p
 }
 
-// update is a sim.Options.Progress callback.
-func (p *progress) update(done, total int) {
+// Update is a sim.Options.Progress callback.
+func (p *Reporter) Update(done, total int) {
 	switch {
 	case p.quiet:
 	case p.json:
@@ -66,9 +72,9 @@ func (p *progress) update(done, total int) {
 	}
 }
 
-// line writes a JSON line if progressEvery has passed since the last one,
+// line writes a JSON line if Every has passed since the last one,
 // or at the end.
-func (p *progress) line(done, total int, end bool) {
+func (p *Reporter) line(done, total int, end bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if end {
@@ -81,22 +87,22 @@ func (p *progress) line(done, total int, end bool) {
 		p.n, p.of, p.seen = done, total, true
 	}
 	t := p.now()
-	if !end && t.Sub(p.last) < progressEvery {
+	if !end && t.Sub(p.last) < Every {
 		return
 	}
 	p.last = t
-	b, _ := json.Marshal(progressLine{Time: t.UTC().Format(time.RFC3339), Command: p.command, Done: done, Total: total, End: end})
-	fmt.Fprintf(p.e.stderr, "%s\n", b)
+	b, _ := json.Marshal(Line{Time: t.UTC().Format(time.RFC3339), Command: p.command, Done: done, Total: total, End: end})
+	fmt.Fprintf(p.w, "%s\n", b)
 }
 
 // draw updates the terminal's bar.
-func (p *progress) draw(done, total int) {
+func (p *Reporter) draw(done, total int) {
 	if p.bar == nil {
 		if time.Since(p.start) < momentary {
 			return
 		}
 		p.bar = progressbar.NewOptions(total,
-			progressbar.OptionSetWriter(p.e.stderr),
+			progressbar.OptionSetWriter(p.w),
 			progressbar.OptionSetDescription(p.label),
 			progressbar.OptionSetItsString("months"),
 			progressbar.OptionShowIts(),
@@ -108,8 +114,8 @@ func (p *progress) draw(done, total int) {
 	p.bar.Set(done)
 }
 
-// finish removes the bar, or writes the final JSON line.
-func (p *progress) finish() {
+// Finish removes the bar, or writes the final JSON line. A second call does nothing.
+func (p *Reporter) Finish() {
 	if p.bar != nil {
 		p.bar.Finish()
 		p.bar.Clear()
@@ -117,14 +123,4 @@ func (p *progress) finish() {
 	if !p.quiet && p.json {
 		p.line(0, 0, true)
 	}
-}
-
-// done removes the bar and returns what the command should: stopped() when
-// ctx was interrupted, else err.
-func (p *progress) done(ctx context.Context, err error) error {
-	p.finish()
-	if ctx.Err() != nil {
-		return stopped()
-	}
-	return err
 }
