@@ -9,7 +9,8 @@ import (
 // after RampMonths, and if To is set fades out over RampMonths from To. An
 // unset From means the lever never acts.
 type Window struct {
-	// From is the first month the lever acts.
+	// From is the first month the lever acts (each of a lever's windows,
+	// [[policy.mexico]] and so on, has its own).
 	From Month `toml:"from" unit:"YYYY-MM"`
 	// To is the month the lever starts to fade; unset means it never ends.
 	To Month `toml:"to" unit:"YYYY-MM"`
@@ -71,6 +72,10 @@ type InteriorRemovals struct {
 	// GangTargeting is the share of the additional removals aimed at people
 	// with gang ties (0 = the extra removals fall like the usual ones).
 	GangTargeting float64 `toml:"gang_targeting" unit:"fraction" min:"0" max:"1"`
+	// More are the lever's further windows ([[policy.interior_removals]] after the first),
+	// each with its own dates, ramp and size; see leversAt for how they
+	// add up. Their own More is empty.
+	More []InteriorRemovals `toml:"-"`
 }
 
 // CAMPolicy is the Central American Minors refugee/parole program: while open,
@@ -129,6 +134,11 @@ type AidPolicy struct {
 	SV AidPackage `toml:"SV"`
 	HN AidPackage `toml:"HN"`
 	GT AidPackage `toml:"GT"`
+	// More are the lever's further windows ([[policy.aid]] after the first),
+	// each with its own dates, ramp, delay and effects; see leversAt for how
+	// they add up. The departments are the lever's, named in the first
+	// window: those of More, and their own More, are empty.
+	More []AidPolicy `toml:"-"`
 }
 
 // Of returns country c's package.
@@ -167,6 +177,10 @@ type MexicoPolicy struct {
 	// AsylumCapacity caps asylum claims Mexico accepts a month (real-world
 	// persons, all three countries); 0 = no cap.
 	AsylumCapacity float64 `toml:"asylum_capacity" unit:"persons per month" min:"0" max:"1000000"`
+	// More are the lever's further windows ([[policy.mexico]] after the first),
+	// each with its own dates, ramp and size; see leversAt for how they
+	// add up. Their own More is empty.
+	More []MexicoPolicy `toml:"-"`
 }
 
 // adapted is the share of Mexico's change in enforcement left at month m
@@ -190,6 +204,10 @@ type BorderPolicy struct {
 	DeterrenceShock float64 `toml:"deterrence_shock" unit:"probability" min:"0" max:"1"`
 	// ShockDecayMonths is the e-folding time of the deterrence shock (the creep back).
 	ShockDecayMonths float64 `toml:"shock_decay_months" unit:"months" min:"0.1" max:"120"`
+	// More are the lever's further windows ([[policy.border]] after the first),
+	// each with its own dates, ramp and size; see leversAt for how they
+	// add up. Their own More is empty.
+	More []BorderPolicy `toml:"-"`
 }
 
 // FamilyDetentionPolicy scales the share of apprehended families released
@@ -199,6 +217,10 @@ type FamilyDetentionPolicy struct {
 	Window
 	// ReleaseMultiplier multiplies border.family_release at full strength.
 	ReleaseMultiplier float64 `toml:"release_multiplier" unit:"factor" min:"0" max:"1"`
+	// More are the lever's further windows ([[policy.family_detention]] after the first),
+	// each with its own dates, ramp and size; see leversAt for how they
+	// add up. Their own More is empty.
+	More []FamilyDetentionPolicy `toml:"-"`
 }
 
 // ReintegrationPolicy scales the reintegration capacity of all three countries.
@@ -206,6 +228,10 @@ type ReintegrationPolicy struct {
 	Window
 	// CapacityMultiplier multiplies each country's reintegration capacity at full strength.
 	CapacityMultiplier float64 `toml:"capacity_multiplier" unit:"factor" min:"0" max:"100"`
+	// More are the lever's further windows ([[policy.reintegration]] after the first),
+	// each with its own dates, ramp and size; see leversAt for how they
+	// add up. Their own More is empty.
+	More []ReintegrationPolicy `toml:"-"`
 }
 
 // DefaultPolicy is the status quo from 2012: CAM opens in December 2014 and
@@ -226,71 +252,22 @@ func DefaultPolicy() PolicyParams {
 
 func (p *PolicyParams) validate() []error {
 	var errs []error
-	errs = append(errs, p.InteriorRemovals.validate("policy.interior_removals")...)
-	errs = append(errs, p.Aid.validate("policy.aid")...)
-	errs = append(errs, p.Mexico.validate("policy.mexico")...)
-	errs = append(errs, p.Border.validate("policy.border")...)
-	errs = append(errs, p.FamilyDetention.validate("policy.family_detention")...)
-	errs = append(errs, p.Reintegration.validate("policy.reintegration")...)
+	errs = append(errs, validateLever("policy.interior_removals", &p.InteriorRemovals, p.InteriorRemovals.More, func(w *InteriorRemovals) (Window, int) { return w.Window, len(w.More) })...)
+	errs = append(errs, validateLever("policy.aid", &p.Aid, p.Aid.More, func(w *AidPolicy) (Window, int) { return w.Window, len(w.More) })...)
+	errs = append(errs, validateLever("policy.mexico", &p.Mexico, p.Mexico.More, func(w *MexicoPolicy) (Window, int) { return w.Window, len(w.More) })...)
+	errs = append(errs, validateLever("policy.border", &p.Border, p.Border.More, func(w *BorderPolicy) (Window, int) { return w.Window, len(w.More) })...)
+	errs = append(errs, validateLever("policy.family_detention", &p.FamilyDetention, p.FamilyDetention.More, func(w *FamilyDetentionPolicy) (Window, int) { return w.Window, len(w.More) })...)
+	errs = append(errs, validateLever("policy.reintegration", &p.Reintegration, p.Reintegration.More, func(w *ReintegrationPolicy) (Window, int) { return w.Window, len(w.More) })...)
+	for i := range p.Aid.More {
+		for c := Country(0); c < NumCountries; c++ {
+			if len(p.Aid.More[i].Of(c).Departments) > 0 {
+				errs = append(errs, &FieldError{Key: fmt.Sprintf("%s.%s.departments", WindowKey("policy.aid", i+1, len(p.Aid.More)+1), c),
+					Msg: "departments belong to the lever, not to a window: name them in the first [[policy.aid]] only"})
+			}
+		}
+	}
 	if p.CAM.Close.IsSet() && p.CAM.Open.IsSet() && p.CAM.Close <= p.CAM.Open {
 		errs = append(errs, &FieldError{Key: "policy.cam.close", Msg: fmt.Sprintf("%s is not after open (%s)", p.CAM.Close, p.CAM.Open)})
 	}
 	return errs
-}
-
-// levers is the state of every policy lever in one month, in engine units.
-type levers struct {
-	removalMult   float64 // multiplier on interior removal hazards
-	gangTargeting float64 // share of extra removals aimed at gang-tied people
-	camOpen       bool
-	camClosing    bool // this is the month CAM closes: cancel pending cases
-	dacaExpiry    float64
-	tpsEnded      [NumCountries]bool
-	aidHomicide   [NumCountries]float64 // multiplier on homicide in targeted departments
-	aidJobs       [NumCountries]float64 // multiplier on unemployment in targeted departments
-	mxApprehend   float64               // multiplier on Mexico's apprehension probability
-	mxAsylumCap   float64               // real persons per month; 0 = none
-	usApprehend   float64               // multiplier on border apprehension probabilities
-	deterShock    float64               // added to perceived risk
-	familyRelease float64               // multiplier on the share of families released
-	reintegration float64               // multiplier on reintegration capacity
-}
-
-// leversAt evaluates the timeline at month m (step 1 of the tick).
-func (p *Params) leversAt(m Month) levers {
-	pol := &p.Policy
-	mech := &p.Mechanisms
-	var l levers
-	lv := pol.InteriorRemovals.Level(m)
-	l.removalMult = 1 + float64(lv*(pol.InteriorRemovals.RateMultiplier-1))
-	l.gangTargeting = lv * pol.InteriorRemovals.GangTargeting
-	l.camOpen = mech.CAM && pol.CAM.Open.IsSet() && m >= pol.CAM.Open && (!pol.CAM.Close.IsSet() || m < pol.CAM.Close)
-	l.camClosing = mech.CAM && pol.CAM.Close.IsSet() && m == pol.CAM.Close
-	if pol.DACA.Rescind.IsSet() && m >= pol.DACA.Rescind {
-		l.dacaExpiry = 1 / float64(pol.DACA.WindDownMonths)
-	}
-	for c := Country(0); c < NumCountries; c++ {
-		end := pol.TPS.End(c)
-		l.tpsEnded[c] = end.IsSet() && m >= end
-		l.aidHomicide[c], l.aidJobs[c] = 1, 1
-		if mech.Aid {
-			a := pol.Aid.Level(m.Add(-pol.Aid.DelayMonths))
-			pk := pol.Aid.Of(c)
-			l.aidHomicide[c] = 1 - float64(a*pk.HomicideEffect)
-			l.aidJobs[c] = 1 - float64(a*pk.UnemploymentEffect)
-		}
-	}
-	mx := pol.Mexico.Level(m)
-	l.mxApprehend = 1 + float64(mx*pol.Mexico.adapted(m)*(pol.Mexico.ApprehensionMultiplier-1))
-	if mx > 0 {
-		l.mxAsylumCap = pol.Mexico.AsylumCapacity
-	}
-	us := pol.Border.Level(m)
-	l.usApprehend = 1 + float64(us*(pol.Border.ApprehensionMultiplier-1))
-	if pol.Border.From.IsSet() && m >= pol.Border.From {
-		l.deterShock = pol.Border.DeterrenceShock * exp(-float64(m-pol.Border.From)/pol.Border.ShockDecayMonths)
-	}
-	l.familyRelease = 1 + float64(pol.FamilyDetention.Level(m)*(pol.FamilyDetention.ReleaseMultiplier-1))
-	l.reintegration = 1 + float64(pol.Reintegration.Level(m)*(pol.Reintegration.CapacityMultiplier-1))
-	return l
 }
