@@ -78,7 +78,8 @@ type Decomposition struct {
 	// Progress, if set, is called after each simulated month with the
 	// months done and the total over every run; calls are serialised.
 	Progress func(done, total int)
-	// Simulate runs one scenario; nil means sim.Run.
+	// Simulate runs one scenario; nil runs A and B together with
+	// sim.RunPaired.
 	Simulate func(ctx context.Context, p *sim.Params, opt sim.Options) ([]sim.Series, error)
 }
 
@@ -192,15 +193,22 @@ func (c *Decomposition) Run(ctx context.Context) ([]results.MechanismRow, error)
 	if err := c.Check(); err != nil {
 		return nil, err
 	}
-	simulate := c.Simulate
-	if simulate == nil {
-		simulate = sim.Run
-	}
 	q := c.posterior().Question()
 	plan := c.plan()
 	variants := 1 + len(c.Mechanisms) // slot v: every mechanism on (v = 0), or mechanism v−1 off
 	jobs := len(plan) * variants
-	total := 2 * jobs * c.Scenarios[0].Steps()
+	total := 0
+	for j := range jobs {
+		params, err := c.variants(plan[j/variants], j%variants-1)
+		if err != nil {
+			return nil, err
+		}
+		n, err := stepsTogether(c.Simulate, params)
+		if err != nil {
+			return nil, err
+		}
+		total += n
+	}
 	var mu sync.Mutex
 	done := 0
 	outer := min(c.Workers, jobs)
@@ -221,7 +229,7 @@ func (c *Decomposition) Run(ctx context.Context) ([]results.MechanismRow, error)
 		if ctx.Err() != nil {
 			return
 		}
-		diffs[j], errs[j] = c.runPair(ctx, q, plan[j/variants], j%variants-1, simulate, opt)
+		diffs[j], errs[j] = c.runPair(ctx, q, plan[j/variants], j%variants-1, opt)
 	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -253,17 +261,14 @@ func (c *Decomposition) Run(ctx context.Context) ([]results.MechanismRow, error)
 
 // runPair runs A and B at draw d with mechanism m off (m < 0: none) and
 // measures B − A.
-func (c *Decomposition) runPair(ctx context.Context, q *results.Question, d plannedDraw, m int,
-	simulate func(context.Context, *sim.Params, sim.Options) ([]sim.Series, error), opt sim.Options) (results.Draw, error) {
+func (c *Decomposition) runPair(ctx context.Context, q *results.Question, d plannedDraw, m int, opt sim.Options) (results.Draw, error) {
 	params, err := c.variants(d, m)
 	if err != nil {
 		return nil, err
 	}
-	runs := make([][]sim.Series, len(params))
-	for j, p := range params {
-		if runs[j], err = simulate(ctx, p, opt); err != nil {
-			return nil, fmt.Errorf("scenario %s: %w", p.Name, err)
-		}
+	runs, err := runTogether(ctx, c.Simulate, params, opt)
+	if err != nil {
+		return nil, err
 	}
 	return q.Differences(runs[0], runs[1])
 }

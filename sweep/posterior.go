@@ -185,7 +185,7 @@ func (c *PosteriorComparison) Run(ctx context.Context) ([]results.Effect, error)
 		if err != nil {
 			return nil, err
 		}
-		n, err := c.steps(params)
+		n, err := stepsTogether(c.Simulate, params)
 		if err != nil {
 			return nil, err
 		}
@@ -231,33 +231,36 @@ func (c *PosteriorComparison) runDraw(ctx context.Context, q *results.Question, 
 	if err != nil {
 		return nil, err
 	}
-	runs, err := c.simulate(ctx, params, opt)
+	runs, err := runTogether(ctx, c.Simulate, params, opt)
 	if err != nil {
 		return nil, err
 	}
 	return q.Differences(runs[0], runs[1])
 }
 
-// simulate runs the scenarios of one draw: paired (sim.RunPaired, which
+// simulator runs one scenario; tests set one to count or fake the runs.
+type simulator func(ctx context.Context, p *sim.Params, opt sim.Options) ([]sim.Series, error)
+
+// runTogether runs the scenarios of one draw: paired (sim.RunPaired, which
 // simulates the months before they part once), or one by one through
-// Simulate when a test sets it.
-func (c *PosteriorComparison) simulate(ctx context.Context, params []*sim.Params, opt sim.Options) ([][]sim.Series, error) {
-	if c.Simulate == nil {
+// simulate when a test sets it.
+func runTogether(ctx context.Context, simulate simulator, params []*sim.Params, opt sim.Options) ([][]sim.Series, error) {
+	if simulate == nil {
 		return sim.RunPaired(ctx, params, opt)
 	}
 	runs := make([][]sim.Series, len(params))
 	for j, p := range params {
 		var err error
-		if runs[j], err = c.Simulate(ctx, p, opt); err != nil {
+		if runs[j], err = simulate(ctx, p, opt); err != nil {
 			return nil, fmt.Errorf("scenario %s: %w", p.Name, err)
 		}
 	}
 	return runs, nil
 }
 
-// steps is the number of world-months one draw simulates.
-func (c *PosteriorComparison) steps(params []*sim.Params) (int, error) {
-	if c.Simulate == nil {
+// stepsTogether is the number of world-months runTogether simulates.
+func stepsTogether(simulate simulator, params []*sim.Params) (int, error) {
+	if simulate == nil {
 		return sim.PairedSteps(params)
 	}
 	n := 0
