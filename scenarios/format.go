@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"strings"
 
 	"migrasim/sim"
@@ -19,11 +20,14 @@ func Format(p *sim.Params) string {
 			tbl, key = path[:i], path[i+1:]
 		}
 		if tbl != table {
+			// A table whose path ends in an index is an element of an array
+			// of tables ([[shock]], [[policy.mexico]]); one inside it
+			// (policy.aid[1].SV) is the latest element's ([policy.aid.SV]).
 			table = tbl
-			if i := strings.Index(tbl, "["); i >= 0 {
-				fmt.Fprintf(&b, "\n[[%s]]\n", tbl[:i])
+			if strings.HasSuffix(tbl, "]") {
+				fmt.Fprintf(&b, "\n[[%s]]\n", indexes.ReplaceAllString(tbl, ""))
 			} else {
-				fmt.Fprintf(&b, "\n[%s]\n", tbl)
+				fmt.Fprintf(&b, "\n[%s]\n", indexes.ReplaceAllString(tbl, ""))
 			}
 		}
 		line := key + " = " + tomlValue(v)
@@ -34,6 +38,8 @@ func Format(p *sim.Params) string {
 	})
 	return strings.TrimPrefix(b.String(), "\n")
 }
+
+var indexes = regexp.MustCompile(`\[[0-9]+\]`)
 
 // describeKey is "unit, range" for a field, for comments and listings.
 func describeKey(f reflect.StructField) string {

@@ -109,6 +109,14 @@ func checkValue(v any, t reflect.Type, unit, path string, out *[]Problem) {
 	switch t.Kind() {
 	case reflect.Struct:
 		m, ok := v.(map[string]any)
+		if !ok && windowed(t) {
+			if arr, ok := tables(v); ok {
+				checkWindows(arr, t, path, out)
+				return
+			}
+			bad(fmt.Sprintf("a table ([%s]) or an array of tables, one per window ([[%s]])", path, path))
+			return
+		}
 		if !ok {
 			bad("a table")
 			return
@@ -277,12 +285,18 @@ func bounds(f reflect.StructField) (lo, hi float64, ok bool) {
 	return lo, hi, true
 }
 
-// walk calls fn for every leaf scenario key of v (a struct), with its path.
+// walk calls fn for every leaf scenario key of v (a struct), with its path;
+// a lever with several windows gives each window's keys with its index
+// (policy.mexico[1].from).
 func walk(v reflect.Value, prefix string, fn func(path string, f reflect.StructField, v reflect.Value)) {
 	for _, f := range fieldsOf(v.Type()) {
 		fv := v.FieldByIndex(f.idx)
 		path := joinKey(prefix, f.name)
 		switch {
+		case windowed(f.sf.Type) && fv.FieldByName("More").Len() > 0:
+			for i, w := range windowsOf(fv) {
+				walk(w, fmt.Sprintf("%s[%d]", path, i), fn)
+			}
 		case f.sf.Type.Kind() == reflect.Struct && !reflect.PointerTo(f.sf.Type).Implements(textUnmarshal):
 			walk(fv, path, fn)
 		case f.sf.Type.Kind() == reflect.Slice && f.sf.Type.Elem().Kind() == reflect.Struct:

@@ -77,11 +77,16 @@ func Parse(file string, text []byte) (*sim.Params, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(problems) == 0 {
+	switch {
+	case len(problems) == 0 && !hasWindows(raw):
 		if _, err := toml.Decode(string(text), &p); err != nil {
 			return nil, fmt.Errorf("%s: %w", file, err)
 		}
-	} else if !decodeValid(raw, problems, &p) {
+	case len(problems) == 0:
+		if err := decodeRaw(raw, &p); err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+	case !decodeValid(raw, problems, &p):
 		return nil, Report(file, lines, problems)
 	}
 	tidy(&p)
@@ -108,12 +113,7 @@ func decodeValid(raw map[string]any, problems []Problem, p *sim.Params) bool {
 		bad[pr.Key] = true
 	}
 	prune(raw, "", bad)
-	var b strings.Builder
-	if err := toml.NewEncoder(&b).Encode(raw); err != nil {
-		return false
-	}
-	_, err := toml.Decode(b.String(), p)
-	return err == nil
+	return decodeRaw(raw, p) == nil
 }
 
 // prune deletes from m (a decoded table at path prefix) the values at the
@@ -217,7 +217,7 @@ func checkDepartments(p *sim.Params) []error {
 			}
 			if !found {
 				errs = append(errs, &sim.FieldError{
-					Key: fmt.Sprintf("policy.aid.%s.departments[%d]", c, i),
+					Key: fmt.Sprintf("%s.%s.departments[%d]", sim.WindowKey("policy.aid", 0, 1+len(p.Policy.Aid.More)), c, i),
 					Msg: fmt.Sprintf("%q is not a department of %s (%s)", d, c.Name(), strings.Join(departments(p, c), ", "))})
 			}
 		}
@@ -285,6 +285,7 @@ func tidy(p *sim.Params) {
 	if len(p.Shocks) == 0 {
 		p.Shocks = nil
 	}
+	tidyWindows(p)
 }
 
 // Decode decodes TOML text into v, after checking it against the limits of

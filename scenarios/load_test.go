@@ -277,6 +277,9 @@ func FuzzParse(f *testing.F) {
 		"shock = [{country = \"SV\", variable = \"homicide\", mode = \"add\", path = {\"2015\" = 1e308}}]\n",
 		"a = {b = {c = {d = [[[[1]]]]}}}\n", "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q = 1\n", "seed = 9223372036854775807\n",
 		"name = \"../x\"\n", "start = \"0000-01\"\n",
+		"[[policy.mexico]]\nfrom = \"2014-07\"\n[[policy.mexico]]\nfrom = \"2019-06\"\napprehension_multiplier = 2.0\n",
+		"[[policy.aid]]\nfrom = \"2015-01\"\n[policy.aid.SV]\nhomicide_effect = 0.2\n[[policy.aid]]\n[policy.aid.SV]\ndepartments = [\"x\"]\n",
+		"policy.border = [{from = \"2017-02\"}, {}, {to = \"2018\"}]\n",
 	} {
 		f.Add(in)
 	}

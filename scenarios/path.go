@@ -19,8 +19,14 @@ import (
 // path; the web page, sweeps and calibration all go through them.
 
 // fieldAt returns the struct field of a dotted scenario key outside arrays
-// of tables.
+// of tables, or inside a window of a lever (policy.mexico[1].from).
 func fieldAt(key string) (reflect.StructField, bool) {
+	if lever, i, rest, ok := windowPath(key); ok {
+		if _, isLever := leverField(lever); !isLever || i < 0 || i >= sim.MaxWindows || rest == "" {
+			return reflect.StructField{}, false
+		}
+		key = lever + "." + rest
+	}
 	t := paramsType
 	parts := strings.Split(key, ".")
 	for i, part := range parts {
@@ -166,12 +172,25 @@ func (k Key) Range() (lo, hi float64, ok bool) {
 // form TOML decoding gives it, which is also what Apply takes: float64 for
 // numbers, int64 for whole numbers, bool, string for text and months
 // ("2018-01", or "" for never), and []any for lists. ok is false when key is
-// not a key that Get and Apply can reach.
+// not a key that Get and Apply can reach, or names a window p's lever does
+// not have.
 func Get(p *sim.Params, key string) (any, bool) {
 	if _, ok := fieldAt(key); !ok {
 		return nil, false
 	}
 	v := reflect.ValueOf(p).Elem()
+	if lever, i, rest, ok := windowPath(key); ok {
+		ws := windowsOf(valueAt(v, lever))
+		if i >= len(ws) {
+			return nil, false
+		}
+		v, key = ws[i], rest
+	}
+	return plain(valueAt(v, key)), true
+}
+
+// valueAt is the field of struct v at a dotted key path without indexes.
+func valueAt(v reflect.Value, key string) reflect.Value {
 	for _, part := range strings.Split(key, ".") {
 		for _, f := range fieldsOf(v.Type()) {
 			if f.name == part {
@@ -180,7 +199,7 @@ func Get(p *sim.Params, key string) (any, bool) {
 			}
 		}
 	}
-	return plain(v), true
+	return v
 }
 
 // plain converts a leaf value to its TOML-decoded form.

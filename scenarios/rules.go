@@ -244,7 +244,7 @@ func checkDuplicateDepartments(p *sim.Params, bad func(key, format string, args 
 	for c := sim.Country(0); c < sim.NumCountries; c++ {
 		seen := map[string]int{}
 		for i, d := range p.Policy.Aid.Of(c).Departments {
-			key := fmt.Sprintf("policy.aid.%s.departments", c)
+			key := fmt.Sprintf("%s.%s.departments", sim.WindowKey("policy.aid", 0, 1+len(p.Policy.Aid.More)), c)
 			if j, ok := seen[d]; ok {
 				bad(fmt.Sprintf("%s[%d]", key, i), "%q is already %s[%d]: name each department once", d, key, j)
 				continue

@@ -29,12 +29,20 @@ func Warnings(p *sim.Params) []string {
 		if lever.Kind() != reflect.Struct {
 			continue
 		}
-		if w, ok := window(lever); ok {
-			switch {
-			case !w.From.IsSet() && !reflect.DeepEqual(lever.Interface(), base.Interface()):
-				out = append(out, fmt.Sprintf("%s: set, but without from it never acts (add from = \"YYYY-MM\")", key))
-			case w.From.IsSet() && w.From > last:
-				out = append(out, fmt.Sprintf("%s: from = %s is after the run's last month (%s), so it never acts within the run", key, w.From, last))
+		if _, ok := window(lever); ok {
+			ws := []reflect.Value{lever}
+			if windowed(lever.Type()) {
+				ws = windowsOf(lever)
+			}
+			for i, wv := range ws {
+				w, _ := window(wv)
+				k := sim.WindowKey(key, i, len(ws))
+				switch {
+				case !w.From.IsSet() && (len(ws) > 1 || !reflect.DeepEqual(lever.Interface(), base.Interface())):
+					out = append(out, fmt.Sprintf("%s: set, but without from it never acts (add from = \"YYYY-MM\")", k))
+				case w.From.IsSet() && w.From > last:
+					out = append(out, fmt.Sprintf("%s: from = %s is after the run's last month (%s), so it never acts within the run", k, w.From, last))
+				}
 			}
 			continue
 		}
