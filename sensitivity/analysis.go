@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"migrasim/results"
 	"migrasim/sim"
+	"migrasim/sweep"
 	"slices"
 	"sort"
 )
@@ -51,7 +52,12 @@ func analyse(rs *Runs, saltelliN int, measures []results.Measure, effect bool, s
 			if err != nil {
 				return nil, fmt.Errorf("%w", err)
 			}
+			name := m.Name
 			what := m.Name + " in " + c.Code()
+			if rs.Effect {
+				name = sweep.EffectPrefix + m.Name
+				what = "effect on " + what
+			}
 			if dropped > 0 {
 				a.Notes = append(a.Notes, fmt.Sprintf("%s: %d design points left out (NA)", what, dropped))
 			}
@@ -73,9 +79,9 @@ func analyse(rs *Runs, saltelliN int, measures []results.Measure, effect bool, s
 				continue
 			}
 			for i, key := range rs.Keys {
-				a.Sobol = append(a.Sobol, SobolRow{Outcome: m.Name, Country: c.Code(), Key: key, Indices: ix[i]})
+				a.Sobol = append(a.Sobol, SobolRow{Outcome: name, Country: c.Code(), Key: key, Indices: ix[i]})
 			}
-			base := m.Name + "_" + c.Code()
+			base := name + "_" + c.Code()
 			if a.Charts["sobol_"+base+".png"], err = PlotSobol(what, rs.Keys, ix); err != nil {
 				return nil, fmt.Errorf("plotting %s: %w", what, err)
 			}
@@ -84,7 +90,7 @@ func analyse(rs *Runs, saltelliN int, measures []results.Measure, effect bool, s
 				a.Notes = append(a.Notes, fmt.Sprintf("%s: no PRIM box: %v", what, err))
 				continue
 			}
-			a.PRIM = append(a.PRIM, PRIMRow{Outcome: m.Name, Country: c.Code(), Keys: rs.Keys, Trajectory: t})
+			a.PRIM = append(a.PRIM, PRIMRow{Outcome: name, Country: c.Code(), Keys: rs.Keys, Trajectory: t})
 			if a.Charts["prim_"+base+".png"], err = PlotTrajectory(what, t); err != nil {
 				return nil, fmt.Errorf("plotting %s: %w", what, err)
 			}
@@ -98,7 +104,11 @@ func analyse(rs *Runs, saltelliN int, measures []results.Measure, effect bool, s
 func measureColumn(rs *Runs, c sim.Country, m results.Measure) ([]float64, error) {
 	var sum []float64
 	for _, x := range m.Metrics {
-		y, err := rs.Outcome(c.Code() + "_" + x.Name())
+		col := c.Code() + "_" + x.Name()
+		if rs.Effect {
+			col = sweep.EffectPrefix + col
+		}
+		y, err := rs.Outcome(col)
 		if err != nil {
 			return nil, fmt.Errorf("%w", err)
 		}

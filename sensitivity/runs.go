@@ -15,8 +15,12 @@ import (
 // Runs is a merged sweep's runs.csv: one row per run, its swept keys'
 // values and its outcomes.
 type Runs struct {
-	Keys      []string    // the swept keys, in column order
-	Outcomes  []string    // COUNTRY_metric, in column order
+	Keys     []string // the swept keys, in column order
+	Outcomes []string // COUNTRY_metric, or effect_COUNTRY_metric when Effect, in column order
+	// Effect says the outcomes are paired differences B − A over a policy
+	// window (a comparison sweep's runs.csv, sweep.EffectsHeader): an
+	// outcome above zero means B raises it.
+	Effect    bool
 	Run       []int       // per run
 	Point     []int       // per run: its design point
 	Scenario  []string    // per run
@@ -41,16 +45,21 @@ func ReadRuns(r io.Reader, name string) (*Runs, error) {
 		return nil, fmt.Errorf("%s: reading the header: %w", name, err)
 	}
 	outcomes := sweep.RunsHeader(nil)[fixedRunsColumns:]
+	effects := sweep.EffectsHeader(nil)[fixedRunsColumns:]
 	nk := len(head) - fixedRunsColumns - len(outcomes)
+	effect := nk >= 0 && slices.Equal(head[len(head)-len(effects):], effects)
+	if effect {
+		outcomes = effects
+	}
 	if nk < 0 || !slices.Equal(head[:fixedRunsColumns], sweep.RunsHeader(nil)[:fixedRunsColumns]) ||
 		!slices.Equal(head[len(head)-len(outcomes):], outcomes) {
-		return nil, fmt.Errorf("%s:1: not a merged sweep's runs.csv: want run,point,scenario,replicate,seed, the swept keys, then %s…%s",
-			name, outcomes[0], outcomes[len(outcomes)-1])
+		return nil, fmt.Errorf("%s:1: not a merged sweep's runs.csv: want run,point,scenario,replicate,seed, the swept keys, then %s…%s (or, of a comparison sweep, %s…%s)",
+			name, outcomes[0], outcomes[len(outcomes)-1], effects[0], effects[len(effects)-1])
 	}
 	if nk == 0 {
 		return nil, fmt.Errorf("%s:1: the sweep varies no key, so there is nothing to attribute the outcomes to", name)
 	}
-	rs := &Runs{Keys: slices.Clone(head[fixedRunsColumns : fixedRunsColumns+nk]), Outcomes: outcomes}
+	rs := &Runs{Keys: slices.Clone(head[fixedRunsColumns : fixedRunsColumns+nk]), Outcomes: outcomes, Effect: effect}
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -115,11 +124,12 @@ func (rs *Runs) add(rec []string) error {
 }
 
 // Outcome returns the column of the named outcome (such as
-// "SV_departures_total") over the runs, or an error listing none.
+// "SV_departures_uac", or "effect_SV_departures_uac" when Effect) over the
+// runs, or an error listing none.
 func (rs *Runs) Outcome(name string) ([]float64, error) {
 	j := slices.Index(rs.Outcomes, name)
 	if j < 0 {
-		return nil, fmt.Errorf("runs.csv has no outcome %q; it has COUNTRY_metric columns such as %s", name, rs.Outcomes[0])
+		return nil, fmt.Errorf("runs.csv has no outcome %q; it has columns such as %s", name, rs.Outcomes[0])
 	}
 	y := make([]float64, len(rs.Y))
 	for k, row := range rs.Y {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // SobolHeader is the header of sobol.csv.
@@ -95,5 +96,27 @@ func WriteSobolTable(w io.Writer, rows []SobolRow) {
 			fmt.Fprintf(w, " %8.3f   [%6.3f, %6.3f]", r.ST.Est, r.ST.Lo, r.ST.Hi)
 		}
 		fmt.Fprintln(w)
+	}
+}
+
+// WritePRIMTable prints each chosen PRIM box, for people: the keys whose
+// range the peeling narrowed, with their bounds (the others span the
+// design), and the box's density, coverage and mass. what says what the
+// box holds, such as "outcome > 0".
+func WritePRIMTable(w io.Writer, rows []PRIMRow, what string) {
+	for _, r := range rows {
+		b, all := r.Trajectory.Box(), r.Trajectory.Steps[0]
+		var bounds []string
+		for j, key := range r.Keys {
+			if b.Lo[j] != all.Lo[j] || b.Hi[j] != all.Hi[j] {
+				bounds = append(bounds, fmt.Sprintf("%s in [%.4g, %.4g]", key, b.Lo[j], b.Hi[j]))
+			}
+		}
+		box := strings.Join(bounds, ", ")
+		if box == "" {
+			box = "the whole design (no peel raised the density)"
+		}
+		fmt.Fprintf(w, "%s %s, %s: %s; density %.2f (%.2f in the whole design), coverage %.2f, mass %.2f (%d points)\n",
+			r.Outcome, r.Country, what, box, b.Density, all.Density, b.Coverage, b.Mass, b.Points)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"migrasim/results"
 	"migrasim/scenarios"
 	"migrasim/sim"
 )
@@ -24,6 +25,12 @@ import (
 type Runner struct {
 	Plan *Plan
 	Base *sim.Params // the plan's base.toml, resolved
+	// B is a comparison sweep's scenario B (b.toml), resolved; nil otherwise.
+	B *sim.Params
+
+	window    results.Period       // a comparison sweep's policy window
+	posterior *PosteriorComparison // a posterior sweep's comparison
+	draws     []plannedDraw        // and its draws
 
 	Index, Of   int  // this task and the number of tasks, 0 <= Index < Of
 	Workers     int  // goroutines for the runs and their shards, at least 1; never changes results
@@ -93,7 +100,11 @@ func NewRunner(dir string, index, of, workers int) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Runner{Plan: pl, Base: base, Index: index, Of: of, Workers: workers}, nil
+	t := &Runner{Plan: pl, Base: base, Index: index, Of: of, Workers: workers}
+	if err := t.openPaired(); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // Params resolves the scenario of run r of the plan.
@@ -201,7 +212,7 @@ func (t *Runner) execute(ctx context.Context, task *Task, todo []int) (succeeded
 		}
 		r := todo[i]
 		began := time.Now()
-		s, runErr := t.simulate(ctx, r, pool.Run)
+		rec, runErr := t.simulate(ctx, r, pool.Run, max(1, t.Workers/min(t.Workers, len(todo))))
 		if runErr != nil && ctx.Err() != nil {
 			return // interrupted: the run is neither done nor failed
 		}
@@ -210,7 +221,7 @@ func (t *Runner) execute(ctx context.Context, task *Task, todo []int) (succeeded
 		if runErr != nil {
 			recErr = task.Fail(r, runErr, secs)
 		} else {
-			recErr = task.Record(r, s, secs)
+			recErr = task.Store(r, rec, secs)
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -237,9 +248,11 @@ func (t *Runner) execute(ctx context.Context, task *Task, todo []int) (succeeded
 	return succeeded, failed, err
 }
 
-// simulate runs one run: replicate pr.Replicate of its design point. A
-// panic in the engine fails the run, not the task.
-func (t *Runner) simulate(ctx context.Context, r int, ex sim.Executor) (s *sim.Series, err error) {
+// simulate runs one run and returns its record: replicate pr.Replicate of
+// its design point on ex, or in a comparison sweep, the paired run of its
+// point or draw on workers goroutines of its own. A panic in the engine
+// fails the run, not the task.
+func (t *Runner) simulate(ctx context.Context, r int, ex sim.Executor, workers int) (rec []byte, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("panic: %v", v)
@@ -249,6 +262,9 @@ func (t *Runner) simulate(ctx context.Context, r int, ex sim.Executor) (s *sim.S
 		if err := t.BeforeRun(r); err != nil {
 			return nil, err
 		}
+	}
+	if t.Plan.Header.Kind != KindRuns {
+		return t.simulatePaired(ctx, r, workers)
 	}
 	p, err := t.Params(r)
 	if err != nil {
@@ -264,7 +280,7 @@ func (t *Runner) simulate(ctx context.Context, r int, ex sim.Executor) (s *sim.S
 		}
 		w.Step(ex)
 	}
-	return w.Series(), nil
+	return AppendRunRecord(nil, r, w.Series()), nil
 }
 
 // decodeJSONValue decodes a planned value, numbers as json.Number so that

@@ -156,6 +156,15 @@ func Merge(ctx context.Context, dir, out string, command []string) (*Plan, *Merg
 		InputHash:  results.Hash(pl.Base, []byte(h.PlanHash), scenarios.DataHash()),
 		Resolved:   string(pl.Base),
 	}
+	if h.Kind != KindRuns {
+		m.Scenario = fmt.Sprintf("%s: %s vs %s", h.Sweep, h.Compare[0], h.Compare[1])
+		m.Resolved += "\n# ---- " + h.Compare[1] + " ----\n" + string(pl.B)
+		m.InputHash = results.Hash(pl.Base, pl.B, []byte(h.PlanHash), []byte(h.PosteriorHash), scenarios.DataHash())
+		if h.Kind == KindPosterior {
+			m.Resolved += fmt.Sprintf("\n# ---- posterior ----\n# %s: sha256 %s; %d draws from seed %d; policy window %s to %s\n",
+				h.Posterior, h.PosteriorHash, h.Draws, base.Seed, h.From, h.To)
+		}
+	}
 	rep, err := MergeSweep(ctx, pl, out, m)
 	if err != nil {
 		return pl, rep, fmt.Errorf("sweep merge %s: %w", dir, err)
@@ -180,6 +189,13 @@ func MergeSweep(ctx context.Context, pl *Plan, out string, m *results.Manifest) 
 	defer mg.close()
 	if err := rep.Err(); err != nil {
 		return rep, err
+	}
+	if pl.Header.Kind != KindRuns {
+		outputs, err := mg.pairedOutputs(ctx)
+		if err != nil {
+			return rep, err
+		}
+		return rep, results.WriteSet(ctx, out, outputs, m)
 	}
 	outputs := []results.Output{
 		{Name: MergedSeries, Write: func(w io.Writer) error { return mg.eachPoint(ctx, w, results.WriteSeries) }},
@@ -293,16 +309,25 @@ func (mg *merger) close() {
 	}
 }
 
+// file opens the .runs file of task name, once.
+func (mg *merger) file(name string) (*os.File, error) {
+	if f, ok := mg.files[name]; ok {
+		return f, nil
+	}
+	f, err := os.Open(filepath.Join(mg.pl.Dir, TasksDir, name+".runs"))
+	if err != nil {
+		return nil, err
+	}
+	mg.files[name] = f
+	return f, nil
+}
+
 // load reads and checks the series of run r.
 func (mg *merger) load(r int) (sim.Series, error) {
 	src := mg.src[r]
-	f, ok := mg.files[src.task]
-	if !ok {
-		var err error
-		if f, err = os.Open(filepath.Join(mg.pl.Dir, TasksDir, src.task+".runs")); err != nil {
-			return sim.Series{}, err
-		}
-		mg.files[src.task] = f
+	f, err := mg.file(src.task)
+	if err != nil {
+		return sim.Series{}, err
 	}
 	b, err := mg.pl.checkRecord(f, &src.st)
 	if err != nil {

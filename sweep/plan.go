@@ -20,6 +20,7 @@ import (
 //	sweep.json    the plan's header (PlanHeader); written last, so a folder
 //	              without it holds no complete plan
 //	base.toml     the resolved scenario every run starts from
+//	b.toml        a comparison sweep's scenario B, resolved (base.toml is A)
 //	plan.jsonl    the manifest of runs: one JSON object (PlanRun) per line
 //	tasks/        per task I of N: task-I-of-N.runs (results, appended) and
 //	              task-I-of-N.status (its status log, rewritten atomically)
@@ -28,6 +29,7 @@ import (
 const (
 	PlanHeaderFile = "sweep.json"
 	PlanBaseFile   = "base.toml"
+	PlanBFile      = "b.toml"
 	PlanRunsFile   = "plan.jsonl"
 	TasksDir       = "tasks"
 )
@@ -66,14 +68,51 @@ type PlanHeader struct {
 	BaseHash  string   `json:"base_sha256"`
 	PlanHash  string   `json:"plan_sha256"`
 	Command   []string `json:"command"`
+
+	// Kind is KindCompare or KindPosterior for a sweep of paired
+	// comparisons, whose runs are each one design point (or posterior
+	// draw) of A and B over every replicate; empty for a sweep of runs.
+	// The fields below are empty unless Kind is set, so older headers read
+	// the same.
+	Kind    string   `json:"kind,omitempty"`
+	Compare []string `json:"compare,omitempty"` // the names of A and B
+	// From and To bound the policy window (YYYY-MM, inclusive) over which
+	// the differences are measured.
+	From  string `json:"from,omitempty"`
+	To    string `json:"to,omitempty"`
+	BHash string `json:"b_sha256,omitempty"` // of b.toml
+	// Posterior is the particles file of a posterior sweep, as an absolute
+	// path, and PosteriorHash its SHA-256: runs and merges refuse a file
+	// that has changed. Draws is the number of posterior draws.
+	Posterior     string `json:"posterior,omitempty"`
+	PosteriorHash string `json:"posterior_sha256,omitempty"`
+	Draws         int    `json:"draws,omitempty"`
 }
+
+// Kinds of sweep (PlanHeader.Kind, Spec.Kind).
+const (
+	// KindRuns is a sweep of runs: one replicate of one design point each.
+	KindRuns = ""
+	// KindCompare is a comparison sweep: each run sets a design point's keys
+	// on scenarios A and B, runs them paired over every replicate, and
+	// records B − A over the policy window per country and metric.
+	KindCompare = "compare"
+	// KindPosterior is a posterior comparison as a sweep: each run is one
+	// draw of a PosteriorComparison, recording its results.Draw.
+	KindPosterior = "posterior"
+)
 
 // ID identifies the plan and the engine its runs are made with: a hash of
 // the base scenario, the runs, the engine version and the data. Every task
 // status line records it, so results of another plan (an earlier plan in
 // the same folder, or another engine) are never taken for this one's.
 func (h *PlanHeader) ID() string {
-	return sha256Hex([]byte(fmt.Sprintf("format %d\nbase %s\nruns %s\nengine %s\ndata %s\n", h.Format, h.BaseHash, h.PlanHash, h.Engine, h.DataHash)))
+	id := fmt.Sprintf("format %d\nbase %s\nruns %s\nengine %s\ndata %s\n", h.Format, h.BaseHash, h.PlanHash, h.Engine, h.DataHash)
+	if h.Kind != KindRuns {
+		id += fmt.Sprintf("kind %s\ncompare %q\nwindow %s %s\nb %s\nposterior %s\ndraws %d\nreplicates %d\n",
+			h.Kind, h.Compare, h.From, h.To, h.BHash, h.PosteriorHash, h.Draws, h.Replicates)
+	}
+	return sha256Hex([]byte(id))
 }
 
 // PlanRun is one line of plan.jsonl: a run and everything that defines it
@@ -85,6 +124,9 @@ type PlanRun struct {
 	Scenario  string      `json:"scenario"`  // the point's scenario name, the scenario column of series.csv
 	Seed      uint64      `json:"seed"`      // the point's root seed
 	Params    ParamValues `json:"params"`    // the swept keys' values, in the header's key order
+	// Particle is, in a posterior sweep, the row (from 0) of the particle
+	// the draw runs; its keys' values are Params.
+	Particle *int `json:"particle,omitempty"`
 }
 
 // ParamValue is one swept key's value, as JSON.
@@ -140,6 +182,7 @@ type Plan struct {
 	Dir    string
 	Header PlanHeader
 	Base   []byte // base.toml
+	B      []byte // b.toml, in a comparison sweep
 	Runs   []PlanRun
 }
 
@@ -147,10 +190,11 @@ type Plan struct {
 // same plan: nothing is rewritten, and results already there stay valid.
 var ErrSamePlan = errors.New("the folder already holds this plan")
 
-// WritePlan writes a plan into dir: base.toml, plan.jsonl, then sweep.json.
-// It refuses a folder that holds a different plan, whose results would no
+// WritePlan writes a plan into dir: base.toml (and, for a comparison
+// sweep, b, B's scenario, to b.toml), plan.jsonl, then sweep.json. It
+// refuses a folder that holds a different plan, whose results would no
 // longer match it.
-func WritePlan(dir string, h *PlanHeader, base []byte, runs []PlanRun) error {
+func WritePlan(dir string, h *PlanHeader, base []byte, runs []PlanRun, b ...[]byte) error {
 	var lines bytes.Buffer
 	enc := json.NewEncoder(&lines)
 	for i := range runs {
@@ -165,8 +209,15 @@ func WritePlan(dir string, h *PlanHeader, base []byte, runs []PlanRun) error {
 	h.Format = planFormat
 	h.BaseHash = sha256Hex(base)
 	h.PlanHash = sha256Hex(lines.Bytes())
+	if h.Kind != KindRuns {
+		if len(b) != 1 {
+			return fmt.Errorf("plan: a %s sweep needs scenario B's text", h.Kind)
+		}
+		h.BHash = sha256Hex(b[0])
+	}
 	if old, err := readHeader(dir); err == nil {
-		if old.PlanHash == h.PlanHash && old.BaseHash == h.BaseHash {
+		if old.PlanHash == h.PlanHash && old.BaseHash == h.BaseHash && old.Kind == h.Kind && old.BHash == h.BHash &&
+			old.PosteriorHash == h.PosteriorHash && old.From == h.From && old.To == h.To {
 			return ErrSamePlan
 		}
 		return fmt.Errorf("%s already holds a different plan (sweep %s, %d runs): plan into a new folder, or remove it first", dir, old.Sweep, old.Runs)
@@ -181,6 +232,11 @@ func WritePlan(dir string, h *PlanHeader, base []byte, runs []PlanRun) error {
 	}
 	if _, err := results.WriteAtomic(filepath.Join(dir, PlanBaseFile), func(w io.Writer) error { _, err := w.Write(base); return err }); err != nil {
 		return err
+	}
+	if h.Kind != KindRuns {
+		if _, err := results.WriteAtomic(filepath.Join(dir, PlanBFile), func(w io.Writer) error { _, err := w.Write(b[0]); return err }); err != nil {
+			return err
+		}
 	}
 	if _, err := results.WriteAtomic(filepath.Join(dir, PlanRunsFile), func(w io.Writer) error { _, err := w.Write(lines.Bytes()); return err }); err != nil {
 		return err
@@ -245,6 +301,15 @@ func ReadPlan(dir string) (*Plan, error) {
 	if sha256Hex(pl.Base) != h.BaseHash {
 		return nil, fmt.Errorf("%s: changed since it was planned (SHA-256 differs from %s); plan again into a new folder", filepath.Join(dir, PlanBaseFile), PlanHeaderFile)
 	}
+	if h.Kind != KindRuns {
+		bpath := filepath.Join(dir, PlanBFile)
+		if pl.B, err = os.ReadFile(bpath); err != nil {
+			return nil, fmt.Errorf("plan: %w", err)
+		}
+		if sha256Hex(pl.B) != h.BHash {
+			return nil, fmt.Errorf("%s: changed since it was planned (SHA-256 differs from %s); plan again into a new folder", bpath, PlanHeaderFile)
+		}
+	}
 	path := filepath.Join(dir, PlanRunsFile)
 	lines, err := os.ReadFile(path)
 	if err != nil {
@@ -279,13 +344,34 @@ func ReadPlan(dir string) (*Plan, error) {
 
 // TaskRuns returns the runs of task i of n: runs i, i+n, i+2n, … Striding
 // rather than cutting the plan in blocks spreads the costly corners of a
-// design (long months, large multipliers) over all tasks.
+// design (long months, large multipliers) over all tasks. A posterior
+// sweep's draws cost alike, and task i runs a contiguous block of them
+// (Owner), so that any leading share of tasks is a sample of the posterior.
 func (pl *Plan) TaskRuns(i, n int) []int {
 	var out []int
+	if pl.Header.Kind == KindPosterior {
+		for r := i * len(pl.Runs) / n; r < (i+1)*len(pl.Runs)/n; r++ {
+			out = append(out, r)
+		}
+		return out
+	}
 	for r := i; r < len(pl.Runs); r += n {
 		out = append(out, r)
 	}
 	return out
+}
+
+// Owner returns the task, of n, that runs run r (see TaskRuns).
+func (pl *Plan) Owner(r, n int) int {
+	if pl.Header.Kind == KindPosterior {
+		for i := n - 1; i > 0; i-- {
+			if i*len(pl.Runs)/n <= r {
+				return i
+			}
+		}
+		return 0
+	}
+	return r % n
 }
 
 func sha256Hex(b []byte) string {

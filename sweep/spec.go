@@ -13,6 +13,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"migrasim/calibrate"
 	"migrasim/scenarios"
 	"migrasim/sim"
 )
@@ -78,6 +79,24 @@ type Spec struct {
 	// SaltelliN is the Saltelli sample's number of base points, or 0.
 	SaltelliN int
 
+	// Kind is KindCompare when [sweep] compare names two scenarios,
+	// KindPosterior when it also names a posterior; KindRuns otherwise.
+	Kind string
+	// Compare names A and B as written. In a comparison sweep Base is A, B
+	// is B, each with the keys the spec's scenario part writes, and B runs
+	// with A's run settings (see Pair).
+	Compare []string
+	B       *sim.Params
+	// From and To bound the policy window (YYYY-MM) as written; empty
+	// means PolicyWindow's default.
+	From, To string
+	// Posterior is the particles file of a posterior sweep as written,
+	// Draws its number of draws.
+	Posterior string
+	Draws     int
+
+	particles *calibrate.Particles
+
 	factors []factor
 	lines   *scenarios.TextMap
 }
@@ -124,6 +143,9 @@ func Parse(file string, text []byte) (*Spec, error) {
 	if hasSweep {
 		r := &specReader{md: md}
 		r.read(s, table)
+		if s.Kind != KindRuns {
+			r.arms(s, raw)
+		}
 		if len(r.problems) > 0 {
 			return nil, scenarios.Report(file, tm, r.problems)
 		}
@@ -169,11 +191,23 @@ func (s *Spec) countPoints() int {
 	return n
 }
 
-// Points returns the number of design points.
-func (s *Spec) Points() int { return s.countPoints() }
+// Points returns the number of design points; in a posterior sweep, the
+// number of draws.
+func (s *Spec) Points() int {
+	if s.Kind == KindPosterior {
+		return s.Draws
+	}
+	return s.countPoints()
+}
 
-// Runs returns the number of runs: points times replicates.
-func (s *Spec) Runs() int { return s.Points() * s.Replicates }
+// Runs returns the number of runs: points times replicates, or in a
+// comparison sweep, whose runs pair A and B over every replicate, points.
+func (s *Spec) Runs() int {
+	if s.Kind != KindRuns {
+		return s.Points()
+	}
+	return s.Points() * s.Replicates
+}
 
 // Point returns the values of design point i, one per key of s.Keys.
 func (s *Spec) Point(i int) []any {
@@ -207,6 +241,9 @@ func (s *Spec) Seed(i int) uint64 {
 // stops when ctx is done, and refuses a design point whose values would
 // make a line of plan.jsonl longer than MaxPlanLine.
 func (s *Spec) Plan(ctx context.Context, spec string, command []string) (*PlanHeader, []PlanRun, error) {
+	if s.Kind == KindPosterior {
+		return s.planPosterior(spec, command)
+	}
 	h := &PlanHeader{
 		Sweep: s.Name, Spec: spec, Engine: sim.Version, Arch: runtime.GOARCH, DataHash: hex.EncodeToString(scenarios.DataHash()),
 		Keys: s.Keys, Points: s.Points(), Replicates: s.Replicates, Runs: s.Runs(), Seeds: s.Seeds, Command: command,
@@ -233,8 +270,17 @@ func (s *Spec) Plan(ctx context.Context, spec string, command []string) (*PlanHe
 			return nil, nil, fmt.Errorf("sweep %s: design point %d: its values are %d bytes as JSON, more than a line of %s may hold (%d): shorten them",
 				s.Name, i, size, PlanRunsFile, MaxPlanLine-1024)
 		}
+		if s.Kind == KindCompare {
+			runs = append(runs, PlanRun{Run: len(runs), Point: i, Scenario: s.PointName(i), Seed: s.Seed(i), Params: params})
+			continue
+		}
 		for r := range s.Replicates {
 			runs = append(runs, PlanRun{Run: len(runs), Point: i, Replicate: r, Scenario: s.PointName(i), Seed: s.Seed(i), Params: params})
+		}
+	}
+	if s.Kind == KindCompare {
+		if err := s.header(h); err != nil {
+			return nil, nil, err
 		}
 	}
 	return h, runs, nil
@@ -249,12 +295,20 @@ func (s *Spec) Params(i int) (*sim.Params, error) {
 // refuse (a combination of values that breaks a cross-field rule), naming
 // the point and its values, all at once. It stops when ctx is done.
 func (s *Spec) Check(ctx context.Context) error {
+	if s.Kind != KindRuns {
+		if err := s.checkPaired(); err != nil {
+			return err
+		}
+		if s.Kind == KindPosterior {
+			return nil
+		}
+	}
 	var problems []scenarios.Problem
 	for i := range s.Points() {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if _, err := s.Params(i); err != nil {
+		if _, err := s.arms(i); err != nil {
 			var vals []string
 			for j, v := range s.Point(i) {
 				vals = append(vals, fmt.Sprintf("%s = %v", s.Keys[j], v))

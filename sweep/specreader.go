@@ -82,9 +82,11 @@ func (r *specReader) read(s *Spec, v any) {
 			if method == SampleSaltelli {
 				s.Design, s.SaltelliN = SampleSaltelli, n
 			}
+		case "compare", "from", "to", "posterior", "draws":
+			r.paired(s, k, m[k])
 		default:
 			msg := "unknown key"
-			if c := scenarios.ClosestName(k, []string{"replicates", "seeds", "grid", "cases", "sample"}); c != "" {
+			if c := scenarios.ClosestName(k, []string{"replicates", "seeds", "grid", "cases", "sample", "compare", "from", "to", "posterior", "draws"}); c != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", c)
 			}
 			r.bad(path, "%s", msg)
@@ -102,6 +104,7 @@ func (r *specReader) read(s *Spec, v any) {
 	if sample != nil {
 		s.factors = append(s.factors, *sample)
 	}
+	r.checkPaired(s, m, cases != nil || len(grid) > 0 || sample != nil)
 	for _, f := range s.factors {
 		s.Keys = append(s.Keys, f.keys...)
 	}

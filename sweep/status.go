@@ -86,7 +86,7 @@ func ReadProgress(dir string, tasks int) (*Progress, error) {
 		if !pr.Done[r] {
 			pr.Left = append(pr.Left, r)
 			if pr.Tasks > 0 {
-				owners[r%pr.Tasks] = true
+				owners[pl.Owner(r, pr.Tasks)] = true
 			}
 		}
 	}

@@ -162,7 +162,13 @@ func (t *Task) Status(run int) (RunStatus, bool) {
 // Record stores the series of a succeeded run: the record first, synced,
 // then the status log that points to it.
 func (t *Task) Record(run int, s *sim.Series, seconds float64) error {
-	rec := AppendRunRecord(nil, run, s)
+	return t.Store(run, AppendRunRecord(nil, run, s), seconds)
+}
+
+// Store stores the record rec of a succeeded run (AppendRunRecord, or
+// AppendDiffRecord in a comparison sweep): the record first, synced, then
+// the status log that points to it.
+func (t *Task) Store(run int, rec []byte, seconds float64) error {
 	sum := sha256.Sum256(rec)
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -284,6 +290,9 @@ func (pl *Plan) checkRecord(f *os.File, st *RunStatus) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if pl.Header.Kind != KindRuns {
+		return b, pl.checkDiffRecord(b, st.Run)
+	}
 	run, s, err := ReadRunRecord(b)
 	if err != nil {
 		return nil, err
@@ -301,7 +310,7 @@ func readRecord(f *os.File, st *RunStatus) ([]byte, error) {
 	if st.Length <= 0 || st.Offset < 0 {
 		return nil, fmt.Errorf("run %d: no record", st.Run)
 	}
-	if st.Length > maxRecord {
+	if st.Length > max(maxRecord, maxDiffRecord) {
 		return nil, fmt.Errorf("run %d: a record of %d bytes, more than a run can make", st.Run, st.Length)
 	}
 	b := make([]byte, st.Length)

@@ -37,7 +37,12 @@ and country:
   - runs PRIM (patient rule induction) on "outcome above its median over
     the points", or with --effect on "outcome > 0" (for an outcome that is
     a paired difference), peeling 5% of the box a step down to 5% of the
-    points.
+    points, and prints the chosen box.
+
+The runs.csv of a comparison sweep ([sweep] compare = [A, B]) holds
+effect_COUNTRY_metric columns, B - A over the policy window; its outcomes
+are those effects (sobol.csv names them effect_MEASURE), and PRIM looks
+for effect > 0, where B raises the outcome, unless --effect=false.
 
 Every index has a 90% percentile bootstrap interval of 500 resamples drawn
 from the fixed seed 1, so the output is the same on every run. A key with
@@ -65,7 +70,7 @@ const sensitivitySeed = 1
 func runSensitivity(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(find("sensitivity"), e, sensitivityDetails)
 	outcomeList := fs.String("outcome", "departures_total", "comma-separated measures or metrics, or all")
-	effect := fs.Bool("effect", false, "PRIM looks for outcome > 0 instead of outcome above its median")
+	effect := fs.Bool("effect", false, "PRIM looks for outcome > 0 instead of outcome above its median (the default for a comparison sweep)")
 	out := fs.String("out", "", "output folder (default DIR/sensitivity)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -90,6 +95,9 @@ func runSensitivity(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("sensitivity: %w", err)
 	}
+	if pl.Header.Kind == sweep.KindPosterior {
+		return fmt.Errorf("sensitivity: %s is a posterior sweep: its merge is answer.csv, over draws of the posterior, not a design of keys to attribute the effect to; plan a comparison sweep with a [sweep.sample] instead", dir)
+	}
 	name := filepath.Join(dir, "merged", sweep.MergedRuns)
 	raw, err := os.ReadFile(name)
 	if errors.Is(err, os.ErrNotExist) {
@@ -101,6 +109,9 @@ func runSensitivity(ctx context.Context, e *env, args []string) error {
 	rs, err := sensitivity.ReadRuns(bytes.NewReader(raw), name)
 	if err != nil {
 		return fmt.Errorf("sensitivity: %w", err)
+	}
+	if rs.Effect && !flagGiven(fs, "effect") {
+		*effect = true // a paired difference: where does B raise the outcome?
 	}
 	var a *sensitivity.Analysis
 	estimator := "first-order indices from the given sample (no totals)"
@@ -134,7 +145,17 @@ func runSensitivity(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%s: %d runs, %d design points, keys %s; %s, 90%% bootstrap intervals (seed %d)\n",
 		pl.Header.Sweep, len(rs.Run), pl.Header.Points, strings.Join(rs.Keys, ", "), estimator, sensitivitySeed)
+	if rs.Effect {
+		fmt.Fprintf(e.stdout, "outcomes: the effect of %s against %s (B - A) over %s to %s, averaged over each point's replicates\n",
+			pl.Header.Compare[1], pl.Header.Compare[0], pl.Header.From, pl.Header.To)
+	}
 	sensitivity.WriteSobolTable(e.stdout, a.Sobol)
+	what := "outcome above its median"
+	if *effect {
+		what = "outcome > 0"
+	}
+	fmt.Fprintln(e.stdout)
+	sensitivity.WritePRIMTable(e.stdout, a.PRIM, what)
 	fmt.Fprintf(e.stdout, "wrote %s (sobol.csv, prim.csv, %d charts, manifest.json)\n", *out, len(a.Charts))
 	return nil
 }

@@ -30,6 +30,14 @@ Reads every task's results in DIR/tasks/ and writes to DIR/merged/:
                averaged)
   manifest.json
 
+A comparison sweep ([sweep] compare) writes runs.csv alone, one row per
+design point and replicate, whose outcome columns effect_COUNTRY_metric
+are B - A over the policy window (flows summed, stocks at its end, rates
+averaged); a posterior sweep ([sweep] posterior) writes answer.csv, the
+same bytes as 'migrasim compare A B --posterior FILE --draws N', and
+p_increase_departures_total.png and .svg. A posterior sweep's merge reads
+the posterior and refuses it if it changed since the plan.
+
 For each design point, its rows of series.csv and summary.csv are the bytes
 'migrasim run' writes for that point's scenario, and the files do not depend
 on how the runs were split into tasks. Every record is checked first, as
@@ -67,6 +75,16 @@ func runSweepMerge(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	h := &pl.Header
+	switch h.Kind {
+	case sweep.KindCompare:
+		fmt.Fprintf(e.stdout, "%s: merged %d paired runs of %s and %s (%d design points x %d replicates, B - A over %s to %s) into %s (%s, manifest.json)\n",
+			h.Sweep, rep.Succeeded, h.Compare[0], h.Compare[1], h.Points, h.Replicates, h.From, h.To, *out, sweep.MergedRuns)
+		return nil
+	case sweep.KindPosterior:
+		fmt.Fprintf(e.stdout, "%s: merged %d posterior draws of %s and %s (%d replicates each) into %s (%s, plots, manifest.json)\n",
+			h.Sweep, rep.Succeeded, h.Compare[0], h.Compare[1], h.Replicates, *out, sweep.MergedAnswer)
+		return nil
+	}
 	fmt.Fprintf(e.stdout, "%s: merged %d runs (%d design points x %d replicates) into %s (%s, %s, %s, manifest.json)\n",
 		h.Sweep, rep.Succeeded, h.Points, h.Replicates, *out, sweep.MergedSeries, sweep.MergedSummary, sweep.MergedRuns)
 	return nil

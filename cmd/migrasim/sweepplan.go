@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"migrasim/results"
 	"migrasim/scenarios"
@@ -38,6 +39,26 @@ a [sweep] table:
   design_seed = 7                # the design's own seed, not the simulation's
   [sweep.sample.ranges]
   decision.network = [0.0, 0.05]
+
+A comparison sweep adds to [sweep]:
+
+  compare = ["baseline", "mass-deportation"]  # A and B: names or paths
+  from = "2018-01"               # the policy window (default: from the first
+  to = "2027-12"                 # month a lever of B differs from A's to the end)
+
+Each design point sets its keys on both A and B and runs them paired with
+common random numbers over every replicate: one run per point, whose
+result is B - A over the window per country and metric. The scenario
+part of the spec sets A's run settings (start, months, scale, replicates,
+seed; B takes A's) and any other key it writes on both. With
+
+  posterior = "out/calibrate/particles.csv"   # relative to the working folder
+  draws = 200
+
+and no grid, cases or sample, it is 'migrasim compare A B --posterior FILE
+--draws N' split into one run per draw: tasks run contiguous blocks of
+draws, and 'sweep merge' writes the same answer.csv. The plan records the
+posterior's SHA-256; runs and merges refuse it once it has changed.
 
 The design points are the product of the parts given (cases slowest, then
 the grid keys in written order, then the sample). Every value is checked
@@ -119,15 +140,33 @@ func runSweepPlan(ctx context.Context, e *env, args []string) error {
 	if ctx.Err() != nil {
 		return stopped()
 	}
-	err = sweep.WritePlan(dir, h, []byte(scenarios.Format(s.Base)), runs)
+	b, err := s.BText()
+	if err != nil {
+		return err
+	}
+	var extra [][]byte
+	files := []string{sweep.PlanHeaderFile, sweep.PlanBaseFile, sweep.PlanRunsFile}
+	if b != nil {
+		extra = append(extra, b)
+		files = append(files, sweep.PlanBFile)
+	}
+	err = sweep.WritePlan(dir, h, []byte(scenarios.Format(s.Base)), runs, extra...)
 	switch {
 	case errors.Is(err, sweep.ErrSamePlan):
 		fmt.Fprintf(e.stdout, "%s: %s already holds this plan; nothing changed\n", s.Name, dir)
 	case err != nil:
 		return err
+	case s.Kind == sweep.KindCompare:
+		fmt.Fprintf(e.stdout, "%s: %d design points, each a paired run of %s and %s over %d replicates: %d runs; B - A over %s to %s\n",
+			s.Name, s.Points(), h.Compare[0], h.Compare[1], s.Replicates, n, h.From, h.To)
+		fmt.Fprintf(e.stdout, "wrote %s (%s)\n", dir, strings.Join(files, ", "))
+	case s.Kind == sweep.KindPosterior:
+		fmt.Fprintf(e.stdout, "%s: %d posterior draws of %s (sha256 %.12s...), each a paired run of %s and %s over %d replicates: %d runs; policy window %s to %s\n",
+			s.Name, s.Draws, h.Posterior, h.PosteriorHash, h.Compare[0], h.Compare[1], s.Replicates, n, h.From, h.To)
+		fmt.Fprintf(e.stdout, "wrote %s (%s)\n", dir, strings.Join(files, ", "))
 	default:
 		fmt.Fprintf(e.stdout, "%s: %d design points x %d replicates = %d runs\n", s.Name, s.Points(), s.Replicates, n)
-		fmt.Fprintf(e.stdout, "wrote %s (%s, %s, %s)\n", dir, sweep.PlanHeaderFile, sweep.PlanBaseFile, sweep.PlanRunsFile)
+		fmt.Fprintf(e.stdout, "wrote %s (%s)\n", dir, strings.Join(files, ", "))
 	}
 	fmt.Fprintf(e.stdout, "next: 'migrasim sweep run %s' here, or 'migrasim sweep slurm %s' for a Slurm job array\n", dir, dir)
 	return nil
