@@ -282,3 +282,26 @@ func Overrides(m Mechanism) string {
 	}
 	return strings.Join(parts, ";")
 }
+
+// NewDecomposition is the decomposition that 'migrasim compare A B
+// --mechanisms' runs: A and B with each of DefaultMechanisms off in both
+// arms, over post's draws (seeded as the answer's) or, with post nil, at the
+// scenarios' own parameters; per departures measure and horizon of the
+// policy window from..to (YYYY-MM, "" for PolicyWindow's defaults).
+func NewDecomposition(params []*sim.Params, post *calibrate.Particles, draws int, from, to string, workers int) (*Decomposition, error) {
+	a, b := params[0], params[1]
+	first, last, _, err := PolicyWindow(a, b, from, to)
+	if err != nil {
+		return nil, err
+	}
+	horizons, err := results.Horizons(a.Start, a.Months, first, last)
+	if err != nil {
+		return nil, err
+	}
+	measures, err := MeasuresNamed([]string{"departures_total", "departures_uac", "departures_family", "departures_adult"})
+	if err != nil {
+		return nil, err
+	}
+	return &Decomposition{Scenarios: params, Mechanisms: DefaultMechanisms(), Particles: post, Draws: draws,
+		Seed: a.Seed, Workers: workers, Measures: measures, Horizons: horizons}, nil
+}

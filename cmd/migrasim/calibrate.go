@@ -36,7 +36,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	out := fs.String("out", filepath.Join("out", "calibrate"), "output folder")
 	var profiles []calibrate.ProfileRequest
 	fs.Func("profile", "after the search, the profile of the objective along a fitted key: KEY=V1,V2,... (repeatable)", func(s string) error {
-		key, values, err := parseVary(s)
+		key, values, err := scenarios.ParseVary(s)
 		if err == nil {
 			profiles = append(profiles, calibrate.ProfileRequest{Key: key, Values: toFloats(values)})
 		}

@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -28,65 +26,9 @@ func init() {
 	})
 }
 
-const compareDetails = `
-Runs every scenario with the same start, months, scale, replicates and seed
-(taken from A, then from the flags), so replicate r of each scenario uses
-the same random streams as replicate r of A. For each country and key
-measure it reports each scenario's mean and its paired difference to A with
-a 95% confidence interval and the share of replicates whose difference has
-the same sign. The table covers --from..--to (default: the whole run);
-comparison.csv also has every calendar year. --vary repeats the whole
-comparison for each value of one scenario key (e.g. feedback.strength=0,0.4,0.8)
-and plots the differences against it.
-
---metrics names what is compared, comma-separated: metrics (as in
-series.csv) and the headline sums (departures_total, us_apprehensions_total,
-us_removals_total, stock_us_total); "all" is every one. The default is the
-headline measures and every metric that a policy lever in which the
-scenarios differ acts on (cam_arrivals when CAM differs, stock_us_tps for
-TPS, unemployment_rate for aid, and so on).
-
-Writes comparison.csv, series_<scenario>.csv for each scenario (the monthly
-series of every replicate, in the format of run's series.csv; not with
---vary), manifest.json and plots (PNG and SVG): the monthly series with 95%
-bands and the paired differences, per country. These intervals cover Monte
-Carlo noise only, at the scenarios' fixed parameters.
-
-With --posterior FILE (particles.csv of 'migrasim calibrate'), A and B are
-compared over the calibrated parameters instead: each of --draws draws picks
-a particle by weight, sets its keys on both scenarios and runs them paired
-(the scenarios' replicates, a seed per draw). The policy window runs from
---from (default: the first month a policy lever of B differs from A's) to
---to (default: the end). For each country, measure (departures in all and
-by kind, U.S. border apprehensions, removals, the homicide rate) and
-horizon (from the window's start to the end of each year, and "all", the
-whole window) answer.csv gives the posterior mean effect of B against A, a 90% credible
-interval that covers parameter and Monte Carlo uncertainty (the 5% and 95%
-quantiles of the pooled draw x replicate differences) and P(increase), the
-share of draws whose mean difference over replicates is above 0. It also
-plots P(departures rise) against the horizon and writes manifest.json, to
-out/compare/A-vs-B-posterior unless --out says otherwise.
-
---mechanisms (two scenarios, not with --vary) also splits B's effect on
-departures into the contributions of four mechanisms: re-migration of
-returnees (mechanisms.remigration = false), the deportee-violence feedback
-(feedback.strength = 0), deterrence (decision.deterrence = 0) and the
-network of relatives and people abroad (decision.network = 0 and
-decision.ties = 0). A and B are run again, paired, with one mechanism off
-in both arms at the same seeds (and, with --posterior, at the same draws
-as answer.csv, the mechanism's keys overriding the particle's); a
-mechanism's contribution is the full effect less the effect without it,
-its share the contribution over the full effect (NA where that is 0), and
-the residual is the full effect less the sum of contributions: the
-channels not switched off and the mechanisms' interactions. Per country,
-departures measure and horizon of the policy window (as in answer.csv),
-mechanisms.csv gives the means and 90% intervals (5% and 95% quantiles of
-the draw x replicate values; without --posterior, of the replicates: Monte
-Carlo noise only). It costs five more paired runs per draw.`
-
 func runCompare(ctx context.Context, e *env, args []string) error {
 	var o runOptions
-	fs := newFlags(find("compare"), e, compareDetails)
+	fs := newFlags(find("compare"), e, details("compare"))
 	addRunFlags(fs, &o)
 	from := fs.String("from", "", "first month of the reported window, YYYY-MM (default: the start)")
 	to := fs.String("to", "", "last month of the reported window, YYYY-MM (default: the end)")
@@ -133,11 +75,11 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	if *posterior != "" {
 		return comparePosterior(ctx, e, &o, params, posteriorRequest{file: *posterior, draws: *draws, from: *from, to: *to, out: *out, warnings: warnings, mechanisms: *mechs})
 	}
-	key, values, err := parseVary(*vary)
+	key, values, err := scenarios.ParseVary(*vary)
 	if err != nil {
 		return err
 	}
-	measures, err := compareMeasures(*metrics, params)
+	measures, err := sweep.ResolveMeasures(*metrics, params)
 	if err != nil {
 		return err
 	}
@@ -155,7 +97,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	}
 	dir := *out
 	if dir == "" {
-		dir = filepath.Join("out", "compare", compareFolder(names))
+		dir = filepath.Join("out", "compare", sweep.Folder(names))
 	}
 	if err := results.CheckDir(dir); err != nil {
 		return err
@@ -256,7 +198,7 @@ func comparePosterior(ctx context.Context, e *env, o *runOptions, params []*sim.
 	}
 	dir := req.out
 	if dir == "" {
-		dir = filepath.Join("out", "compare", compareFolder([]string{a.Name, b.Name})+"-posterior")
+		dir = filepath.Join("out", "compare", sweep.Folder([]string{a.Name, b.Name})+"-posterior")
 	}
 	if err := results.CheckDir(dir); err != nil {
 		return err
@@ -320,16 +262,6 @@ func flagGiven(fs *flag.FlagSet, name string) bool {
 	return given
 }
 
-// compareFolder names the folder of a comparison: the names joined by
-// "-vs-", or, when that would be too long for a file name, the first name
-// and how many others.
-func compareFolder(names []string) string {
-	if s := strings.Join(names, "-vs-"); len(s) <= 120 {
-		return s
-	}
-	return fmt.Sprintf("%s-vs-%d-others", names[0], len(names)-1)
-}
-
 // loadPaired loads the scenarios and gives them all the run settings of the
 // first (after the flags), so that their replicates pair up.
 func loadPaired(e *env, fs *flag.FlagSet, o *runOptions, names []string) ([]*sim.Params, error) {
@@ -356,105 +288,16 @@ func loadPaired(e *env, fs *flag.FlagSet, o *runOptions, names []string) ([]*sim
 	return params, nil
 }
 
-// parseVary parses KEY=V1,V2,... for a number key; with no --vary it
-// returns no key.
-func parseVary(s string) (string, []any, error) {
-	if s == "" {
-		return "", nil, nil
-	}
-	key, list, ok := strings.Cut(s, "=")
-	if !ok || key == "" || list == "" {
-		return "", nil, fmt.Errorf("--vary %q: want KEY=V1,V2,... (e.g. feedback.strength=0,0.4,0.8)", s)
-	}
-	if k, ok := scenarios.Lookup(key); ok && k.Type != "number" && k.Type != "whole number" {
-		return "", nil, fmt.Errorf("--vary %s: a %s key; --vary takes number keys, whose differences it plots against the value (compare scenario files for the others)", key, k.Type)
-	}
-	texts := strings.Split(list, ",")
-	values, err := scenarios.ParseValues(key, texts)
-	var errs []error
-	if err != nil {
-		errs = append(errs, err)
-	}
-	for i := range values {
-		for j := range i {
-			if values[i] == values[j] {
-				errs = append(errs, fmt.Errorf("%s = %v is given twice", key, values[i]))
-			}
-		}
-	}
-	if len(errs) > 0 {
-		return "", nil, fmt.Errorf("--vary: %w", errors.Join(errs...))
-	}
-	return key, values, nil
-}
-
-// compareMeasures resolves --metrics: a comma-separated list of measure or
-// metric names, "all", or by default the headline measures and the metrics
-// touched by the levers in which the scenarios differ from the first.
-func compareMeasures(list string, params []*sim.Params) ([]results.Measure, error) {
-	switch list {
-	case "all":
-		return results.AllMeasures(), nil
-	case "":
-		out := slices.Clone(results.CompareMeasures)
-		for _, x := range scenarios.Touched(params[0], params[1:]...) {
-			if !slices.ContainsFunc(out, func(m results.Measure) bool { return m.Name == x.Name() }) {
-				m, _ := results.MeasureNamed(x.Name())
-				out = append(out, m)
-			}
-		}
-		return out, nil
-	}
-	var out []results.Measure
-	var errs []error
-	for _, name := range strings.Split(list, ",") {
-		name = strings.TrimSpace(name)
-		m, ok := results.MeasureNamed(name)
-		switch {
-		case !ok:
-			msg := fmt.Sprintf("--metrics: %q is not a metric or measure", name)
-			if c := scenarios.ClosestName(name, results.MeasureNames()); c != "" {
-				msg += fmt.Sprintf(" (did you mean %q?)", c)
-			}
-			errs = append(errs, errors.New(msg))
-		case slices.ContainsFunc(out, func(o results.Measure) bool { return o.Name == name }):
-			errs = append(errs, fmt.Errorf("--metrics: %s given twice", name))
-		default:
-			out = append(out, m)
-		}
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(append(errs, errors.New("see 'migrasim help compare' for the names, or --metrics all"))...)
-	}
-	return out, nil
-}
-
-// decompose runs compare --mechanisms: A and B with each of
-// sweep.DefaultMechanisms off in both arms, over the posterior's draws
-// (seeded as the answer's) or, with post nil, at the scenarios' own
-// parameters, per departures measure and horizon of the policy window.
+// decompose runs compare --mechanisms (sweep.NewDecomposition).
 func decompose(ctx context.Context, e *env, o *runOptions, params []*sim.Params, post *calibrate.Particles, draws int, from, to string) ([]results.MechanismRow, error) {
-	a, b := params[0], params[1]
-	first, last, _, err := sweep.PolicyWindow(a, b, from, to)
-	if err != nil {
-		return nil, err
-	}
-	horizons, err := results.Horizons(a.Start, a.Months, first, last)
-	if err != nil {
-		return nil, err
-	}
-	measures, err := sweep.MeasuresNamed([]string{"departures_total", "departures_uac", "departures_family", "departures_adult"})
+	d, err := sweep.NewDecomposition(params, post, draws, from, to, o.workers)
 	if err != nil {
 		return nil, err
 	}
 	bar := newProgress(e, "compare", "mechanisms", o.quiet)
-	d := &sweep.Decomposition{Scenarios: params, Mechanisms: sweep.DefaultMechanisms(), Particles: post, Draws: draws,
-		Seed: a.Seed, Workers: o.workers, Measures: measures, Horizons: horizons, Progress: bar.update}
+	d.Progress = bar.update
 	rows, err := d.Run(ctx)
-	if err := bar.done(ctx, err); err != nil {
-		return nil, err
-	}
-	return rows, nil
+	return rows, bar.done(ctx, err)
 }
 
 // mechanismsOutput is mechanisms.csv.

@@ -11,6 +11,7 @@ import (
 
 	"migrasim/results"
 	"migrasim/scenarios"
+	"migrasim/sweep"
 )
 
 // An interrupted command exits with status 130, whatever it returns.
@@ -99,8 +100,8 @@ func TestNamesStayInOut(t *testing.T) {
 	if _, err := os.Stat(escape); !os.IsNotExist(err) {
 		t.Errorf("%s was written", escape)
 	}
-	if got := compareFolder([]string{strings.Repeat("a", 100), strings.Repeat("b", 100)}); got != strings.Repeat("a", 100)+"-vs-1-others" {
-		t.Errorf("compareFolder of long names = %q", got)
+	if got := sweep.Folder([]string{strings.Repeat("a", 100), strings.Repeat("b", 100)}); got != strings.Repeat("a", 100)+"-vs-1-others" {
+		t.Errorf("sweep.Folder of long names = %q", got)
 	}
 }
 
