@@ -249,4 +249,5 @@ func (s *shard) send(w *World, i int, kind, size, kids, flags uint8) {
 	r := hh.region[i]
 	s.flow[w.regions[r].country][DeparturesUAC+Metric(kind)] += int64(size)
 	s.regionLeft[r] += int64(size)
+	s.countDeparture(r, kind, size)
 }

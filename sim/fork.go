@@ -55,6 +55,7 @@ func (w *World) fork(p *Params) (*World, error) {
 		s.regionReturnees = slices.Clone(s.regionReturnees)
 		s.regionGang = slices.Clone(s.regionGang)
 		s.regionLeft = slices.Clone(s.regionLeft)
+		s.dept = slices.Clone(s.dept)
 	}
 	c.cond.hazard = slices.Clone(w.cond.hazard)
 	c.cond.remigration = slices.Clone(w.cond.remigration)
@@ -65,6 +66,8 @@ func (w *World) fork(p *Params) (*World, error) {
 	c.scratch = [2][]float64{slices.Clone(w.scratch[0]), slices.Clone(w.scratch[1])}
 	c.series.Scenario = p.Name
 	c.series.Values = slices.Clone(w.series.Values)
+	c.series.Departments = w.series.Departments.clone()
+	c.dept = slices.Clone(w.dept)
 	return &c, nil
 }
 
@@ -258,7 +261,7 @@ func RunPaired(ctx context.Context, ps []*Params, opt Options) ([][]Series, erro
 		if ctx.Err() != nil {
 			return
 		}
-		series, err := runPairedReplicate(ctx, nodes, r, pl.Run, tick)
+		series, err := runPairedReplicate(ctx, nodes, r, pl.Run, tick, opt.ByDepartment)
 		if err != nil {
 			errs[r] = err
 			return
@@ -330,7 +333,7 @@ func pairedSteps(nodes []node) int {
 	return total
 }
 
-func runPairedReplicate(ctx context.Context, nodes []node, r int, ex Executor, tick func()) ([]Series, error) {
+func runPairedReplicate(ctx context.Context, nodes []node, r int, ex Executor, tick func(), byDepartment bool) ([]Series, error) {
 	need := needs(nodes)
 	steps := warmup + nodes[0].p.Months
 	worlds := make([]*World, len(nodes))
@@ -347,6 +350,9 @@ func runPairedReplicate(ctx context.Context, nodes []node, r int, ex Executor, t
 			if w.twin, err = newWorld(&sq, r, ex); err != nil {
 				return nil, err
 			}
+		}
+		if byDepartment {
+			w.observeDepartments() // forks inherit it
 		}
 		worlds[i] = w
 	}

@@ -8,6 +8,9 @@ type Series struct {
 	Start     Month
 	Months    int
 	Values    []float64 // index ((t*NumCountries)+c)*NumMetrics + m
+	// Departments holds the observations per department when
+	// Options.ByDepartment asked for them; its Values are nil otherwise.
+	Departments DepartmentSeries
 }
 
 // At returns the value of metric m for country c in month t (0 = Start).
@@ -90,6 +93,7 @@ func (w *World) reduce() {
 		gang[r] /= scale
 	}
 	w.recordReturns(ret, gang)
+	w.reduceDepartments()
 	if !w.started() {
 		return
 	}

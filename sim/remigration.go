@@ -191,6 +191,7 @@ func (s *shard) remigrate(w *World, i int, e listed) {
 	}
 	hh.flags[i] &^= fReturnee
 	s.flow[w.regions[hh.region[i]].country][DeparturesRemigrant]++
+	s.countRemigrant(hh.region[i])
 	s.send(w, i, kindAdult, 1, 0, flags)
 }
 

@@ -133,4 +133,5 @@ func (s *shard) comeHome(w *World, home int32, size, kids, flags uint8, fromTran
 		s.flow[c][ReturneesGang] += n
 		s.regionGang[r] += n
 	}
+	s.countReturn(r, how, n, gang)
 }

@@ -50,7 +50,8 @@ func (w *World) stepShard(k int) {
 	s.abroadStep(w) // 6–7. life abroad; returns rejoin households as they happen
 }
 
-// Options controls how Run uses the machine. Neither field changes results.
+// Options controls how Run uses the machine and what it records. No field
+// changes the national results.
 type Options struct {
 	// Workers is the number of goroutines running shards and replicates; 0 means GOMAXPROCS.
 	Workers int
@@ -58,6 +59,10 @@ type Options struct {
 	// included) with the months done and the total over all replicates. Calls
 	// are serialised.
 	Progress func(done, total int)
+	// ByDepartment also records the department metrics (DepartmentMetric)
+	// in each Series' Departments. Off, the engine keeps no department
+	// counters.
+	ByDepartment bool
 }
 
 // Steps is the number of months Run simulates for p, warm-up included, over
@@ -98,7 +103,7 @@ func Run(ctx context.Context, p *Params, opt Options) ([]Series, error) {
 	defer replicates.Close()
 	replicates.Run(p.Replicates, func(r int) {
 		if ctx.Err() == nil {
-			out[r], errs[r] = runReplicate(ctx, p, r, pl.Run, tick)
+			out[r], errs[r] = runReplicate(ctx, p, r, pl.Run, tick, opt.ByDepartment)
 		}
 	})
 	if err := ctx.Err(); err != nil {
@@ -112,10 +117,13 @@ func Run(ctx context.Context, p *Params, opt Options) ([]Series, error) {
 	return out, nil
 }
 
-func runReplicate(ctx context.Context, p *Params, r int, ex Executor, tick func()) (Series, error) {
+func runReplicate(ctx context.Context, p *Params, r int, ex Executor, tick func(), byDepartment bool) (Series, error) {
 	w, err := New(p, r, ex)
 	if err != nil {
 		return Series{}, err
+	}
+	if byDepartment {
+		w.observeDepartments()
 	}
 	for range warmup {
 		tick()

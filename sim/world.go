@@ -48,6 +48,7 @@ type World struct {
 	series  Series
 	scratch [2][]float64 // per-department returnees and gang returnees
 	left    []float64    // last month's departures per department (real persons)
+	dept    []int64      // this month's department counters summed over shards; nil unless observed (department.go)
 }
 
 // conditions is what the serial part of a tick computes and the shards read.
@@ -93,6 +94,7 @@ type shard struct {
 	regionReturnees []int64 // this month
 	regionGang      []int64 // this month
 	regionLeft      []int64 // this month's departures per department
+	dept            []int64 // this month's department counters; nil unless observed (department.go)
 
 	// drawn, when set (by tests only), sees each returnee-list entry whose
 	// household's decision the returnee pass draws.
