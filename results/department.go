@@ -13,10 +13,10 @@ import (
 // comparison_department.csv hold the department metrics (sim.DepartmentMetric)
 // in the layout of their national counterparts, with a department column
 // after the country. Their size is fixed by the run: the series has
-// departments × metrics × months × replicates rows (54 × 13 × 96 × 10 =
-// 673,920 rows, about 40 MB, for the baseline's 96 months and 10
+// departments × metrics × months × replicates rows (54 × 13 × 120 × 10 =
+// 842,400 rows, about 45 MB, for the baseline's 120 months and 10
 // replicates); the summary and the comparison have departments × metrics ×
-// periods rows per scenario (54 × 13 × 9 = 6,318 for eight calendar years).
+// periods rows per scenario (54 × 13 × 11 = 7,722 for ten calendar years).
 
 // DepartmentSeriesHeader is the column order of series_department.csv.
 var DepartmentSeriesHeader = []string{"scenario", "replicate", "month", "country", "department", "metric", "value"}

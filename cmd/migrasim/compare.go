@@ -20,7 +20,7 @@ import (
 func init() {
 	register(command{
 		name:    "compare",
-		usage:   "A B [C...] [--replicates N] [--seed N] [--scale F] [--months N] [--from YYYY-MM --to YYYY-MM] [--vary KEY=V1,V2,...] [--metrics LIST] [--posterior FILE [--draws N]] [--mechanisms] [--out DIR]",
+		usage:   "A B [C...] [--replicates N] [--seed N] [--scale F] [--months N] [--from YYYY-MM --to YYYY-MM] [--vary KEY=V1,V2,...] [--metrics LIST] [--posterior FILE [--draws N]] [--mechanisms] [--by department] [--out DIR]",
 		summary: "compare scenarios with common random numbers: paired differences with 95% intervals, or over a calibrated posterior",
 		run:     runCompare,
 	})
@@ -37,6 +37,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	posterior := fs.String("posterior", "", "compare over this posterior: particles.csv of 'migrasim calibrate'")
 	draws := fs.Int("draws", 200, fmt.Sprintf("with --posterior, the posterior draws, 1 to %d", sweep.MaxDraws))
 	mechs := fs.Bool("mechanisms", false, "also decompose B's effect on departures by mechanism into mechanisms.csv (two scenarios)")
+	by := fs.String("by", "", "also write department series and comparison_department.csv: --by department (not with --vary or --posterior)")
 	metrics := fs.String("metrics", "", "what to compare, comma-separated metric or measure names, or all (default: the headline measures and the metrics the scenarios' levers touch)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -44,6 +45,12 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	}
 	if len(pos) < 2 {
 		return fmt.Errorf("compare: want two or more scenarios, got %d (see 'migrasim help compare')", len(pos))
+	}
+	if o.byDepartment, err = parseBy(*by); err != nil {
+		return err
+	}
+	if o.byDepartment && (*vary != "" || *posterior != "") {
+		return fmt.Errorf("compare --by department: compares the scenarios at their own keys; leave out --vary and --posterior")
 	}
 	if *mechs && (len(pos) != 2 || *vary != "") {
 		return fmt.Errorf("compare --mechanisms: decomposes the effect of B against A: give two scenarios and no --vary")
@@ -109,7 +116,19 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	if err := cmp.Check(); err != nil {
 		return err
 	}
-	sets, firstRuns, err := cmp.Run(ctx)
+	var sets []results.VariedDifferences
+	var firstRuns [][]sim.Series
+	if o.byDepartment {
+		// What cmp.Run does without --vary, recording the departments too.
+		firstRuns, err = sim.RunPaired(ctx, params, sim.Options{Workers: o.workers, Progress: bar.update, ByDepartment: true})
+		if err == nil {
+			var diffs []results.Difference
+			diffs, err = results.Compare(names, firstRuns, measures, periods)
+			sets = []results.VariedDifferences{{Diffs: diffs}}
+		}
+	} else {
+		sets, firstRuns, err = cmp.Run(ctx)
+	}
 	if err := bar.done(ctx, err); err != nil {
 		return err
 	}
@@ -122,6 +141,17 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 			outputs = append(outputs, results.Output{Name: "series_" + name + ".csv", Write: func(w io.Writer) error { return results.WriteSeries(w, firstRuns[i]) }})
 		}
 		series = "series_*.csv, "
+	}
+	if o.byDepartment {
+		diffs, err := results.CompareDepartments(names, firstRuns, periods)
+		if err != nil {
+			return err
+		}
+		outputs = append(outputs, results.Output{Name: "comparison_department.csv", Write: func(w io.Writer) error { return results.WriteDepartmentComparison(w, diffs) }})
+		for i, name := range names {
+			outputs = append(outputs, results.Output{Name: "series_department_" + name + ".csv", Write: func(w io.Writer) error { return results.WriteDepartmentSeries(w, firstRuns[i]) }})
+		}
+		series += "comparison_department.csv, series_department_*.csv, "
 	}
 	figures, err := results.ComparisonPlots(ctx, names, firstRuns, sets, window.Label)
 	if ctx.Err() != nil {

@@ -17,7 +17,7 @@ import (
 func init() {
 	register(command{
 		name:    "run",
-		usage:   "[SCENARIO|FILE] [--replicates N] [--seed N] [--scale F] [--months N] [--workers N] [--out DIR] [--quiet]",
+		usage:   "[SCENARIO|FILE] [--replicates N] [--seed N] [--scale F] [--months N] [--workers N] [--by department] [--out DIR] [--quiet]",
 		summary: "run a scenario and write series.csv, summary.csv and manifest.json",
 		run:     runRun,
 	})
@@ -31,6 +31,8 @@ type runOptions struct {
 	months     int
 	workers    int
 	quiet      bool
+	// byDepartment also records the department metrics (--by department).
+	byDepartment bool
 }
 
 // addRunFlags declares the shared flags on fs.
@@ -74,8 +76,12 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(find("run"), e, details("run"))
 	addRunFlags(fs, &o)
 	out := fs.String("out", "", "output folder (default: out/<scenario>)")
+	by := fs.String("by", "", "also write series and summary by department: --by department (sizes above)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
+		return err
+	}
+	if o.byDepartment, err = parseBy(*by); err != nil {
 		return err
 	}
 	if len(pos) > 1 {
@@ -110,21 +116,40 @@ func runRun(ctx context.Context, e *env, args []string) error {
 		{Name: "series.csv", Write: func(w io.Writer) error { return results.WriteSeries(w, series) }},
 		{Name: "summary.csv", Write: func(w io.Writer) error { return results.WriteSummary(w, series) }},
 	}
+	files := "series.csv, summary.csv, "
+	if o.byDepartment {
+		outputs = append(outputs,
+			results.Output{Name: "series_department.csv", Write: func(w io.Writer) error { return results.WriteDepartmentSeries(w, series) }},
+			results.Output{Name: "summary_department.csv", Write: func(w io.Writer) error { return results.WriteDepartmentSummary(w, series) }})
+		files += "series_department.csv, summary_department.csv, "
+	}
 	if err := writeSet(ctx, dir, outputs, m); err != nil {
 		return err
 	}
 	if err := results.WriteTable(e.stdout, series); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "\nwrote %s (series.csv, summary.csv, manifest.json)\n", dir)
+	fmt.Fprintf(e.stdout, "\nwrote %s (%smanifest.json)\n", dir, files)
 	return nil
+}
+
+// parseBy reads --by: "" (national outputs only) or "department", the only
+// breakdown the engine records.
+func parseBy(by string) (bool, error) {
+	switch by {
+	case "":
+		return false, nil
+	case "department":
+		return true, nil
+	}
+	return false, fmt.Errorf("--by %s: the outputs can be broken down by department only (--by department); the engine records no %s", by, by)
 }
 
 // simulate runs p, reporting progress, and reports an interruption plainly.
 func simulate(ctx context.Context, e *env, p *sim.Params, o *runOptions) ([]sim.Series, time.Duration, error) {
 	start := time.Now()
 	bar := newProgress(e, "run", p.Name, o.quiet)
-	series, err := sim.Run(ctx, p, sim.Options{Workers: o.workers, Progress: bar.update})
+	series, err := sim.Run(ctx, p, sim.Options{Workers: o.workers, Progress: bar.update, ByDepartment: o.byDepartment})
 	bar.Finish()
 	if ctx.Err() != nil {
 		return nil, 0, stopped()
