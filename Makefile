@@ -13,9 +13,9 @@ all: build
 build:
 	$(GO) build -o $(BIN) ./cmd/migrasim
 
-## run: the main job, the embedded baseline scenario; results in out/baseline/
+## run: the main job, the embedded baseline scenario; results in out/baseline/ (replaced)
 run: build
-	./$(BIN) run baseline
+	./$(BIN) run baseline --force
 
 ## test: every test, including determinism, golden files and a short fuzz of the scenario parser
 test:
@@ -55,12 +55,18 @@ bench: build
 	@awk '/FullScale\/workers=1/ {a=$$3} /FullScale\/workers=2/ {b=$$3} END {if (a && b) printf "full-scale speed-up, 2 workers over 1: %.2fx\n", a/b}' out/bench.txt
 	@if [ -x /usr/bin/time ]; then \
 		echo "bin/migrasim run baseline --scale 1 --months 120 --replicates 1 (start-up and output included):"; \
-		/usr/bin/time -v ./$(BIN) run baseline --scale 1 --months 120 --replicates 1 --quiet --out out/fullscale 2>&1 >/dev/null \
+		/usr/bin/time -v ./$(BIN) run baseline --scale 1 --months 120 --replicates 1 --quiet --force --out out/fullscale 2>&1 >/dev/null \
 			| grep -E 'Elapsed|Maximum resident'; \
 	fi
 	@if [ -x /usr/bin/time ]; then \
 		echo "bin/migrasim calibrate (the default: SMC-ABC, 500 runs, the fit check and the stylised facts):"; \
-		/usr/bin/time -v ./$(BIN) calibrate --quiet --out out/bench-calibrate 2>&1 >/dev/null \
+		/usr/bin/time -v ./$(BIN) calibrate --quiet --force --out out/bench-calibrate 2>&1 >/dev/null \
+			| grep -E 'Elapsed|Maximum resident'; \
+	fi
+	@if [ -x /usr/bin/time ]; then \
+		echo "bin/migrasim compare baseline mass-deportation --posterior (that calibration's particles) --draws 200 --replicates 4 --scale 0.02 --months 192:"; \
+		/usr/bin/time -v ./$(BIN) compare baseline mass-deportation --posterior out/bench-calibrate/particles.csv \
+			--draws 200 --replicates 4 --scale 0.02 --months 192 --quiet --force --out out/bench-posterior 2>&1 >/dev/null \
 			| grep -E 'Elapsed|Maximum resident'; \
 	fi
 

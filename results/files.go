@@ -217,8 +217,21 @@ func writeTemp(path string, write func(io.Writer) error) (string, string, error)
 
 // CheckDir checks, before any work, that a result set can be written to
 // dir: dir, or the nearest of its parents that exists, is a folder in which
-// a file can be created. It leaves nothing behind.
-func CheckDir(dir string) error {
+// a file can be created. A folder that already holds a result set (a
+// manifest) is refused unless replace is true, so that one run never
+// silently takes the place of another; WriteSet then replaces it whole.
+// It leaves nothing behind.
+func CheckDir(dir string, replace bool) error {
+	if !replace {
+		if b, err := os.ReadFile(filepath.Join(dir, ManifestFile)); err == nil {
+			var m Manifest
+			what := "a result"
+			if json.Unmarshal(b, &m) == nil && len(m.Command) > 0 {
+				what = fmt.Sprintf("the result of '%s'", strings.Join(m.Command, " "))
+			}
+			return fmt.Errorf("output folder %s already holds %s: give --force to replace it, or choose another --out", dir, what)
+		}
+	}
 	d := filepath.Clean(dir)
 	for {
 		st, err := os.Stat(d)

@@ -197,17 +197,30 @@ func TestCheckDir(t *testing.T) {
 	root := t.TempDir()
 	file := filepath.Join(root, "file")
 	os.WriteFile(file, nil, 0o644)
-	if err := CheckDir(filepath.Join(file, "out")); err == nil || !strings.Contains(err.Error(), "is a file, not a folder") {
+	if err := CheckDir(filepath.Join(file, "out"), false); err == nil || !strings.Contains(err.Error(), "is a file, not a folder") {
 		t.Errorf("under a file: %v", err)
 	}
-	if err := CheckDir(file); err == nil {
+	if err := CheckDir(file, false); err == nil {
 		t.Error("a file as the folder: no error")
 	}
-	if err := CheckDir(filepath.Join(root, "a", "b")); err != nil {
+	if err := CheckDir(filepath.Join(root, "a", "b"), false); err != nil {
 		t.Errorf("a folder to make: %v", err)
 	}
 	if entries, _ := os.ReadDir(root); len(entries) != 1 {
 		t.Errorf("CheckDir left %v", entries)
+	}
+	// A folder that holds a result is refused, naming the command that
+	// wrote it, unless it is to be replaced.
+	done := filepath.Join(root, "done")
+	m := &Manifest{Command: []string{"migrasim", "run", "baseline"}}
+	if err := WriteSet(context.Background(), done, nil, m); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckDir(done, false); err == nil || !strings.Contains(err.Error(), "'migrasim run baseline'") || !strings.Contains(err.Error(), "--force") {
+		t.Errorf("a folder with a result: %v", err)
+	}
+	if err := CheckDir(done, true); err != nil {
+		t.Errorf("a folder with a result, replaced: %v", err)
 	}
 }
 

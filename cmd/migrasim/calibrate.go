@@ -18,7 +18,7 @@ import (
 func init() {
 	register(command{
 		name:    "calibrate",
-		usage:   "[--spec NAME|FILE] [--targets FILE] [--budget N] [--method abc|smc|nelder-mead|both|none] [--accept F] [--out DIR] [--resume]",
+		usage:   "[--spec NAME|FILE] [--targets FILE] [--budget N] [--method abc|smc|nelder-mead|both|none] [--accept F] [--out DIR [--force]] [--resume]",
 		summary: "fit parameters to the historical data by ABC (rejection or SMC) and/or Nelder-Mead; write the fit report",
 		run:     runCalibrate,
 	})
@@ -34,6 +34,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	workers := fs.Int("workers", 0, "goroutines (default: all cores); never changes results")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	out := fs.String("out", filepath.Join("out", "calibrate"), "output folder")
+	force := fs.Bool("force", false, "replace a result already in the output folder (without it, such a folder is refused)")
 	var profiles []calibrate.ProfileRequest
 	fs.Func("profile", "after the search, the profile of the objective along a fitted key: KEY=V1,V2,... (repeatable)", func(s string) error {
 		key, values, err := scenarios.ParseVary(s)
@@ -62,7 +63,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	if err := results.CheckDir(*out); err != nil {
+	if err := results.CheckDir(*out, *force); err != nil {
 		return err
 	}
 	spec, err := calibrate.LoadSpec(*specName)

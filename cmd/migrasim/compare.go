@@ -20,7 +20,7 @@ import (
 func init() {
 	register(command{
 		name:    "compare",
-		usage:   "A B [C...] [--replicates N] [--seed N] [--scale F] [--months N] [--from YYYY-MM --to YYYY-MM] [--vary KEY=V1,V2,...] [--metrics LIST] [--posterior FILE [--draws N]] [--mechanisms] [--by department] [--out DIR]",
+		usage:   "A B [C...] [--replicates N] [--seed N] [--scale F] [--months N] [--from YYYY-MM --to YYYY-MM] [--vary KEY=V1,V2,...] [--metrics LIST] [--posterior FILE [--draws N]] [--mechanisms] [--by department] [--out DIR [--force]]",
 		summary: "compare scenarios with common random numbers: paired differences with 95% intervals, or over a calibrated posterior",
 		run:     runCompare,
 	})
@@ -34,6 +34,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	to := fs.String("to", "", "last month of the reported window, YYYY-MM (default: the end)")
 	vary := fs.String("vary", "", "repeat the comparison for each value of a scenario key: KEY=V1,V2,...")
 	out := fs.String("out", "", "output folder (default: out/compare/A-vs-B..., with --posterior A-vs-B-posterior)")
+	force := fs.Bool("force", false, "replace a result already in the output folder (without it, such a folder is refused)")
 	posterior := fs.String("posterior", "", "compare over this posterior: particles.csv of 'migrasim calibrate'")
 	draws := fs.Int("draws", 200, fmt.Sprintf("with --posterior, the posterior draws, 1 to %d", sweep.MaxDraws))
 	mechs := fs.Bool("mechanisms", false, "also decompose B's effect on departures by mechanism into mechanisms.csv (two scenarios)")
@@ -80,7 +81,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 		warnings = append(warnings, warn(e, p)...)
 	}
 	if *posterior != "" {
-		return comparePosterior(ctx, e, &o, params, posteriorRequest{file: *posterior, draws: *draws, from: *from, to: *to, out: *out, warnings: warnings, mechanisms: *mechs})
+		return comparePosterior(ctx, e, &o, params, posteriorRequest{file: *posterior, draws: *draws, from: *from, to: *to, out: *out, force: *force, warnings: warnings, mechanisms: *mechs})
 	}
 	key, values, err := scenarios.ParseVary(*vary)
 	if err != nil {
@@ -106,7 +107,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	if dir == "" {
 		dir = filepath.Join("out", "compare", sweep.Folder(names))
 	}
-	if err := results.CheckDir(dir); err != nil {
+	if err := results.CheckDir(dir, *force); err != nil {
 		return err
 	}
 	start := time.Now()
@@ -201,6 +202,7 @@ type posteriorRequest struct {
 	draws    int
 	from, to string
 	out      string
+	force    bool     // replace a result already in out
 	warnings []string // for the manifest
 	// mechanisms asks for mechanisms.csv as well, at the same draws.
 	mechanisms bool
@@ -230,7 +232,7 @@ func comparePosterior(ctx context.Context, e *env, o *runOptions, params []*sim.
 	if dir == "" {
 		dir = filepath.Join("out", "compare", sweep.Folder([]string{a.Name, b.Name})+"-posterior")
 	}
-	if err := results.CheckDir(dir); err != nil {
+	if err := results.CheckDir(dir, req.force); err != nil {
 		return err
 	}
 	start := time.Now()

@@ -33,7 +33,7 @@ func TestCompareGolden(t *testing.T) {
 	// Each scenario's series, as run writes it.
 	runDir := t.TempDir()
 	for _, name := range []string{"tiny", "tiny-removals"} {
-		if _, stderr, err := cli(t, context.Background(), "run", "testdata/"+name+".toml", "--replicates", "3", "--out", runDir, "--quiet"); err != nil {
+		if _, stderr, err := cli(t, context.Background(), "run", "testdata/"+name+".toml", "--replicates", "3", "--out", runDir, "--quiet", "--force"); err != nil {
 			t.Fatalf("%v\n%s", err, stderr)
 		}
 		want, _ := os.ReadFile(filepath.Join(runDir, "series.csv"))
@@ -244,7 +244,11 @@ func TestCompareReplacesPreviousResult(t *testing.T) {
 	if before, _ := filepath.Glob(filepath.Join(dir, "series_*")); len(before) == 0 {
 		t.Fatal("the plain comparison wrote no series_* files")
 	}
-	if _, stderr, err := cli(t, context.Background(), append(pair, "--vary", "feedback.strength=0,2")...); err != nil {
+	// Without --force the folder, which holds a result, is refused.
+	if _, _, err := cli(t, context.Background(), append(pair, "--vary", "feedback.strength=0,2")...); err == nil || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("a second comparison into the same folder without --force: %v", err)
+	}
+	if _, stderr, err := cli(t, context.Background(), append(pair, "--vary", "feedback.strength=0,2", "--force")...); err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
 	m, err := results.Verify(dir)

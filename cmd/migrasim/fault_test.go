@@ -59,7 +59,7 @@ func TestFaultInjection(t *testing.T) {
 	signals := []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGKILL}
 	for _, tt := range tests {
 		out := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "-"))
-		args := append(append([]string(nil), tt.args...), "--out", out)
+		args := append(append([]string(nil), tt.args...), "--out", out, "--force")
 		// A clean run: the first complete result, and how long one takes.
 		start := time.Now()
 		if b, err := exec.Command(bin, args...).CombinedOutput(); err != nil {

@@ -60,7 +60,7 @@ func TestProgressJSONLines(t *testing.T) {
 		if last.Command != args[0] || !last.End || last.Done != last.Total || last.Total == 0 {
 			t.Errorf("%s: last progress line %+v, want the end at the total", args[0], last)
 		}
-		_, stderr, err = cli(t, context.Background(), append(args, "--out", out, "--quiet")...)
+		_, stderr, err = cli(t, context.Background(), append(args, "--out", out, "--quiet", "--force")...)
 		if err != nil {
 			t.Fatalf("%s --quiet: %v", args[0], err)
 		}

@@ -203,7 +203,7 @@ func TestSweepStatusChecksRecords(t *testing.T) {
 	status := filepath.Join(dir, "tasks", "task-0000-of-0002.status")
 	b, _ = os.ReadFile(status)
 	os.WriteFile(status, b[:len(b)/2], 0o644)
-	for _, args := range [][]string{{"sweep", "run", dir, "--task", "0", "--tasks", "2"}, {"sweep", "status", dir}, {"sweep", "merge", dir}} {
+	for _, args := range [][]string{{"sweep", "run", dir, "--task", "0", "--tasks", "2"}, {"sweep", "status", dir}, {"sweep", "merge", dir, "--force"}} {
 		out, _, err := cli(t, context.Background(), args...)
 		if msg := out + errString(err); !strings.Contains(msg, status+":") || !strings.Contains(msg, "damaged") || !strings.Contains(msg, "delete "+status) {
 			t.Errorf("%v: %s", args, msg)

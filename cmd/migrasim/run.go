@@ -17,7 +17,7 @@ import (
 func init() {
 	register(command{
 		name:    "run",
-		usage:   "[SCENARIO|FILE] [--replicates N] [--seed N] [--scale F] [--months N] [--workers N] [--by department] [--out DIR] [--quiet]",
+		usage:   "[SCENARIO|FILE] [--replicates N] [--seed N] [--scale F] [--months N] [--workers N] [--by department] [--out DIR [--force]] [--quiet]",
 		summary: "run a scenario and write series.csv, summary.csv and manifest.json",
 		run:     runRun,
 	})
@@ -77,6 +77,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	addRunFlags(fs, &o)
 	out := fs.String("out", "", "output folder (default: out/<scenario>)")
 	by := fs.String("by", "", "also write series and summary by department: --by department (sizes above)")
+	force := fs.Bool("force", false, "replace a result already in the output folder (without it, such a folder is refused)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -103,7 +104,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	if dir == "" {
 		dir = filepath.Join("out", p.Name)
 	}
-	if err := results.CheckDir(dir); err != nil {
+	if err := results.CheckDir(dir, *force); err != nil {
 		return err
 	}
 	series, wall, err := simulate(ctx, e, p, &o)

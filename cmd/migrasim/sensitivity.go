@@ -17,7 +17,7 @@ import (
 )
 
 func init() {
-	register(command{name: "sensitivity", usage: "DIR [--outcome NAME,...] [--effect] [--out DIR/sensitivity]",
+	register(command{name: "sensitivity", usage: "DIR [--outcome NAME,...] [--effect] [--out DIR/sensitivity] [--force]",
 		summary: "which swept keys drive a merged sweep's outcomes (Sobol indices) and where (PRIM)",
 		run:     runSensitivity})
 }
@@ -72,6 +72,7 @@ func runSensitivity(ctx context.Context, e *env, args []string) error {
 	outcomeList := fs.String("outcome", "departures_total", "comma-separated measures or metrics, or all")
 	effect := fs.Bool("effect", false, "PRIM looks for outcome > 0 instead of outcome above its median (the default for a comparison sweep)")
 	out := fs.String("out", "", "output folder (default DIR/sensitivity)")
+	force := fs.Bool("force", false, "replace a result already in the output folder (without it, such a folder is refused)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -87,7 +88,7 @@ func runSensitivity(ctx context.Context, e *env, args []string) error {
 	if *out == "" {
 		*out = filepath.Join(dir, "sensitivity")
 	}
-	if err := results.CheckDir(*out); err != nil {
+	if err := results.CheckDir(*out, *force); err != nil {
 		return err
 	}
 	start := time.Now()

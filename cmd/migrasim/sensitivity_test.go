@@ -72,7 +72,7 @@ func TestSensitivity(t *testing.T) {
 	if len(s1) != 2 || s1["country.SV.intercept"] < 0.5 || s1["country.SV.intercept"] < s1["policy.cam.apply_share"]+0.3 {
 		t.Errorf("S1 of SV departures: %v; want the intercept above 0.5 and well above the inert apply share", s1)
 	}
-	mustCLI(t, "sensitivity", dir, "--outcome", "homicide_rate,departures_total")
+	mustCLI(t, "sensitivity", dir, "--outcome", "homicide_rate,departures_total", "--force")
 	var again [][]string
 	for _, r := range readCSV(t, filepath.Join(res, "sobol.csv"), sensitivity.SobolHeader) {
 		if r[0] == "departures_total" {

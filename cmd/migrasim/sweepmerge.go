@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	registerSweep(command{name: "sweep merge", usage: "DIR [--out DIR/merged]",
+	registerSweep(command{name: "sweep merge", usage: "DIR [--out DIR/merged] [--force]",
 		summary: "combine the results of a sweep's tasks into series.csv, summary.csv and runs.csv",
 		run:     runSweepMerge})
 }
@@ -50,6 +50,7 @@ folder stays until the new one is complete.`
 func runSweepMerge(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(findSweep("merge"), e, sweepMergeDetails)
 	out := fs.String("out", "", "output folder (default DIR/merged)")
+	force := fs.Bool("force", false, "replace a result already in the output folder (without it, such a folder is refused)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -61,7 +62,7 @@ func runSweepMerge(ctx context.Context, e *env, args []string) error {
 	if *out == "" {
 		*out = filepath.Join(dir, "merged")
 	}
-	if err := results.CheckDir(*out); err != nil {
+	if err := results.CheckDir(*out, *force); err != nil {
 		return err
 	}
 	pl, rep, err := sweep.Merge(ctx, dir, *out, e.command())

@@ -127,7 +127,7 @@ func runSweepPlan(ctx context.Context, e *env, args []string) error {
 	if dir == "" {
 		dir = filepath.Join("out", s.Name)
 	}
-	if err := results.CheckDir(dir); err != nil {
+	if err := results.CheckDir(dir, true); err != nil {
 		return err
 	}
 	if err := s.Check(ctx); err != nil {
