@@ -153,26 +153,71 @@ func sameSign(d []float64, mean float64) float64 {
 	return float64(same) / float64(len(d))
 }
 
-// ComparisonHeader is the column order of comparison.csv.
+// ComparisonHeader is the column order of comparison.csv with at most one
+// varied key. Each further key adds the pair vary_key_N, vary_value_N
+// (N = 2, 3, ...) after vary_value; see ComparisonColumns.
 var ComparisonHeader = []string{"vary_key", "vary_value", "scenario", "reference", "country", "metric", "period",
 	"aggregate", "replicates", "mean", "reference_mean", "diff_mean", "diff_sd", "diff_ci_low", "diff_ci_high", "same_sign_share"}
 
-// VariedDifferences are the differences of one comparison, for one value of a
-// varied key (empty when nothing varies).
-type VariedDifferences struct {
-	Key, Value string
-	Diffs      []Difference
+// ComparisonColumns is the header of comparison.csv when the given number
+// of keys vary: ComparisonHeader for none or one, and for more a key column
+// and a value column per key, in the grid's order, so that a file of one
+// key reads as it always has.
+func ComparisonColumns(keys int) []string {
+	out := []string{"vary_key", "vary_value"}
+	for k := 2; k <= keys; k++ {
+		out = append(out, fmt.Sprintf("vary_key_%d", k), fmt.Sprintf("vary_value_%d", k))
+	}
+	return append(out, ComparisonHeader[2:]...)
 }
 
-// WriteComparison writes comparisons in tidy long format.
+// VariedDifferences are the differences of one comparison, at one point of
+// the varied keys' grid: Keys and Values in the grid's order, both empty
+// when nothing varies.
+type VariedDifferences struct {
+	Keys, Values []string
+	Diffs        []Difference
+}
+
+// Label names the point: "k1 = v1, k2 = v2", or "" when nothing varies.
+func (v VariedDifferences) Label() string {
+	parts := make([]string, len(v.Keys))
+	for i, k := range v.Keys {
+		parts[i] = k + " = " + v.Values[i]
+	}
+	return strings.Join(parts, ", ")
+}
+
+// WriteComparison writes comparisons in tidy long format. Every set must
+// vary the same number of keys.
 func WriteComparison(w io.Writer, sets []VariedDifferences) error {
+	keys := 0
+	if len(sets) > 0 {
+		keys = len(sets[0].Keys)
+	}
+	for _, set := range sets {
+		if len(set.Keys) != keys || len(set.Values) != keys {
+			return fmt.Errorf("comparison.csv: a set of %d keys and %d values among sets of %d keys", len(set.Keys), len(set.Values), keys)
+		}
+	}
 	bw := bufio.NewWriter(w)
-	WriteRow(bw, ComparisonHeader)
+	WriteRow(bw, ComparisonColumns(keys))
 	var buf []byte
 	for _, set := range sets {
+		vary := []string{"", ""}
+		if keys > 0 {
+			vary = vary[:0]
+			for i, k := range set.Keys {
+				vary = append(vary, k, set.Values[i])
+			}
+		}
 		for _, d := range set.Diffs {
 			buf = buf[:0]
-			for _, f := range []string{set.Key, set.Value, d.Scenario, d.Reference, d.Country.Code(), d.Measure.Name, d.Period.Label, aggregateName[d.Measure.Kind()]} {
+			for _, f := range vary {
+				buf = AppendField(buf, f)
+				buf = append(buf, ',')
+			}
+			for _, f := range []string{d.Scenario, d.Reference, d.Country.Code(), d.Measure.Name, d.Period.Label, aggregateName[d.Measure.Kind()]} {
 				buf = AppendField(buf, f)
 				buf = append(buf, ',')
 			}
@@ -188,12 +233,13 @@ func WriteComparison(w io.Writer, sets []VariedDifferences) error {
 	return bw.Flush()
 }
 
-// WriteComparisonTable prints, for the given period, one table per country:
+// WriteComparisonTable prints, for the given period, one table per country
+// (after a line naming the values of the varied keys, if any):
 // each measure's mean per scenario, and each scenario's paired difference to
 // the reference with its 95% CI and the share of replicates with the same sign.
 func WriteComparisonTable(w io.Writer, set VariedDifferences, period string) error {
-	if set.Key != "" {
-		fmt.Fprintf(w, "\nwith %s = %s\n", set.Key, set.Value)
+	if label := set.Label(); label != "" {
+		fmt.Fprintf(w, "\nwith %s\n", label)
 	}
 	type key struct {
 		c sim.Country

@@ -6,7 +6,6 @@ import (
 	"image/color"
 	"io"
 	"math"
-	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -139,72 +138,18 @@ func lowerFirst(s string) string {
 	return string(s[0]+'a'-'A') + s[1:]
 }
 
-// PlotVaried draws, per country, each scenario's paired difference to the
-// reference over a window against the value of the varied key, with 95%
-// bands: where the line crosses zero the answer changes sign.
-func PlotVaried(sets []VariedDifferences, m Measure, window string) (*Figure, error) {
-	key, ref := sets[0].Key, ""
-	replicates := 0
-	var f Figure
-	row := f.countryRow("difference, "+measureUnit(m)+", "+window, false)
-	for c := sim.Country(0); c < sim.NumCountries; c++ {
-		p := row[c]
-		p.X.Label.Text = key
-		bands := map[string]*band{}
-		var order []string
-		for _, set := range sets {
-			x, err := strconv.ParseFloat(set.Value, 64)
-			if err != nil {
-				return nil, fmt.Errorf("plot: %s = %q is not a number", set.Key, set.Value)
-			}
-			for _, d := range set.Diffs {
-				if d.Country != c || d.Measure.Name != m.Name || d.Period.Label != window {
-					continue
-				}
-				b := bands[d.Scenario]
-				if b == nil {
-					b = &band{}
-					bands[d.Scenario] = b
-					order = append(order, d.Scenario)
-				}
-				lo, hi := d.Diff.Low, d.Diff.High
-				if math.IsNaN(lo) {
-					lo, hi = d.Diff.Mean, d.Diff.Mean
-				}
-				b.x, b.mean, b.low, b.high = append(b.x, x), append(b.mean, d.Diff.Mean), append(b.low, lo), append(b.high, hi)
-				ref, replicates = d.Reference, d.Diff.N
-			}
-		}
-		if len(order) > 0 && len(bands[order[0]].x) > 0 {
-			b := bands[order[0]]
-			if err := zeroLine(p, b.x[0], b.x[len(b.x)-1]); err != nil {
-				return nil, err
-			}
-		}
-		for i, s := range order {
-			thumbs, err := bands[s].add(p, paletteColor(i+1), lineDashes(i+1))
-			if err != nil {
-				return nil, err
-			}
-			if c == 0 {
-				f.legend = append(f.legend, legendEntry{s + " \u2212 " + ref, thumbs})
-			}
-		}
-	}
-	f.title = fmt.Sprintf("Change in %s over %s, against %s", lowerFirst(measureTitle(m)), window, key)
-	f.subtitle = "lines: mean over replicates of the paired difference (same random numbers in both) at each value of " + key +
-		"\n" + bandText(replicates, "mean difference")
-	return &f, nil
-}
-
 // PlotMeasures are the measures ComparisonPlots draws.
 var PlotMeasures = []string{"departures_total", "homicide_rate", "us_removals_total", "returnees", "stock_us_undocumented"}
 
 // ComparisonPlots draws the series and paired differences of the plotted
-// measures, and with --vary the window's difference against the varied value.
-// It stops, with ctx's error, when ctx is done.
+// measures, and with --vary the window's difference against the first
+// varied key (PlotVaried): none past MaxVariedPlotKeys keys
+// (VariedPlotsNote). It stops, with ctx's error, when ctx is done.
 func ComparisonPlots(ctx context.Context, names []string, runs [][]sim.Series, sets []VariedDifferences, window string) ([]Output, error) {
 	var outs []Output
+	if len(sets) > 1 && len(sets[0].Keys) > MaxVariedPlotKeys {
+		return nil, ctx.Err()
+	}
 	for _, mname := range PlotMeasures {
 		if err := ctx.Err(); err != nil {
 			return nil, err

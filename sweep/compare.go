@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
+	"strings"
 
 	"migrasim/results"
 	"migrasim/scenarios"
@@ -14,12 +14,12 @@ import (
 // Comparison runs scenarios paired with common random numbers: every
 // scenario with the settings of the first (start, months, scale,
 // replicates, seed), so that replicate r of each uses the same random
-// streams, and reports their paired differences to the first. With a Key it
-// is a one-key sweep: the whole comparison again for each of Values.
+// streams, and reports their paired differences to the first. With a Grid
+// it is a small sweep: the whole comparison again at each point of the grid,
+// in the grid's order (the first key slowest).
 type Comparison struct {
-	Scenarios []*sim.Params // two or more, paired (see Pair)
-	Key       string        // scenario key to vary, or "" for none
-	Values    []any         // the key's values, in the form scenarios.Apply takes
+	Scenarios []*sim.Params  // two or more, paired (see Pair)
+	Grid      scenarios.Grid // keys to vary and their values; empty for none
 	Measures  []results.Measure
 	Periods   []results.Period
 	Workers   int // goroutines, at least 1; never changes results
@@ -53,15 +53,20 @@ func Pair(params []*sim.Params) ([]string, error) {
 	return changed, nil
 }
 
-// variants returns the scenarios with the key set to value i (or as they
-// are, without a key).
+// variants returns the scenarios with the grid's keys set to point i (or as
+// they are, without a grid).
 func (c *Comparison) variants(i int) ([]*sim.Params, error) {
+	point := c.Grid.Point(i)
+	set := make(map[string]any, len(point))
+	for k, v := range point {
+		set[c.Grid[k].Key] = v
+	}
 	out := make([]*sim.Params, len(c.Scenarios))
 	for j, base := range c.Scenarios {
 		p := *base
-		if c.Key != "" {
-			if err := scenarios.Apply(&p, map[string]any{c.Key: c.Values[i]}); err != nil {
-				return nil, fmt.Errorf("--vary %s=%v: %s: %w", c.Key, c.Values[i], base.Name, err)
+		if len(set) > 0 {
+			if err := scenarios.Apply(&p, set); err != nil {
+				return nil, fmt.Errorf("--vary %s: %s: %w", c.pointLabel(point), base.Name, err)
 			}
 		}
 		out[j] = &p
@@ -69,41 +74,51 @@ func (c *Comparison) variants(i int) ([]*sim.Params, error) {
 	return out, nil
 }
 
-// Check sets the key to every value on every scenario before anything runs.
+// pointLabel is a grid point as "k1=v1, k2=v2".
+func (c *Comparison) pointLabel(point []any) string {
+	parts := make([]string, len(point))
+	for k, v := range point {
+		parts[k] = fmt.Sprintf("%s=%v", c.Grid[k].Key, v)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Check checks the grid (scenarios.Grid.Check) and sets its keys to every
+// point on every scenario before anything runs, listing every problem.
 func (c *Comparison) Check() error {
 	if len(c.Scenarios) < 2 {
 		return fmt.Errorf("compare: want two or more scenarios, got %d", len(c.Scenarios))
-	}
-	if c.Key != "" && len(c.Values) == 0 {
-		return fmt.Errorf("--vary %s: no values", c.Key)
 	}
 	if c.Workers < 1 || c.Workers > scenarios.MaxWorkers() {
 		return fmt.Errorf("compare: %d workers: want 1 to %d", c.Workers, scenarios.MaxWorkers())
 	}
 	var errs []error
-	for i := range max(1, len(c.Values)) {
-		for j := range i {
-			if reflect.DeepEqual(c.Values[i], c.Values[j]) {
-				errs = append(errs, fmt.Errorf("--vary %s: %v is given twice", c.Key, c.Values[i]))
+	if err := c.Grid.Check(); err != nil {
+		errs = append(errs, err)
+	}
+	// A value given twice still lets every point be tried, so that the
+	// error lists the bad values too; a grid too large or without values
+	// does not.
+	if n := c.Grid.Len(); n <= scenarios.MaxVaryPoints {
+		for i := range n {
+			if _, err := c.variants(i); err != nil {
+				errs = append(errs, err)
 			}
-		}
-		if _, err := c.variants(i); err != nil {
-			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
 }
 
-// Run runs every scenario (for every value) and returns one set of paired
-// differences per value (one set without a key), and the series of the
-// first set's runs, for plots.
+// Run runs every scenario at every point of the grid and returns one set of
+// paired differences per point, in the grid's order (one set without a
+// grid), and the series of the first point's runs, for plots.
 func (c *Comparison) Run(ctx context.Context) ([]results.VariedDifferences, [][]sim.Series, error) {
 	if err := c.Check(); err != nil {
 		return nil, nil, err
 	}
-	values := max(1, len(c.Values))
+	points := c.Grid.Len()
 	total := 0
-	for i := range values {
+	for i := range points {
 		params, err := c.variants(i)
 		if err != nil {
 			return nil, nil, err
@@ -121,7 +136,7 @@ func (c *Comparison) Run(ctx context.Context) ([]results.VariedDifferences, [][]
 	done := 0
 	var sets []results.VariedDifferences
 	var first [][]sim.Series
-	for i := range values {
+	for i := range points {
 		params, err := c.variants(i)
 		if err != nil {
 			return nil, nil, err
@@ -147,9 +162,9 @@ func (c *Comparison) Run(ctx context.Context) ([]results.VariedDifferences, [][]
 		if err != nil {
 			return nil, nil, err
 		}
-		set := results.VariedDifferences{Key: c.Key, Diffs: diffs}
-		if c.Key != "" {
-			set.Value = fmt.Sprint(c.Values[i])
+		set := results.VariedDifferences{Keys: c.Grid.Keys(), Diffs: diffs}
+		for _, v := range c.Grid.Point(i) {
+			set.Values = append(set.Values, fmt.Sprint(v))
 		}
 		sets = append(sets, set)
 		if first == nil {

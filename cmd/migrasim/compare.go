@@ -20,7 +20,7 @@ import (
 func init() {
 	register(command{
 		name:    "compare",
-		usage:   "A B [C...] [--replicates N] [--seed N] [--scale F] [--months N] [--from YYYY-MM --to YYYY-MM] [--vary KEY=V1,V2,...] [--metrics LIST] [--posterior FILE [--draws N]] [--mechanisms] [--by department] [--out DIR [--force]]",
+		usage:   "A B [C...] [--replicates N] [--seed N] [--scale F] [--months N] [--from YYYY-MM --to YYYY-MM] [--vary KEY=V1,V2,...]... [--metrics LIST] [--posterior FILE [--draws N]] [--mechanisms] [--by department] [--out DIR [--force]]",
 		summary: "compare scenarios with common random numbers: paired differences with 95% intervals, or over a calibrated posterior",
 		run:     runCompare,
 	})
@@ -32,7 +32,13 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	addRunFlags(fs, &o)
 	from := fs.String("from", "", "first month of the reported window, YYYY-MM (default: the start)")
 	to := fs.String("to", "", "last month of the reported window, YYYY-MM (default: the end)")
-	vary := fs.String("vary", "", "repeat the comparison for each value of a scenario key: KEY=V1,V2,...")
+	var vary []string
+	fs.Func("vary", fmt.Sprintf("repeat the comparison for each value of a number key: KEY=V1,V2,...; repeat the flag for every combination of several keys, the first slowest (at most %d)", scenarios.MaxVaryPoints), func(s string) error {
+		if s != "" {
+			vary = append(vary, s)
+		}
+		return nil
+	})
 	out := fs.String("out", "", "output folder (default: out/compare/A-vs-B..., with --posterior A-vs-B-posterior)")
 	force := fs.Bool("force", false, "replace a result already in the output folder (without it, such a folder is refused)")
 	posterior := fs.String("posterior", "", "compare over this posterior: particles.csv of 'migrasim calibrate'")
@@ -50,18 +56,18 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	if o.byDepartment, err = parseBy(*by); err != nil {
 		return err
 	}
-	if o.byDepartment && (*vary != "" || *posterior != "") {
+	if o.byDepartment && (len(vary) > 0 || *posterior != "") {
 		return fmt.Errorf("compare --by department: compares the scenarios at their own keys; leave out --vary and --posterior")
 	}
-	if *mechs && (len(pos) != 2 || *vary != "") {
+	if *mechs && (len(pos) != 2 || len(vary) > 0) {
 		return fmt.Errorf("compare --mechanisms: decomposes the effect of B against A: give two scenarios and no --vary")
 	}
 	if *posterior != "" {
 		if len(pos) != 2 {
 			return fmt.Errorf("compare --posterior: compares two scenarios, A and B; got %d", len(pos))
 		}
-		if *vary != "" {
-			return fmt.Errorf("compare --posterior: the posterior varies the calibrated keys; leave out --vary %s", *vary)
+		if len(vary) > 0 {
+			return fmt.Errorf("compare --posterior: the posterior varies the calibrated keys; leave out --vary %s", strings.Join(vary, " --vary "))
 		}
 		if *metrics != "" {
 			return fmt.Errorf("compare --posterior: compares the measures of the answer table; leave out --metrics %s", *metrics)
@@ -83,7 +89,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	if *posterior != "" {
 		return comparePosterior(ctx, e, &o, params, posteriorRequest{file: *posterior, draws: *draws, from: *from, to: *to, out: *out, force: *force, warnings: warnings, mechanisms: *mechs})
 	}
-	key, values, err := scenarios.ParseVary(*vary)
+	grid, err := scenarios.ParseGrid(vary)
 	if err != nil {
 		return err
 	}
@@ -112,7 +118,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	}
 	start := time.Now()
 	bar := newProgress(e, "compare", "compare", o.quiet)
-	cmp := &sweep.Comparison{Scenarios: params, Key: key, Values: values, Measures: measures,
+	cmp := &sweep.Comparison{Scenarios: params, Grid: grid, Measures: measures,
 		Periods: periods, Workers: o.workers, Progress: bar.update}
 	if err := cmp.Check(); err != nil {
 		return err
@@ -137,7 +143,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 
 	outputs := []results.Output{{Name: "comparison.csv", Write: func(w io.Writer) error { return results.WriteComparison(w, sets) }}}
 	series := ""
-	if key == "" {
+	if len(grid) == 0 {
 		for i, name := range names {
 			outputs = append(outputs, results.Output{Name: "series_" + name + ".csv", Write: func(w io.Writer) error { return results.WriteSeries(w, firstRuns[i]) }})
 		}
@@ -189,6 +195,9 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	}
 	if err := printMechanisms(e, mechRows); err != nil {
 		return err
+	}
+	if note := results.VariedPlotsNote(sets); note != "" {
+		fmt.Fprintf(e.stdout, "\n%s\n", note)
 	}
 	fmt.Fprintf(e.stdout, "\nwrote %s (comparison.csv, %s%s%d plots, manifest.json)\n", dir, mechanismsFile(mechRows), series, len(figures))
 	return nil
