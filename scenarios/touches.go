@@ -16,6 +16,7 @@ var LeverMetrics = map[string][]sim.Metric{
 	"daca":              {sim.StockDACA, sim.StockUndocumented},
 	"tps":               {sim.StockTPS, sim.StockUndocumented},
 	"aid":               {sim.HomicideRate, sim.UnemploymentRate},
+	"aid_effect":        {sim.HomicideRate, sim.UnemploymentRate},
 	"mexico":            {sim.MXApprehensions, sim.MXDeportations, sim.MXAsylumClaims},
 	"border":            {sim.USApprehensionsUAC, sim.USApprehensionsFamily, sim.USApprehensionsAdult, sim.USEvasions, sim.USRemovalsBorder, sim.USApprehensionsRepeat},
 	"family_detention":  {sim.USApprehensionsFamily, sim.StockPending},

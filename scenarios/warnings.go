@@ -84,7 +84,7 @@ func datedWarnings(key string, lever, base reflect.Value, last sim.Month) []stri
 			out = append(out, fmt.Sprintf("%s.%s: %s is after the run's last month (%s), so it never comes within the run", key, f.name, m, last))
 		}
 	}
-	if changed && !anySet {
+	if changed && !anySet && len(dates) > 0 { // a table without dates (aid_effect) is no lever of its own
 		out = append(out, fmt.Sprintf("%s: set, but with none of its dates (%s) it never acts", key, joinOr(dates)))
 	}
 	return out

@@ -54,6 +54,9 @@ type PolicyParams struct {
 	TPS TPSPolicy `toml:"tps"`
 	// Aid is the aid initiative in the origin countries.
 	Aid AidPolicy `toml:"aid"`
+	// AidEffect is what a dollar of aid does, per channel; it acts only
+	// through the dollars of policy.aid.
+	AidEffect AidEffect `toml:"aid_effect"`
 	// Mexico is enforcement in Mexico.
 	Mexico MexicoPolicy `toml:"mexico"`
 	// Border is U.S. border enforcement and deterrence.
@@ -125,7 +128,9 @@ func (t TPSPolicy) End(c Country) Month {
 }
 
 // AidPolicy is an aid initiative: per-country packages that lower homicide or
-// unemployment after a delay, with a window that a funding cut can end.
+// unemployment after a delay, with a window that a funding cut can end. A
+// package is given in dollars per channel (turned into effects by
+// PolicyParams.AidEffect), as fractional effects, or both; the two add.
 type AidPolicy struct {
 	Window
 	// DelayMonths is the lag from spending to effect.
@@ -154,11 +159,21 @@ func (a *AidPolicy) Of(c Country) *AidPackage {
 
 // AidPackage is one country's share of an aid initiative.
 type AidPackage struct {
+	// ViolenceUSD is the spending on violence prevention (community-based
+	// crime prevention, police and forensic training) at full strength; it
+	// lowers homicide in the targeted departments.
+	ViolenceUSD float64 `toml:"violence_usd_millions_per_year" unit:"USD millions per year" min:"0" max:"10000"`
+	// JobsUSD is the spending on jobs and training (youth job training,
+	// trade facilitation) at full strength; it lowers unemployment.
+	JobsUSD float64 `toml:"jobs_usd_millions_per_year" unit:"USD millions per year" min:"0" max:"10000"`
+	// GovernanceUSD is the spending on governance and tax collection at full
+	// strength; it lowers homicide (impunity).
+	GovernanceUSD float64 `toml:"governance_usd_millions_per_year" unit:"USD millions per year" min:"0" max:"10000"`
 	// HomicideEffect is the fractional fall in the homicide rate at full effect
-	// (police and forensic training, impunity).
+	// (police and forensic training, impunity), on top of what the dollars do.
 	HomicideEffect float64 `toml:"homicide_effect" unit:"fraction" min:"0" max:"0.9"`
 	// UnemploymentEffect is the fractional fall in unemployment at full effect
-	// (trade facilitation, youth jobs).
+	// (trade facilitation, youth jobs), on top of what the dollars do.
 	UnemploymentEffect float64 `toml:"unemployment_effect" unit:"fraction" min:"0" max:"0.9"`
 	// Departments limits the package to these departments; empty = the whole country.
 	Departments []string `toml:"departments" unit:"department names"`
@@ -243,6 +258,7 @@ func DefaultPolicy() PolicyParams {
 			ProcessingMonths: 12, DivertShare: 0.6},
 		DACA:            DACAPolicy{WindDownMonths: 24},
 		Aid:             AidPolicy{DelayMonths: 6},
+		AidEffect:       DefaultAidEffect(),
 		Mexico:          MexicoPolicy{ApprehensionMultiplier: 1},
 		Border:          BorderPolicy{ApprehensionMultiplier: 1, ShockDecayMonths: 6},
 		FamilyDetention: FamilyDetentionPolicy{ReleaseMultiplier: 1},

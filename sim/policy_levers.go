@@ -84,7 +84,7 @@ func (p *Params) leversAt(m Month) levers {
 		l.tpsEnded[c] = end.IsSet() && m >= end
 		l.aidHomicide[c], l.aidJobs[c] = 1, 1
 		if mech.Aid {
-			l.aidHomicide[c], l.aidJobs[c] = pol.Aid.at(c, m)
+			l.aidHomicide[c], l.aidJobs[c] = pol.Aid.at(c, m, &pol.AidEffect, p.aidPopulation(c))
 		}
 	}
 	l.mxApprehend, l.mxAsylumCap = pol.Mexico.at(m)
@@ -157,8 +157,11 @@ func (p *InteriorRemovals) at(m Month) (mult, target float64) {
 }
 
 // at is country c's multipliers on homicide and on unemployment from aid at
-// month m: 1 − Σ L_i(m − delay_i)·effect_i, floored at 0.
-func (p *AidPolicy) at(c Country, m Month) (homicide, jobs float64) {
+// month m: 1 − Σ L_i(m − delay_i)·effect_i, floored at 0, where a window's
+// effect is its fraction key plus what its dollars do (aidEffects, with the
+// rates e and the pop residents of the targeted departments). A window
+// without dollars adds exactly 0 to its fraction key.
+func (p *AidPolicy) at(c Country, m Month, e *AidEffect, pop float64) (homicide, jobs float64) {
 	var h, u float64
 	for i := range 1 + len(p.More) {
 		w := p
@@ -167,8 +170,9 @@ func (p *AidPolicy) at(c Country, m Month) (homicide, jobs float64) {
 		}
 		a := w.Level(m.Add(-w.DelayMonths))
 		pk := w.Of(c)
-		h += float64(a * pk.HomicideEffect)
-		u += float64(a * pk.UnemploymentEffect)
+		dh, du := aidEffects(e, pk, pop)
+		h += float64(a * (pk.HomicideEffect + dh))
+		u += float64(a * (pk.UnemploymentEffect + du))
 	}
 	return math.Max(0, 1-h), math.Max(0, 1-u)
 }
