@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -56,6 +57,34 @@ func Load(nameOrPath string) (*sim.Params, error) {
 	return Parse(nameOrPath+".toml", b)
 }
 
+// loadReference loads the scenario named as file's reference: an embedded
+// name, or a path, relative to file's folder when file is a path.
+func loadReference(file, name string) (*sim.Params, error) {
+	if !IsPath(name) {
+		b, err := Source(name)
+		if err != nil {
+			return nil, fmt.Errorf("%q: no such embedded scenario (see 'migrasim list'), and not a file path", name)
+		}
+		return parse(name+".toml", b, true)
+	}
+	path := name
+	if !filepath.IsAbs(path) && IsPath(file) {
+		if near := filepath.Join(filepath.Dir(file), name); fileExists(near) {
+			path = near
+		}
+	}
+	b, err := ReadFile(path, MaxFileSize)
+	if err != nil {
+		return nil, err
+	}
+	return parse(path, b, true)
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
 // IsPath reports whether a scenario, sweep or spec argument names a file
 // (it contains a path separator or ends in .toml) rather than an embedded one.
 func IsPath(nameOrPath string) bool {
@@ -66,6 +95,12 @@ func IsPath(nameOrPath string) bool {
 // Every problem comes at once: a value of the wrong type does not hide the
 // range problems of the others.
 func Parse(file string, text []byte) (*sim.Params, error) {
+	return parse(file, text, false)
+}
+
+// parse is Parse; asReference says the text is another scenario's
+// reference, which may not branch itself.
+func parse(file string, text []byte, asReference bool) (*sim.Params, error) {
 	var raw map[string]any
 	if _, err := Decode(file, text, &raw); err != nil {
 		return nil, err
@@ -76,6 +111,18 @@ func Parse(file string, text []byte) (*sim.Params, error) {
 	p, err := Defaults()
 	if err != nil {
 		return nil, err
+	}
+	// A branch starts from its reference's keys, not the defaults.
+	var ref *sim.Params
+	if name, ok := raw["reference"].(string); ok && name != "" {
+		if asReference {
+			return nil, Report(file, lines, []Problem{{Key: "reference", Msg: "a reference cannot branch from another scenario itself"}})
+		}
+		if ref, err = loadReference(file, name); err != nil {
+			return nil, Report(file, lines, []Problem{{Key: "reference", Msg: err.Error()}})
+		}
+		p = *ref
+		p.Name, p.Description = "", ""
 	}
 	switch {
 	case len(problems) == 0 && !hasWindows(raw):
@@ -90,6 +137,7 @@ func Parse(file string, text []byte) (*sim.Params, error) {
 		return nil, Report(file, lines, problems)
 	}
 	tidy(&p)
+	p.ReferenceParams = ref
 	if p.Name == "default" || p.Name == "" {
 		p.Name = SafeName(strings.TrimSuffix(baseName(file), ".toml"))
 	}

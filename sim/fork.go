@@ -19,14 +19,8 @@ import (
 // w's core (sameCore): only the inputs that a scenario's policies and shocks
 // set are rebuilt from p. The copy has no twin; the caller sets it.
 func (w *World) fork(p *Params) (*World, error) {
-	shocks, err := shockPaths(p)
-	if err != nil {
-		return nil, err
-	}
 	c := *w
-	c.p = p
 	c.twin, c.twinShared = nil, false
-	c.shocks = shocks
 	c.hh = households{
 		region: slices.Clone(w.hh.region),
 		size:   slices.Clone(w.hh.size),
@@ -40,7 +34,6 @@ func (w *World) fork(p *Params) (*World, error) {
 		rs := &c.regions[r]
 		rs.gangPipe = slices.Clone(rs.gangPipe)
 		rs.jobPipe = slices.Clone(rs.jobPipe)
-		rs.aidTarget = aidTarget(p, p.Geography.Regions[r])
 	}
 	c.shards = slices.Clone(w.shards)
 	for k := range c.shards {
@@ -64,11 +57,30 @@ func (w *World) fork(p *Params) (*World, error) {
 	c.regionAbroad = slices.Clone(w.regionAbroad)
 	c.left = slices.Clone(w.left)
 	c.scratch = [2][]float64{slices.Clone(w.scratch[0]), slices.Clone(w.scratch[1])}
-	c.series.Scenario = p.Name
 	c.series.Values = slices.Clone(w.series.Values)
 	c.series.Departments = w.series.Departments.clone()
 	c.dept = slices.Clone(w.dept)
+	if err := c.become(p); err != nil {
+		return nil, err
+	}
 	return &c, nil
+}
+
+// become makes w continue as scenario p from its month on: the inputs that
+// a scenario's policies, shocks and name set are rebuilt from p. p must
+// share what w was built from (sameCore, or a branch's structure: Validate).
+func (w *World) become(p *Params) error {
+	shocks, err := shockPaths(p)
+	if err != nil {
+		return err
+	}
+	w.p = p
+	w.shocks = shocks
+	for r := range w.regions {
+		w.regions[r].aidTarget = aidTarget(p, p.Geography.Regions[r])
+	}
+	w.series.Scenario = p.Name
+	return nil
 }
 
 // clone returns a copy of the stock that shares no memory with it.
@@ -84,15 +96,16 @@ func (p stock) clone() stock {
 }
 
 // sameCore reports whether a and b differ at most in their names, policies,
-// shocks and whether they measure the feedback against a status-quo twin:
-// then, with the same random streams, they are in the same state until the
-// first month their policies or shocks differ (partAt).
+// shocks, references and whether they measure the feedback against a
+// status-quo twin: then, with the same random streams, they are in the same
+// state until the first month their policies or shocks differ (partAt).
 func sameCore(a, b *Params) bool {
 	x, y := *a, *b
 	for _, q := range []*Params{&x, &y} {
 		q.Name, q.Description = "", ""
 		q.Policy, q.Shocks = PolicyParams{}, nil
 		q.Feedback.StatusQuoTwin = false
+		q.Reference, q.Branch, q.ReferenceParams = "", 0, nil
 	}
 	return equalValues(reflect.ValueOf(x), reflect.ValueOf(y))
 }
@@ -131,89 +144,239 @@ func (a *inputs) equal(b *inputs) bool {
 	return true
 }
 
-// partAt returns the first engine step (warm-up included, from 0) at which
-// the inputs of a and b differ, or steps if they never do within the run.
-func partAt(a, b *Params, sa, sb []shockPath) int {
-	steps := warmup + a.Months
-	m := a.Start.Add(-warmup)
-	for t := range steps {
-		ia, ib := inputsAt(a, sa, m.Add(t)), inputsAt(b, sb, m.Add(t))
+// node is one world of a paired run: a scenario, the reference a branched
+// scenario runs before its branch and measures its feedback against, or a
+// status-quo twin. It is built on its own (parent −1) or forked from an
+// earlier node at step at.
+type node struct {
+	p      *Params // the scenario
+	before *Params // what drives it before step branch; nil: p throughout
+	branch int
+	shocks [2][]shockPath // of before and p
+	parent int
+	at     int
+	twin   int // the node it measures its feedback against; −1 for none
+}
+
+func newNode(p *Params) (node, error) {
+	n := node{p: p, parent: -1, twin: -1}
+	var err error
+	if n.shocks[1], err = shockPaths(p); err != nil {
+		return n, err
+	}
+	if p.ReferenceParams != nil {
+		n.before = p.referenceRun()
+		n.branch = warmup + int(p.Branch-p.Start)
+		if n.shocks[0], err = shockPaths(n.before); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// params returns what drives the node's world at step t, and its shocks.
+func (n *node) params(t int) (*Params, []shockPath) {
+	if t < n.branch {
+		return n.before, n.shocks[0]
+	}
+	return n.p, n.shocks[1]
+}
+
+// twinParams returns the parameters of the world p measures its feedback
+// against: its reference if it branches from one, else its status quo; nil
+// if it needs none.
+func twinParams(p *Params) *Params {
+	if p.ReferenceParams != nil {
+		if !p.Mechanisms.DeporteeFeedback && !p.Mechanisms.ReturneeUnemployment {
+			return nil
+		}
+		return p.referenceRun()
+	}
+	if !p.needsTwin() {
+		return nil
+	}
+	sq := p.StatusQuo()
+	return &sq
+}
+
+// planner lays out the worlds of one replicate of a paired run.
+type planner struct {
+	nodes []node
+	steps int
+	same  map[[2]*Params]bool
+}
+
+func (pl *planner) sameCore(a, b *Params) bool {
+	if a == b {
+		return true
+	}
+	k := [2]*Params{a, b}
+	if v, ok := pl.same[k]; ok {
+		return v
+	}
+	v := sameCore(a, b)
+	pl.same[k] = v
+	return v
+}
+
+// partAt returns the first step (warm-up included, from 0) at which the
+// worlds of nodes a and b can differ, or steps if they never do; 0 also
+// when they differ in their core from the start.
+func (pl *planner) partAt(a, b *node) int {
+	m := a.p.Start.Add(-warmup)
+	for t := range pl.steps {
+		pa, sa := a.params(t)
+		pb, sb := b.params(t)
+		if !pl.sameCore(pa, pb) {
+			return t
+		}
+		ia, ib := inputsAt(pa, sa, m.Add(t)), inputsAt(pb, sb, m.Add(t))
 		if !ia.equal(&ib) {
 			return t
 		}
 	}
-	return steps
+	return pl.steps
 }
 
-// PartMonth returns the first month (warm-up included) in which scenarios a
-// and b can differ, and false if they are in the same state throughout the
-// run or cannot share their months (they differ in more than policies and
-// shocks, or in their run settings).
+// add places n: forked from the earlier node it stays equal to longest, or
+// built on its own when it shares no core with any from the start. It
+// returns the node's index.
+func (pl *planner) add(n node) int {
+	for j := range pl.nodes {
+		at := pl.partAt(&n, &pl.nodes[j])
+		if at == 0 {
+			p0, _ := n.params(0)
+			q0, _ := pl.nodes[j].params(0)
+			if !pl.sameCore(p0, q0) {
+				continue // another world from the start: no state to share
+			}
+		}
+		if n.parent == -1 || at > n.at {
+			n.parent, n.at = j, at
+		}
+	}
+	pl.nodes = append(pl.nodes, n)
+	return len(pl.nodes) - 1
+}
+
+// twinOf returns the index of a node equal to the world q throughout,
+// adding one if there is none.
+func (pl *planner) twinOf(q *Params) (int, error) {
+	n, err := newNode(q)
+	if err != nil {
+		return 0, err
+	}
+	for j := range pl.nodes {
+		if pl.nodes[j].before == nil && pl.partAt(&n, &pl.nodes[j]) == pl.steps {
+			return j, nil
+		}
+	}
+	return pl.add(n), nil
+}
+
+// planPaired plans the worlds of one replicate of a paired run of ps, and
+// returns them and the node of each scenario. A scenario forks from the
+// earlier world it stays equal to longest (its reference, for one that
+// branches from it, at the latest at the branch); every world that needs a
+// status-quo twin or its reference shares one node for it.
+func planPaired(ps []*Params) ([]node, []int, error) {
+	pl := &planner{steps: warmup + ps[0].Months, same: map[[2]*Params]bool{}}
+	scen := make([]int, len(ps))
+	for i, p := range ps {
+		if p.ReferenceParams != nil {
+			// Its history first, so that the scenario forks from it.
+			if _, err := pl.twinOf(p.referenceRun()); err != nil {
+				return nil, nil, err
+			}
+		}
+		n, err := newNode(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		scen[i] = pl.add(n)
+	}
+	// Twins: the reference or status quo of every node that needs one. A
+	// twin needs none itself (Validate: a reference is its own status quo;
+	// a status quo has no policies).
+	for i := 0; i < len(pl.nodes); i++ {
+		q := twinParams(pl.nodes[i].p)
+		if q == nil {
+			continue
+		}
+		j, err := pl.twinOf(q)
+		if err != nil {
+			return nil, nil, err
+		}
+		pl.nodes[i].twin = j
+	}
+	return pl.nodes, scen, nil
+}
+
+// needs returns, for every node, the steps it must be simulated: a scenario
+// and a twin in use to the end, any other node until the last fork from it.
+func needs(nodes []node, scen []int) []int {
+	steps := warmup + nodes[0].p.Months
+	n := make([]int, len(nodes))
+	for _, i := range scen {
+		n[i] = steps
+	}
+	for i := range nodes {
+		if j := nodes[i].twin; j >= 0 && n[i] > 0 {
+			n[j] = steps
+		}
+	}
+	for i := len(nodes) - 1; i >= 0; i-- {
+		if j := nodes[i].parent; j >= 0 && n[i] > 0 {
+			n[j] = max(n[j], nodes[i].at)
+		}
+	}
+	return n
+}
+
+// pairedSteps is the number of world-months one replicate simulates.
+func pairedSteps(nodes []node, scen []int) int {
+	need := needs(nodes, scen)
+	total := 0
+	for i, nd := range nodes {
+		from := 0
+		if nd.parent >= 0 {
+			from = nd.at
+		}
+		total += max(need[i]-from, 0)
+	}
+	return total
+}
+
+// PartMonth returns the first month (warm-up included) in which the worlds
+// of scenarios a and b can differ, and false if they are in the same state
+// throughout the run.
 func PartMonth(a, b *Params) (Month, bool) {
-	if a.Start != b.Start || a.Months != b.Months || a.Scale != b.Scale || a.Seed != b.Seed || !sameCore(a, b) {
+	if a.Start != b.Start || a.Months != b.Months || a.Scale != b.Scale || a.Seed != b.Seed {
 		return a.Start.Add(-warmup), true
 	}
-	sa, err := shockPaths(a)
+	na, err := newNode(a)
 	if err != nil {
 		return a.Start.Add(-warmup), true
 	}
-	sb, err := shockPaths(b)
+	nb, err := newNode(b)
 	if err != nil {
 		return a.Start.Add(-warmup), true
 	}
-	t := partAt(a, b, sa, sb)
-	if t == warmup+a.Months {
+	pl := &planner{steps: warmup + a.Months, same: map[[2]*Params]bool{}}
+	t := pl.partAt(&na, &nb)
+	if t == pl.steps {
 		return 0, false
 	}
 	return a.Start.Add(t - warmup), true
 }
 
-// node is one world of a paired run: the shared status quo (the root) or a
-// scenario, forked from parent at step at.
-type node struct {
-	p      *Params
-	shocks []shockPath
-	parent int // index of the node it forks from; -1 for a world built on its own
-	at     int // the step before which it forks
-	w      *World
-}
-
-// plan lays out the worlds of one replicate of a paired run. Node 0 is the
-// status quo of ps[0]; node i+1 is ps[i]. Each scenario forks from the
-// earlier node it stays equal to longest; one that shares no core with
-// ps[0] is built on its own.
-func planPaired(ps []*Params) ([]node, error) {
-	sq := ps[0].StatusQuo()
-	nodes := []node{{p: &sq, parent: -1}}
-	for _, p := range ps {
-		sh, err := shockPaths(p)
-		if err != nil {
-			return nil, err
-		}
-		n := node{p: p, shocks: sh, parent: -1}
-		if sameCore(p, &sq) {
-			for j := range nodes {
-				if nodes[j].parent == -1 && j > 0 {
-					continue // built on its own: another core
-				}
-				if at := partAt(p, nodes[j].p, sh, nodes[j].shocks); at > n.at || n.parent == -1 {
-					n.parent, n.at = j, at
-				}
-			}
-		}
-		nodes = append(nodes, n)
-	}
-	return nodes, nil
-}
-
 // RunPaired simulates every replicate of the scenarios ps, which must share
 // their run settings (start, months, scale, replicates, seed; see Pair in
 // package sweep), and returns the series of each in the order given: the
-// same, bit for bit, as Run would return for each alone. Months in which
-// scenarios cannot yet differ are simulated once, and the status quo that
-// measures the deportee feedback is shared by every scenario that needs
-// it, instead of each building its own twin. Progress counts the months
-// actually simulated.
+// same, bit for bit, as each run alone. Months in which worlds cannot yet
+// differ are simulated once, and a status quo or reference that measures
+// the deportee feedback is shared by every scenario that needs it. Progress
+// counts the months actually simulated.
 func RunPaired(ctx context.Context, ps []*Params, opt Options) ([][]Series, error) {
 	if len(ps) == 0 {
 		return nil, nil
@@ -227,7 +390,7 @@ func RunPaired(ctx context.Context, ps []*Params, opt Options) ([][]Series, erro
 			return nil, fmt.Errorf("run paired: %s's run settings differ from %s's", p.Name, ref.Name)
 		}
 	}
-	nodes, err := planPaired(ps)
+	nodes, scen, err := planPaired(ps)
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +401,7 @@ func RunPaired(ctx context.Context, ps []*Params, opt Options) ([][]Series, erro
 	pl := NewPool(workers)
 	defer pl.Close()
 
-	total := ref.Replicates * pairedSteps(nodes)
+	total := ref.Replicates * pairedSteps(nodes, scen)
 	var mu sync.Mutex
 	done := 0
 	tick := func() {
@@ -261,13 +424,13 @@ func RunPaired(ctx context.Context, ps []*Params, opt Options) ([][]Series, erro
 		if ctx.Err() != nil {
 			return
 		}
-		series, err := runPairedReplicate(ctx, nodes, r, pl.Run, tick, opt.ByDepartment)
+		worlds, err := runPairedReplicate(ctx, nodes, scen, r, pl.Run, tick, opt.ByDepartment)
 		if err != nil {
 			errs[r] = err
 			return
 		}
-		for i := range ps {
-			out[i][r] = series[i]
+		for i, n := range scen {
+			out[i][r] = worlds[n].series
 		}
 	})
 	if err := ctx.Err(); err != nil {
@@ -287,90 +450,50 @@ func PairedSteps(ps []*Params) (int, error) {
 	if len(ps) == 0 {
 		return 0, nil
 	}
-	nodes, err := planPaired(ps)
+	nodes, scen, err := planPaired(ps)
 	if err != nil {
 		return 0, err
 	}
-	return ps[0].Replicates * pairedSteps(nodes), nil
+	return ps[0].Replicates * pairedSteps(nodes, scen), nil
 }
 
-// needs returns, for every node, the number of steps it must be simulated:
-// a scenario to the end, the root as long as a scenario still forks from it
-// or measures its feedback against it.
-func needs(nodes []node) []int {
-	steps := warmup + nodes[0].p.Months
-	n := make([]int, len(nodes))
-	for i := len(nodes) - 1; i >= 0; i-- {
-		if i > 0 {
-			n[i] = steps
-			if nodes[i].p.needsTwin() && nodes[i].parent != -1 {
-				n[0] = steps
-			}
-		}
-		if j := nodes[i].parent; j >= 0 {
-			n[j] = max(n[j], nodes[i].at)
-		}
-	}
-	return n
-}
-
-// pairedSteps is the number of world-months one replicate of a paired run
-// simulates, status-quo twins of worlds built on their own included.
-func pairedSteps(nodes []node) int {
-	n := needs(nodes)
-	total := 0
-	for i, nd := range nodes {
-		from := 0
-		if nd.parent >= 0 {
-			from = nd.at
-		}
-		s := n[i] - from
-		if i > 0 && nd.parent == -1 && nd.p.needsTwin() {
-			s *= 2
-		}
-		total += max(s, 0)
-	}
-	return total
-}
-
-func runPairedReplicate(ctx context.Context, nodes []node, r int, ex Executor, tick func(), byDepartment bool) ([]Series, error) {
-	need := needs(nodes)
+// runPairedReplicate runs replicate r of the planned worlds in lockstep and
+// returns them at the end.
+func runPairedReplicate(ctx context.Context, nodes []node, scen []int, r int, ex Executor, tick func(), byDepartment bool) ([]*World, error) {
+	need := needs(nodes, scen)
 	steps := warmup + nodes[0].p.Months
 	worlds := make([]*World, len(nodes))
-	for i, nd := range nodes {
-		if nd.parent >= 0 {
-			continue
-		}
-		w, err := newWorld(nd.p, r, ex)
-		if err != nil {
-			return nil, err
-		}
-		if i > 0 && nd.p.needsTwin() {
-			sq := nd.p.StatusQuo()
-			if w.twin, err = newWorld(&sq, r, ex); err != nil {
-				return nil, err
-			}
-		}
-		if byDepartment {
-			w.observeDepartments() // forks inherit it
-		}
-		worlds[i] = w
-	}
+	twin := make([]int, len(nodes))
+	stepped := make([]bool, len(nodes))
 	for t := 0; t <= steps; t++ {
-		// Fork, before step t, the worlds that part from their parent there,
-		// in node order: a parent is always an earlier node.
-		for i, nd := range nodes {
-			if nd.parent < 0 || nd.at != t {
-				continue
+		// Build or fork, before step t, the worlds that start there (a
+		// parent is an earlier node), and switch a branched world to its
+		// own scenario at its branch.
+		for i := range nodes {
+			nd := &nodes[i]
+			p, _ := nd.params(t)
+			switch {
+			case need[i] == 0 || t > need[i]:
+			case worlds[i] == nil && nd.parent < 0 && t == 0:
+				w, err := newWorld(p, r, ex)
+				if err != nil {
+					return nil, err
+				}
+				if byDepartment {
+					w.observeDepartments() // forks inherit it
+				}
+				worlds[i] = w
+			case worlds[i] == nil && nd.parent >= 0 && nd.at == t:
+				w, err := worlds[nd.parent].fork(p)
+				if err != nil {
+					return nil, err
+				}
+				worlds[i] = w
+			case worlds[i] != nil && worlds[i].p != p:
+				if err := worlds[i].become(p); err != nil {
+					return nil, err
+				}
 			}
-			w, err := worlds[nd.parent].fork(nd.p)
-			if err != nil {
-				return nil, err
-			}
-			if nd.p.needsTwin() {
-				w.twin, w.twinShared = worlds[0], true
-			}
-			worlds[i] = w
 		}
 		if t == steps {
 			break
@@ -378,21 +501,48 @@ func runPairedReplicate(ctx context.Context, nodes []node, r int, ex Executor, t
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		// The root first: worlds that share it as their twin read its month.
+		// Each world's twin this month: its twin node or, until that node
+		// forks, the ancestor whose state it still is; none when that is
+		// the world itself (the feedback is then exactly 0).
 		for i, w := range worlds {
+			twin[i], stepped[i] = -1, false
 			if w == nil || t >= need[i] {
+				stepped[i] = true
 				continue
 			}
-			w.Step(ex)
-			tick()
-			if w.twin != nil && !w.twinShared {
+			w.twin, w.twinShared = nil, false
+			j := nodes[i].twin
+			if j < 0 || t < nodes[i].branch {
+				continue
+			}
+			for worlds[j] == nil {
+				j = nodes[j].parent
+			}
+			if j != i {
+				twin[i] = j
+				w.twin, w.twinShared = worlds[j], true
+			}
+		}
+		// A twin steps before the worlds that read it.
+		for left := true; left; {
+			left = false
+			progress := false
+			for i, w := range worlds {
+				if stepped[i] {
+					continue
+				}
+				if j := twin[i]; j >= 0 && !stepped[j] {
+					left = true
+					continue
+				}
+				w.Step(ex)
 				tick()
+				stepped[i], progress = true, true
+			}
+			if left && !progress {
+				return nil, fmt.Errorf("run paired: the worlds' twins form a cycle at step %d", t)
 			}
 		}
 	}
-	out := make([]Series, len(nodes)-1)
-	for i := range out {
-		out[i] = worlds[i+1].series
-	}
-	return out, nil
+	return worlds, nil
 }

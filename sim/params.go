@@ -28,6 +28,15 @@ type Params struct {
 	// Seed is the root of every random stream; replicate r of any scenario with
 	// the same seed uses the same streams (common random numbers).
 	Seed uint64 `toml:"seed" unit:"integer"`
+	// Reference is the scenario this one branches from (a library name or a
+	// file): its keys are the base of this scenario's, and its world runs
+	// until the branch month. Empty: the scenario starts from the defaults.
+	Reference string `toml:"reference" unit:"scenario name or file"`
+	// Branch is the month from which the scenario's own keys apply; before
+	// it, the world is the reference's.
+	Branch Month `toml:"branch" unit:"YYYY-MM"`
+	// ReferenceParams is the resolved reference (not a scenario key).
+	ReferenceParams *Params `toml:"-" json:"-"`
 
 	// Country holds the per-country initial state and country-specific parameters.
 	Country CountrySet `toml:"country"`
@@ -252,6 +261,7 @@ func (p *Params) Validate() error {
 		}
 	}
 	errs = append(errs, p.Policy.validate()...)
+	errs = append(errs, p.validateBranch()...)
 	for i := range p.Shocks {
 		errs = append(errs, p.Shocks[i].validate(fmt.Sprintf("shock[%d]", i))...)
 	}

@@ -67,7 +67,15 @@ type Options struct {
 
 // Steps is the number of months Run simulates for p, warm-up included, over
 // all replicates: the total its Progress callback counts to.
-func (p *Params) Steps() int { return p.Replicates * (p.Months + warmup) }
+func (p *Params) Steps() int {
+	if p.ReferenceParams != nil {
+		n, err := PairedSteps([]*Params{p})
+		if err == nil {
+			return n
+		}
+	}
+	return p.Replicates * (p.Months + warmup)
+}
 
 // Run simulates every replicate of p and returns their series in replicate
 // order. Shards of all replicates share one Pool of Workers goroutines, and a
@@ -76,6 +84,14 @@ func (p *Params) Steps() int { return p.Replicates * (p.Months + warmup) }
 func Run(ctx context.Context, p *Params, opt Options) ([]Series, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
+	}
+	if p.ReferenceParams != nil {
+		// A branch runs with its reference: history, then the branch.
+		runs, err := RunPaired(ctx, []*Params{p}, opt)
+		if err != nil {
+			return nil, err
+		}
+		return runs[0], nil
 	}
 	workers := opt.Workers
 	if workers <= 0 {

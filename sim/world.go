@@ -109,6 +109,9 @@ func New(p *Params, replicate int, ex Executor) (*World, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	if p.ReferenceParams != nil {
+		return nil, fmt.Errorf("%s branches from %s: run it with Run or RunPaired, which run its reference too", p.Name, p.Reference)
+	}
 	w, err := newWorld(p, replicate, ex)
 	if err != nil {
 		return nil, err
