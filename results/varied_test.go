@@ -89,7 +89,7 @@ func TestComparisonVaryColumns(t *testing.T) {
 
 // One varied key plots against its value, two plot against the first with
 // a line per scenario and value of the second, more plot nothing and say so.
-func TestPlotVariedKeys(t *testing.T) {
+func TestPlotVaryKeys(t *testing.T) {
 	for _, tt := range []struct {
 		keys   []string
 		values [][]string

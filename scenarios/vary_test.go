@@ -8,7 +8,7 @@ import (
 
 // A grid's points are every combination once, the first key slowest and the
 // last fastest.
-func TestGridOrder(t *testing.T) {
+func TestVaryGridOrder(t *testing.T) {
 	g, err := ParseGrid([]string{"decision.deterrence=0,-3", "feedback.strength=0,2.2,5", "remigration.border=1,2"})
 	if err != nil {
 		t.Fatal(err)
@@ -46,7 +46,7 @@ func TestGridOrder(t *testing.T) {
 // any --vary, a key given twice, a value given twice and a grid past
 // MaxVaryPoints, and lists every problem; calibrate's single ParseVary is
 // as it was.
-func TestParseGridRefuses(t *testing.T) {
+func TestVaryParseGridRefuses(t *testing.T) {
 	for _, tt := range []struct {
 		flags []string
 		want  []string

@@ -115,7 +115,7 @@ func TestComparisonCheckAll(t *testing.T) {
 // both keys' values in each problem, and refuses a key given twice and a
 // grid past scenarios.MaxVaryPoints; Run returns a set per point in the
 // grid's order, the first key slowest.
-func TestComparisonGrid(t *testing.T) {
+func TestComparisonVaryGrid(t *testing.T) {
 	a, _ := scenarios.Load("teach-baseline")
 	b, _ := scenarios.Load("teach-removals")
 	c := &Comparison{Scenarios: []*sim.Params{a, b}, Workers: 1, Grid: scenarios.Grid{
