@@ -51,3 +51,25 @@ func TestUsageErrors(t *testing.T) {
 	}
 	golden(t, "usage-errors.txt", []byte(all.String()))
 }
+
+// Every long help in help/ is a command's, and 'migrasim help' prints it:
+// a help file renamed or a command that stops reading its own fails here.
+func TestEveryCommandHasHelp(t *testing.T) {
+	entries, err := helpFiles.ReadDir("help")
+	if err != nil || len(entries) < 10 {
+		t.Fatalf("help/: %d files, %v", len(entries), err)
+	}
+	for _, e := range entries {
+		name := strings.TrimSuffix(e.Name(), ".txt")
+		args := append([]string{"help"}, strings.SplitN(name, "-", 2)...)
+		out, _, err := cli(t, t.Context(), args...)
+		if err != nil {
+			t.Errorf("%v: %v", args, err)
+			continue
+		}
+		first, _, _ := strings.Cut(details(name), "\n")
+		if first == "" || !strings.Contains(out, first) {
+			t.Errorf("'migrasim %s' does not print help/%s", strings.Join(args, " "), e.Name())
+		}
+	}
+}

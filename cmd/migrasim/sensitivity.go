@@ -22,53 +22,11 @@ func init() {
 		run:     runSensitivity})
 }
 
-const sensitivityDetails = `
-Reads DIR/merged/runs.csv, written by 'migrasim sweep merge DIR', averages
-each outcome over the replicates of each design point, and for each outcome
-and country:
-
-  - when the sweep was planned as a Saltelli sample ([sweep.sample] method
-    = "saltelli", which DIR/sweep.json records), estimates the first-order
-    index S1 (Saltelli 2010) and the total index ST (Jansen) of every
-    swept key from the points in the design's row order;
-  - otherwise estimates S1 only, from the given sample
-    (sensitivity.GivenData: bins of equal count on each key, about
-    sqrt(points) of them); ST is NA: totals need a Saltelli design;
-  - runs PRIM (patient rule induction) on "outcome above its median over
-    the points", or with --effect on "outcome > 0" (for an outcome that is
-    a paired difference), peeling 5% of the box a step down to 5% of the
-    points, and prints the chosen box.
-
-The runs.csv of a comparison sweep ([sweep] compare = [A, B]) holds
-effect_COUNTRY_metric columns, B - A over the policy window; its outcomes
-are those effects (sobol.csv names them effect_MEASURE), and PRIM looks
-for effect > 0, where B raises the outcome, unless --effect=false.
-
-Every index has a 90% percentile bootstrap interval of 500 resamples drawn
-from the fixed seed 1, so the output is the same on every run. A key with
-no effect gets an index near zero, possibly negative. The intervals cover
-the estimator's sampling error over the design points only, and a table of
-many of them holds some that miss by chance (about 1 in 10).
-
-Writes to --out (default DIR/sensitivity):
-
-  sobol.csv        outcome,country,key,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi
-  prim.csv         the peeling trajectories: per step and key, the box's
-                   bounds, coverage, density, mass and points
-  sobol_OUTCOME_COUNTRY.png, prim_OUTCOME_COUNTRY.png
-  manifest.json
-
-An outcome is a measure of 'migrasim compare' (such as departures_total,
-the sum of the three departure metrics) or a metric, over the whole run as
-in runs.csv (flows summed, stocks at the end, rates averaged); "all" means
-every one. A design point with an NA outcome is left out of that outcome.
-Every swept key must be numeric.`
-
 // sensitivitySeed seeds the bootstrap, so that the output is deterministic.
 const sensitivitySeed = 1
 
 func runSensitivity(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(find("sensitivity"), e, sensitivityDetails)
+	fs := newFlags(find("sensitivity"), e, details("sensitivity"))
 	outcomeList := fs.String("outcome", "departures_total", "comma-separated measures or metrics, or all")
 	effect := fs.Bool("effect", false, "PRIM looks for outcome > 0 instead of outcome above its median (the default for a comparison sweep)")
 	out := fs.String("out", "", "output folder (default DIR/sensitivity)")

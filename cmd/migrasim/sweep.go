@@ -30,20 +30,6 @@ func findSweep(name string) *command {
 	return nil
 }
 
-const sweepDetails = `
-A sweep is a scenario with a [sweep] table: a grid (every combination of
-listed values), cases (explicit tuples), a sample (Latin hypercube or Sobol)
-and the replicates of each design point. A run is one replicate of one point.
-
-  migrasim sweep plan SPEC --out DIR     expand the sweep into DIR/plan.jsonl
-  migrasim sweep run DIR                 run it here (or one task of it: --task I --tasks N)
-  migrasim sweep slurm DIR               write sbatch scripts for a job array and its merge
-  migrasim sweep merge DIR               combine the tasks into DIR/merged/
-  migrasim sweep status DIR              show which runs are done, failed or missing
-
-The merged series.csv and summary.csv are byte-identical however the runs
-were split into tasks. Run 'migrasim sweep COMMAND -h' for a command's flags.`
-
 func runSweep(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		if len(args) < 2 {
@@ -73,7 +59,7 @@ func unknownSweep(name string) error {
 
 func sweepHelp(w io.Writer) error {
 	fmt.Fprintln(w, "Usage: migrasim sweep COMMAND [ARGUMENTS]")
-	fmt.Fprintln(w, strings.TrimRight(sweepDetails, "\n"))
+	fmt.Fprintln(w, strings.TrimRight(details("sweep"), "\n"))
 	infos, err := scenarios.Sweeps()
 	if err != nil {
 		return err

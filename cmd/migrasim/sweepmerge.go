@@ -15,40 +15,8 @@ func init() {
 		run:     runSweepMerge})
 }
 
-const sweepMergeDetails = `
-Reads every task's results in DIR/tasks/ and writes to DIR/merged/:
-
-  series.csv   every run, in the columns of 'migrasim run' (scenario,
-               replicate, month, country, metric, value); the scenario column
-               names the design point (<sweep>-pNN), so (scenario, replicate)
-               identifies the run
-  summary.csv  per design point, the mean, sd and 95% CI over its replicates,
-               in the columns of 'migrasim run'
-  runs.csv     one row per run for sensitivity analysis: run, point, scenario,
-               replicate, seed, the swept keys, then COUNTRY_metric outcomes
-               over the whole run (flows summed, stocks at the end, rates
-               averaged)
-  manifest.json
-
-A comparison sweep ([sweep] compare) writes runs.csv alone, one row per
-design point and replicate, whose outcome columns effect_COUNTRY_metric
-are B - A over the policy window (flows summed, stocks at its end, rates
-averaged); a posterior sweep ([sweep] posterior) writes answer.csv, the
-same bytes as 'migrasim compare A B --posterior FILE --draws N', and
-p_increase_departures_total.png and .svg. A posterior sweep's merge reads
-the posterior and refuses it if it changed since the plan.
-
-For each design point, its rows of series.csv and summary.csv are the bytes
-'migrasim run' writes for that point's scenario, and the files do not depend
-on how the runs were split into tasks. Every record is checked first, as
-'migrasim sweep status' checks it (its plan, its SHA-256, that it is the
-planned run). If any run is missing, failed or damaged, or a task file is
-another plan's, nothing is written: the error names the runs and files and
-what to do, and the exit status is 1. A complete merge already in the
-folder stays until the new one is complete.`
-
 func runSweepMerge(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(findSweep("merge"), e, sweepMergeDetails)
+	fs := newFlags(findSweep("merge"), e, details("sweep-merge"))
 	out := fs.String("out", "", "output folder (default DIR/merged)")
 	force := fs.Bool("force", false, "replace a result already in the output folder (without it, such a folder is refused)")
 	pos, err := parseInterspersed(fs, args)

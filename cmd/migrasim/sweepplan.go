@@ -20,65 +20,8 @@ func init() {
 		run:     runSweepPlan})
 }
 
-const sweepPlanDetails = `
-SPEC is an embedded sweep (see 'migrasim sweep'), an embedded scenario (a
-sweep of one point: its replicates), or a path to a scenario TOML file with
-a [sweep] table:
-
-  [sweep]
-  replicates = 2                 # of each design point (default: the scenario's)
-  seeds = "common"               # or "independent"
-  [sweep.grid]                   # every combination of the listed values
-  feedback.strength = [0.0, 1.25, 2.5, 5.0]
-  [sweep.cases]                  # explicit tuples, one row per case
-  keys = ["policy.interior_removals.rate_multiplier", "policy.interior_removals.from"]
-  values = [[1.0, "2018-01"], [3.0, "2018-01"], [3.0, "2020-01"]]
-  [sweep.sample]                 # "lhs" (Latin hypercube), "sobol", or "saltelli" (for Sobol indices)
-  method = "lhs"
-  n = 64
-  design_seed = 7                # the design's own seed, not the simulation's
-  [sweep.sample.ranges]
-  decision.network = [0.0, 0.05]
-
-A comparison sweep adds to [sweep]:
-
-  compare = ["baseline", "mass-deportation"]  # A and B: names or paths
-  from = "2018-01"               # the policy window (default: from the first
-  to = "2027-12"                 # month a lever of B differs from A's to the end)
-
-Each design point sets its keys on both A and B and runs them paired with
-common random numbers over every replicate: one run per point, whose
-result is B - A over the window per country and metric. The scenario
-part of the spec sets A's run settings (start, months, scale, replicates,
-seed; B takes A's) and any other key it writes on both. With
-
-  posterior = "out/calibrate/particles.csv"   # relative to the working folder
-  draws = 200
-
-and no grid, cases or sample, it is 'migrasim compare A B --posterior FILE
---draws N' split into one run per draw: tasks run contiguous blocks of
-draws, and 'sweep merge' writes the same answer.csv. The plan records the
-posterior's SHA-256; runs and merges refuse it once it has changed.
-
-The design points are the product of the parts given (cases slowest, then
-the grid keys in written order, then the sample). Every value is checked
-like a scenario's, and every point as a whole, before the plan is written to
-DIR (default out/<sweep>):
-
-  sweep.json   the header: sweep, keys, counts, engine version, hashes
-  base.toml    the resolved scenario every run starts from
-  plan.jsonl   one JSON object per run: run, point, replicate, scenario, seed
-               and params (the swept keys' values)
-
-Unless the spec says seeds = "independent", every design point gets the
-scenario's seed, so replicate r of every point uses the same random streams
-(common random numbers) and differences between points are the parameters'
-doing, not sampling noise. The flags change the base scenario; swept keys
-win over them. Planning the same sweep into the same folder again changes
-nothing; a different plan is refused there.`
-
 func runSweepPlan(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(findSweep("plan"), e, sweepPlanDetails)
+	fs := newFlags(findSweep("plan"), e, details("sweep-plan"))
 	out := fs.String("out", "", "folder for the plan (default out/<sweep>)")
 	maxRuns := fs.Int("max-runs", 10000, fmt.Sprintf("refuse sweeps with more runs than this (at most %d)", sweep.MaxRuns))
 	reps := fs.Int("replicates", 0, "replicates of each design point (default: the spec's)")

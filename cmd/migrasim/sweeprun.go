@@ -13,28 +13,8 @@ func init() {
 		run:     runSweepRun})
 }
 
-const sweepRunDetails = `
-Task I of N runs the runs I, I+N, I+2N, … of DIR/plan.jsonl. Without --task
-and --tasks, they come from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT,
-and without those the task is 0 of 1: the whole sweep in this process.
-
-Results go to DIR/tasks/task-I-of-N.runs, and each run's outcome (succeeded,
-or failed with its error) to the status log DIR/tasks/task-I-of-N.status,
-both written so that a task killed at any moment leaves nothing half-done
-that a later try would trust. Running a task again skips the runs that
-already succeeded (in any task's files) and tries the others: resume after a
-time limit, a node failure or a failed run by running the same command.
-
-With --on-error continue (the default) a failing run is recorded and the
-others go on; with stop, the task stops at the first failure. Either way the
-exit status is 1 if any run failed.
-
-Progress goes to a progress bar when stderr is a terminal; otherwise (or with
---log json) one JSON object per line goes to stdout for each finished run,
-with a "start" and an "end" line, for cluster logs.`
-
 func runSweepRun(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(findSweep("run"), e, sweepRunDetails)
+	fs := newFlags(findSweep("run"), e, details("sweep-run"))
 	task := fs.Int("task", -1, "this task's index, from 0 (default: $SLURM_ARRAY_TASK_ID, or 0)")
 	tasks := fs.Int("tasks", 0, "number of tasks the sweep is split into (default: $SLURM_ARRAY_TASK_COUNT, or 1)")
 	workers := fs.Int("workers", 0, "goroutines to use (default: $SLURM_CPUS_PER_TASK, or all cores); never changes results")

@@ -17,24 +17,8 @@ func init() {
 		run:     runSweepSlurm})
 }
 
-const sweepSlurmDetails = `
-Writes into DIR/slurm/:
-
-  sweep.sbatch  a job array (--array=0-(N-1)%K); array task I runs
-                'migrasim sweep run DIR --tasks N' with SLURM_ARRAY_TASK_ID = I
-  merge.sbatch  'migrasim sweep merge DIR'
-  submit.sh     submits both, the merge with --dependency=afterok on the array
-  logs/         where the jobs' output goes (one JSON line per finished run)
-
-and prints the sbatch commands. The scripts name DIR and the migrasim binary
-by absolute path, so they must be visible at the same paths on the compute
-nodes (a shared file system); --binary names another binary path. A task
-that hits its time limit or loses its node is resubmitted alone
-('sbatch --array=I DIR/slurm/sweep.sbatch') and skips the runs it finished;
-'migrasim sweep status DIR' says which tasks to resubmit.`
-
 func runSweepSlurm(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(findSweep("slurm"), e, sweepSlurmDetails)
+	fs := newFlags(findSweep("slurm"), e, details("sweep-slurm"))
 	var o sweep.Slurm
 	fs.IntVar(&o.Tasks, "tasks", 0, "array tasks to split the runs into (default: one per run, at most 100)")
 	fs.IntVar(&o.Concurrent, "concurrent", 0, "array tasks running at once, the %K of --array (default: as many as Slurm allows)")

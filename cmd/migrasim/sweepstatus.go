@@ -15,18 +15,8 @@ func init() {
 		run:     runSweepStatus})
 }
 
-const sweepStatusDetails = `
-Reads the status logs in DIR/tasks/ (safe while tasks run), checks every
-record as 'migrasim sweep merge' does (its plan, its SHA-256, that it is the
-planned run), and prints, per task file, its succeeded and failed runs, then
-the damaged records and unusable task files with what to do about each, and
-the runs without a result and the tasks of N that own them: rerun those tasks ('migrasim sweep run DIR
---task I --tasks N', or 'sbatch --array=I,J DIR/slurm/sweep.sbatch') and they
-do only what is left. N defaults to the number of tasks the files were
-written with.`
-
 func runSweepStatus(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(findSweep("status"), e, sweepStatusDetails)
+	fs := newFlags(findSweep("status"), e, details("sweep-status"))
 	tasks := fs.Int("tasks", 0, "number of tasks the sweep is split into (default: as in the task files)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
