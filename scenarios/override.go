@@ -24,10 +24,38 @@ import (
 // those of a lever's windows: policy.mexico[1].from sets the second
 // window's from, which p must have (an override changes a window, it does
 // not add one); policy.mexico.from and policy.mexico[0].from are the first's.
+// A branched scenario's reference takes the same overrides: they change the
+// world, its history included.
 func Apply(p *sim.Params, overrides map[string]any) error {
 	if len(overrides) == 0 {
 		return nil
 	}
+	// An override changes the world, history included: a branch's
+	// reference takes it too (a copy: references are shared), unless it
+	// is a window the reference does not have (the branch's own).
+	if p.ReferenceParams != nil {
+		ref := *p.ReferenceParams
+		shared := map[string]any{}
+		for k, v := range overrides {
+			if lever, i, _, ok := windowPath(k); ok && i > 0 && i >= windowCount(&ref, lever) {
+				continue
+			}
+			shared[k] = v
+		}
+		if err := apply(&ref, shared); err != nil {
+			return err
+		}
+		if err := apply(p, overrides); err != nil {
+			return err
+		}
+		p.ReferenceParams = &ref
+		return nil
+	}
+	return apply(p, overrides)
+}
+
+// apply is Apply for one set of parameters.
+func apply(p *sim.Params, overrides map[string]any) error {
 	tree := map[string]any{}
 	windows := map[windowRef]map[string]any{}
 	keys := make([]string, 0, len(overrides))
@@ -155,4 +183,14 @@ func normalise(v any) any {
 		return out
 	}
 	return v
+}
+
+// windowCount returns the number of windows of the lever at path lever in
+// p, or 0 if it is not a windowed lever.
+func windowCount(p *sim.Params, lever string) int {
+	f, ok := leverField(lever)
+	if !ok {
+		return 0
+	}
+	return 1 + reflect.ValueOf(&p.Policy).Elem().FieldByIndex(f.idx).FieldByName("More").Len()
 }

@@ -23,8 +23,7 @@ func (p *Params) referenceRun() *Params {
 	return &q
 }
 
-// validateBranch checks a branched scenario: the branch inside the run, a
-// reference that is its own status quo and branches from nothing, and the
+// validateBranch checks a branched scenario: a branch month, a reference that is its own status quo and branches from nothing, and the
 // same world structure on both sides of the branch.
 func (p *Params) validateBranch() []error {
 	var errs []error
@@ -45,8 +44,6 @@ func (p *Params) validateBranch() []error {
 	ref := p.referenceRun()
 	if !p.Branch.IsSet() {
 		bad("branch", "missing: the month from which %s's own parameters apply", p.Name)
-	} else if p.Branch < p.Start.Add(-warmup) || p.Branch > p.End() {
-		bad("branch", "%s is outside the run (%s to %s, warm-up included)", p.Branch, p.Start.Add(-warmup), p.End().Add(-1))
 	}
 	if ref.ReferenceParams != nil {
 		bad("reference", "%s branches from %s itself: a reference cannot branch", p.Reference, ref.Reference)

@@ -112,9 +112,9 @@ func TestBranchResolves(t *testing.T) {
 func TestBranchRefused(t *testing.T) {
 	dir := t.TempDir()
 	for _, tt := range []struct{ text, want string }{
-		{"reference = \"historical\"\nbranch = \"2031-01\"\n", "branch"},
 		{"reference = \"nosuch\"\nbranch = \"2017-10\"\n", "reference"},
-		{"reference = \"mass-deportation\"\nbranch = \"2017-10\"\n", "its own status quo"},
+		{"reference = \"policy-2017\"\nbranch = \"2017-10\"\n", "its own status quo"},
+		{"reference = \"mass-deportation\"\nbranch = \"2018-10\"\n", "cannot branch"},
 		{"branch = \"2017-10\"\n", "reference"},
 	} {
 		path := filepath.Join(dir, "b.toml")

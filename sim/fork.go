@@ -123,6 +123,7 @@ func inputsAt(p *Params, shocks []shockPath, m Month) inputs {
 	in := inputs{levers: p.leversAt(m), shocks: shockLevelsOf(shocks, p.Mechanisms.Shocks, m)}
 	if cam := &p.Policy.CAM; p.Mechanisms.CAM && cam.Open.IsSet() && m >= cam.Open {
 		in.cam = *cam
+		in.cam.Open, in.cam.Close = 0, 0 // they act through the levers
 	}
 	for c := Country(0); c < NumCountries; c++ {
 		if in.levers.aidHomicide[c] != 1 || in.levers.aidJobs[c] != 1 {
@@ -166,7 +167,9 @@ func newNode(p *Params) (node, error) {
 	}
 	if p.ReferenceParams != nil {
 		n.before = p.referenceRun()
-		n.branch = warmup + int(p.Branch-p.Start)
+		// A branch before the warm-up is the scenario's own keys
+		// throughout; one after the run's end, its reference's.
+		n.branch = min(max(warmup+int(p.Branch-p.Start), 0), warmup+p.Months)
 		if n.shocks[0], err = shockPaths(n.before); err != nil {
 			return n, err
 		}

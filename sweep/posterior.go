@@ -270,48 +270,15 @@ func stepsTogether(simulate simulator, params []*sim.Params) (int, error) {
 	return n, nil
 }
 
-// PolicyStart is the first month in which b's policies can differ from
-// a's, found from the scenarios as written: for each policy lever whose
-// settings differ, a date that differs (when the lever starts, ends, opens,
-// closes) counts from the earlier of its two values, and any other
-// difference (a multiplier, a share) from the lever's earliest date in
-// either scenario; PolicyStart is the earliest of these. It is a month when
-// the policies may start to differ (a lever with a delay acts later), never
-// after it. ok is false when no lever with a date differs. Differences
-// outside the policy timeline (parameters, mechanisms, shocks) act from the
-// start, so then it returns a's start.
+// PolicyStart is the first month in which b's world can differ from a's
+// (sim.PartMonth): the first month their policy levers, shocks or the terms
+// those act through differ, after any delay; a's start when they differ in
+// anything else, or already in the warm-up. ok is false when they never
+// differ within the run.
 func PolicyStart(a, b *sim.Params) (m sim.Month, ok bool) {
-	x, y := *a, *b
-	x.Name, y.Name, x.Description, y.Description = "", "", "", ""
-	x.Policy, y.Policy = sim.PolicyParams{}, sim.PolicyParams{}
-	if scenarios.Format(&x) != scenarios.Format(&y) {
-		return a.Start, true
-	}
-	pa, pb := reflect.ValueOf(a.Policy), reflect.ValueOf(b.Policy)
-	for i := range pa.NumField() {
-		var differ, all []sim.Month
-		other := false
-		leaves(pa.Field(i), pb.Field(i), func(u, v reflect.Value) {
-			du, isDate := u.Interface().(sim.Month)
-			switch {
-			case isDate:
-				dv := v.Interface().(sim.Month)
-				all = append(all, du, dv)
-				if du != dv {
-					differ = append(differ, du, dv)
-				}
-			case !same(u, v):
-				other = true
-			}
-		})
-		if other {
-			differ = all
-		}
-		for _, d := range differ {
-			if d.IsSet() && (!ok || d < m) {
-				m, ok = d, true
-			}
-		}
+	m, ok = sim.PartMonth(a, b)
+	if ok && m < a.Start {
+		m = a.Start
 	}
 	return m, ok
 }

@@ -203,23 +203,25 @@ func TestPolicyStart(t *testing.T) {
 		}
 		return p
 	}
-	base := load("baseline", nil)
 	for _, tt := range []struct {
 		name string
-		b    *sim.Params
+		a, b *sim.Params
 		want string
 	}{
-		{"mass deportation", load("mass-deportation", nil), "2018-01"},
-		{"gang deportations", load("gang-deportations", nil), "2018-01"},
+		// Branches from history in October 2017, against history continued.
+		{"mass deportation", load("baseline", nil), load("mass-deportation", nil), "2018-01"},
+		{"gang deportations", load("baseline", nil), load("gang-deportations", nil), "2018-01"},
+		{"the same policies", load("baseline", nil), load("mass-deportation", map[string]any{"policy.interior_removals[1].from": ""}), "none"},
+		// Counterfactual histories against the status quo from 2012.
 		// Removals and the border from 2017-02; CAM (open in both) closes 2017-08.
-		{"the 2017 decisions", load("policy-2017", nil), "2017-02"},
-		{"CAM closes", load("baseline", map[string]any{"policy.cam.close": "2017-08"}), "2017-08"},
-		{"CAM's share changes", load("baseline", map[string]any{"policy.cam.apply_share": 0.1}), "2014-12"},
-		{"a lever that never acts", load("baseline", map[string]any{"policy.interior_removals.rate_multiplier": 3.0}), "none"},
-		{"the same policies", load("mass-deportation", map[string]any{"policy.interior_removals.from": ""}), "none"},
-		{"a parameter", load("baseline", map[string]any{"feedback.strength": 0.5}), "2012-01"},
+		{"the 2017 decisions", load("status-quo", nil), load("policy-2017", nil), "2017-02"},
+		{"CAM closes", load("status-quo", nil), load("status-quo", map[string]any{"policy.cam.close": "2017-08"}), "2017-08"},
+		{"CAM's share changes", load("status-quo", nil), load("status-quo", map[string]any{"policy.cam.apply_share": 0.1}), "2014-12"},
+		{"a lever that never acts", load("status-quo", nil), load("status-quo", map[string]any{"policy.interior_removals.rate_multiplier": 3.0}), "none"},
+		{"a parameter", load("status-quo", nil), load("status-quo", map[string]any{"feedback.strength": 0.5}), "2012-01"},
+		{"history against the status quo", load("status-quo", nil), load("baseline", nil), "2014-07"},
 	} {
-		m, ok := PolicyStart(base, tt.b)
+		m, ok := PolicyStart(tt.a, tt.b)
 		got := m.String()
 		if !ok {
 			got = "none"
