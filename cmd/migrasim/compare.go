@@ -168,6 +168,14 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	outputs = append(outputs, figures...)
+	if len(grid) == 0 { // one figure per question, the three countries in it
+		topics, err := results.TopicPlots(ctx, names, firstRuns)
+		if err != nil {
+			return err
+		}
+		outputs = append(outputs, topics...)
+		figures = append(figures, topics...)
+	}
 	var mechRows []results.MechanismRow
 	if *mechs {
 		if mechRows, err = decompose(ctx, e, &o, params, nil, 0, *from, *to); err != nil {

@@ -124,6 +124,12 @@ func runRun(ctx context.Context, e *env, args []string) error {
 			results.Output{Name: "summary_department.csv", Write: func(w io.Writer) error { return results.WriteDepartmentSummary(w, series) }})
 		files += "series_department.csv, summary_department.csv, "
 	}
+	topics, err := results.TopicPlots(ctx, []string{p.Name}, [][]sim.Series{series})
+	if err != nil {
+		return err
+	}
+	outputs = append(outputs, topics...)
+	files += fmt.Sprintf("%d plots, ", len(topics))
 	if err := writeSet(ctx, dir, outputs, m); err != nil {
 		return err
 	}
