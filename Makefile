@@ -54,8 +54,8 @@ bench: build
 	$(GO) test ./cmd/migrasim -run '^$$' -bench 'FullScale/workers=2$$' -benchtime 1x -count 1 | grep Benchmark | tee -a out/bench.txt
 	@awk '/FullScale\/workers=1/ {a=$$3} /FullScale\/workers=2/ {b=$$3} END {if (a && b) printf "full-scale speed-up, 2 workers over 1: %.2fx\n", a/b}' out/bench.txt
 	@if [ -x /usr/bin/time ]; then \
-		echo "bin/migrasim run baseline --scale 1 --months 120 --replicates 1 (start-up and output included):"; \
-		/usr/bin/time -v ./$(BIN) run baseline --scale 1 --months 120 --replicates 1 --quiet --force --out out/fullscale 2>&1 >/dev/null \
+		echo "bin/migrasim run status-quo --scale 1 --months 120 --replicates 1 (start-up and output included):"; \
+		/usr/bin/time -v ./$(BIN) run status-quo --scale 1 --months 120 --replicates 1 --quiet --force --out out/fullscale 2>&1 >/dev/null \
 			| grep -E 'Elapsed|Maximum resident'; \
 	fi
 	@if [ -x /usr/bin/time ]; then \

@@ -17,7 +17,7 @@ import (
 // with three replicates.
 func departmentParams(t *testing.T) *sim.Params {
 	t.Helper()
-	p, err := scenarios.Load("baseline")
+	p, err := scenarios.Load("status-quo")
 	if err != nil {
 		t.Fatal(err)
 	}

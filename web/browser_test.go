@@ -178,7 +178,7 @@ func (p *page) download(link string) []byte {
 // charts draw, switch on side-by-side mode, download the CSV and the scenario.
 func TestBrowserRun(t *testing.T) {
 	p := openPage(t)
-	p.pick("baseline", 120)
+	p.pick("status-quo", 120)
 	p.slide("push.violence", 10) // 1 → 1.5 in steps of 0.05
 	if v := p.eval(`document.querySelector('#controls .control[data-id="push.violence"] output').textContent`); v != "1.5" {
 		t.Fatalf("violence slider shows %q after 10 steps right, want 1.5", v)
@@ -213,8 +213,8 @@ func TestBrowserRun(t *testing.T) {
 	}
 	want := 120 * int(sim.NumCountries) * int(sim.NumMetrics)
 	if strings.Join(rows[0], ",") != "scenario,replicate,month,country,metric,value" ||
-		names["baseline-edited"] != want || names["baseline-edited-b"] != want {
-		t.Errorf("CSV header %v, rows per scenario %v; want %d rows each for baseline-edited and baseline-edited-b", rows[0], names, want)
+		names["status-quo-edited"] != want || names["status-quo-edited-b"] != want {
+		t.Errorf("CSV header %v, rows per scenario %v; want %d rows each for status-quo-edited and status-quo-edited-b", rows[0], names, want)
 	}
 
 	sc, err := scenarios.Parse("a.toml", p.download("export-toml-a"))
@@ -326,7 +326,7 @@ func (p *page) checkSliders(policy string, values map[string]any, when string) {
 // side and saves the page for the README.
 func TestBrowserScreenshot(t *testing.T) {
 	p := openPageSized(t, 1440, 1240)
-	p.pick("baseline", 120)
+	p.pick("status-quo", 120)
 	p.do("switching on side-by-side", chromedp.Click(chromedp.ID("sbs")))
 	p.do("editing policy B", chromedp.Click(chromedp.CSS(`#tabs button[data-side="b"]`)))
 	p.do("switching on mass deportation", chromedp.Click(control("policy.interior_removals.from", "input.switch")))

@@ -10,8 +10,8 @@ import (
 
 // preferred are the scenarios the page opens with, the first that exists:
 // the classroom reference (small and short, so it runs in seconds), or the
-// baseline.
-var preferred = []string{"teach-baseline", "baseline"}
+// status quo from 2012.
+var preferred = []string{"teach-baseline", "status-quo"}
 
 // catalog is the answer of GET /api/controls.
 type catalog struct {

@@ -34,11 +34,11 @@ func download(t *testing.T, url string) (string, []byte) {
 // 'migrasim run' runs them, give exactly the page's CSV.
 func TestExportReproduces(t *testing.T) {
 	_, c := startServer(t, Config{Workers: 2})
-	id := c.create(`{"a":{"scenario":"baseline","values":{"scale":0.003,"months":24,"seed":"5","push.violence":1.4}},
-		"b":{"scenario":"baseline","values":{"policy.interior_removals.from":"2012-06","policy.interior_removals.rate_multiplier":4,"policy.cam.open":"2012-03","policy.cam.close":"2013-01"}}}`)
+	id := c.create(`{"a":{"scenario":"status-quo","values":{"scale":0.003,"months":24,"seed":"5","push.violence":1.4}},
+		"b":{"scenario":"status-quo","values":{"policy.interior_removals.from":"2012-06","policy.interior_removals.rate_multiplier":4,"policy.cam.open":"2012-03","policy.cam.close":"2013-01"}}}`)
 	c.finish(id)
 	disp, csv := download(t, c.url+"/api/runs/"+id+"/series.csv")
-	if !strings.Contains(disp, "attachment") || !strings.Contains(disp, "baseline-edited-vs-baseline-edited-b-series.csv") {
+	if !strings.Contains(disp, "attachment") || !strings.Contains(disp, "status-quo-edited-vs-status-quo-edited-b-series.csv") {
 		t.Errorf("Content-Disposition %q", disp)
 	}
 	var runs []sim.Series

@@ -18,8 +18,8 @@ import (
 func TestHouseholdCap(t *testing.T) {
 	_, c := startServer(t, Config{})
 	for _, tt := range []struct{ settings, want string }{
-		{`{"a":{"scenario":"baseline","values":{"scale":0.05,"country.SV.population":1e8,"country.SV.household_size":1.5,"country.SV.tie_share":0.01}}}`, "households (population × scale / household size"},
-		{`{"a":{"scenario":"baseline","values":{"scale":0.05,"months":600}}}`, "household-months, more than this server's limit"},
+		{`{"a":{"scenario":"status-quo","values":{"scale":0.05,"country.SV.population":1e8,"country.SV.household_size":1.5,"country.SV.tie_share":0.01}}}`, "households (population × scale / household size"},
+		{`{"a":{"scenario":"status-quo","values":{"scale":0.05,"months":600}}}`, "household-months, more than this server's limit"},
 	} {
 		var e struct{ Error string }
 		if code := c.do("POST", "/api/runs", tt.settings, &e); code != 400 || !strings.Contains(e.Error, tt.want) {
@@ -27,7 +27,7 @@ func TestHouseholdCap(t *testing.T) {
 		}
 	}
 	// The default run at the largest scale is within the cap.
-	c.create(`{"a":{"scenario":"baseline","values":{"scale":0.05,"months":240}}}`)
+	c.create(`{"a":{"scenario":"status-quo","values":{"scale":0.05,"months":240}}}`)
 	if _, err := New(Config{Workers: 1 << 30}); err == nil || !strings.Contains(err.Error(), "workers") {
 		t.Errorf("a billion workers: %v", err)
 	}
@@ -106,7 +106,7 @@ func TestOrphanRunPauses(t *testing.T) {
 	s, c := startServer(t, Config{OrphanTimeout: time.Minute})
 	var offset atomic.Int64
 	s.now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
-	id := c.create(`{"a":{"scenario":"baseline","values":{"scale":0.002,"months":240}}}`)
+	id := c.create(`{"a":{"scenario":"status-quo","values":{"scale":0.002,"months":240}}}`)
 	c.control(id, `{"action":"go","speed":50}`)
 	offset.Store(int64(time.Hour))
 	s.mu.Lock()

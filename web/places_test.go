@@ -10,7 +10,7 @@ import (
 // TestEveryDepartmentPlaced: the map knows where every department of the
 // data is, and puts it inside the box.
 func TestEveryDepartmentPlaced(t *testing.T) {
-	p, err := scenarios.Load("baseline")
+	p, err := scenarios.Load("status-quo")
 	if err != nil {
 		t.Fatal(err)
 	}

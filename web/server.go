@@ -142,9 +142,17 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	infos, err := scenarios.List()
+	all, err := scenarios.List()
 	if err != nil {
 		return nil, fmt.Errorf("web: scenario library: %w", err)
+	}
+	// The page steps one world live; a scenario that branches from history
+	// runs two (its reference and itself), so the page offers the others.
+	var infos []scenarios.Info
+	for _, in := range all {
+		if p, err := scenarios.Load(in.Name); err == nil && p.ReferenceParams == nil {
+			infos = append(infos, in)
+		}
 	}
 	s := &Server{cfg: cfg, list: list, controls: map[string]*Control{}, infos: infos,
 		runs: map[string]*session{}, done: make(chan struct{}), now: time.Now}

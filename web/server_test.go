@@ -96,7 +96,7 @@ func (c *client) finish(id string) stateEvent {
 	return stateEvent{}
 }
 
-const small = `{"a":{"scenario":"baseline","values":{"scale":0.002,"months":12}}}`
+const small = `{"a":{"scenario":"status-quo","values":{"scale":0.002,"months":12}}}`
 
 func TestPageAndCatalog(t *testing.T) {
 	_, c := startServer(t, Config{})
@@ -128,7 +128,7 @@ func TestPageAndCatalog(t *testing.T) {
 	if code := c.do("GET", "/api/controls", "", &cat); code != 200 {
 		t.Fatalf("controls: status %d", code)
 	}
-	if len(cat.Controls) < 50 || len(cat.Charts) != 4 || (cat.Default != "baseline" && cat.Default != "teach-baseline") {
+	if len(cat.Controls) < 50 || len(cat.Charts) != 4 || (cat.Default != "status-quo" && cat.Default != "teach-baseline") {
 		t.Errorf("%d controls, %d charts, default %q", len(cat.Controls), len(cat.Charts), cat.Default)
 	}
 	var pr Preset
@@ -152,14 +152,14 @@ func TestBadRequests(t *testing.T) {
 		code               int
 		want               string
 	}{
-		{"POST", "/api/runs", `{"a":{"scenario":"baseline","values":{"scale":0.5}}}`, "application/json", 400, "limit of 0.05"},
-		{"POST", "/api/runs", `{"a":{"scenario":"baseline","values":{"policy.cam.apply_share":-1}}}`, "application/json", 400, "out of range"},
+		{"POST", "/api/runs", `{"a":{"scenario":"status-quo","values":{"scale":0.5}}}`, "application/json", 400, "limit of 0.05"},
+		{"POST", "/api/runs", `{"a":{"scenario":"status-quo","values":{"policy.cam.apply_share":-1}}}`, "application/json", 400, "out of range"},
 		{"POST", "/api/runs", `{"a":`, "application/json", 400, "settings:"},
-		{"POST", "/api/runs", `{"a":{"scenario":"baseline"}} {"b":1}`, "application/json", 400, "one JSON object"},
-		{"POST", "/api/runs", `{"a":{"scenario":"baseline"},"c":1}`, "application/json", 400, "unknown field"},
-		{"POST", "/api/runs", `{"a":{"scenario":"baseline"}}`, "text/plain", 415, "application/json"},
-		{"POST", "/api/runs", `{"a":{"scenario":"baseline","values":{"seed":1e999}}}`, "application/json", 400, "seed"},
-		{"PUT", "/api/runs/" + id, `{"a":{"scenario":"baseline","values":{"months":0}}}`, "application/json", 400, "months"},
+		{"POST", "/api/runs", `{"a":{"scenario":"status-quo"}} {"b":1}`, "application/json", 400, "one JSON object"},
+		{"POST", "/api/runs", `{"a":{"scenario":"status-quo"},"c":1}`, "application/json", 400, "unknown field"},
+		{"POST", "/api/runs", `{"a":{"scenario":"status-quo"}}`, "text/plain", 415, "application/json"},
+		{"POST", "/api/runs", `{"a":{"scenario":"status-quo","values":{"seed":1e999}}}`, "application/json", 400, "seed"},
+		{"PUT", "/api/runs/" + id, `{"a":{"scenario":"status-quo","values":{"months":0}}}`, "application/json", 400, "months"},
 		{"POST", "/api/runs/" + id + "/control", `{"action":"jump"}`, "application/json", 400, "unknown action"},
 		{"POST", "/api/runs/" + id + "/control", `{"action":"go","speed":-3}`, "application/json", 400, "speed -3"},
 		{"POST", "/api/runs/" + id + "/control", `{"action":"speed"}`, "application/json", 400, "needs a speed"},
@@ -254,7 +254,7 @@ func TestStepGoPauseReset(t *testing.T) {
 // whole run so far, then the months as they come.
 func TestEvents(t *testing.T) {
 	_, c := startServer(t, Config{})
-	id := c.create(`{"a":{"scenario":"baseline","values":{"scale":0.002,"months":12}},"b":{"scenario":"baseline","values":{"policy.interior_removals.from":"2012-01","policy.interior_removals.rate_multiplier":5}}}`)
+	id := c.create(`{"a":{"scenario":"status-quo","values":{"scale":0.002,"months":12}},"b":{"scenario":"status-quo","values":{"policy.interior_removals.from":"2012-01","policy.interior_removals.rate_multiplier":5}}}`)
 	c.control(id, `{"action":"step"}`)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()

@@ -22,7 +22,7 @@ func BenchmarkStep(b *testing.B) {
 				defer s.Close()
 				var params []*sim.Params
 				for range sides {
-					p, err := scenarios.Load("baseline")
+					p, err := scenarios.Load("status-quo")
 					if err != nil {
 						b.Fatal(err)
 					}

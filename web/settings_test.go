@@ -29,17 +29,17 @@ func TestResolveProblems(t *testing.T) {
 		control  string // the problem's control
 		want     string // in its message
 	}{
-		{"above server limit", "baseline", map[string]any{"scale": 0.2}, "scale", "limit of 0.05"},
-		{"above key range", "baseline", map[string]any{"scale": 2.0}, "scale", "out of range"},
-		{"fraction above 1", "baseline", map[string]any{"policy.interior_removals.gang_targeting": 1.5}, "policy.interior_removals.gang_targeting", "out of range [0, 1]"},
-		{"text for a number", "baseline", map[string]any{"seed": "abc"}, "seed", `want a whole number (integer), got "abc"`},
-		{"empty number field", "baseline", map[string]any{"feedback.strength": ""}, "feedback.strength", "got an empty field"},
-		{"fraction for whole number", "baseline", map[string]any{"months": 2.5}, "months", "want a whole number"},
-		{"number for a switch", "baseline", map[string]any{"mechanisms.cam": 1.0}, "mechanisms.cam", "want true or false"},
-		{"bad month", "baseline", map[string]any{"policy.daca.rescind": "2017-13"}, "policy.daca.rescind", "want YYYY-MM"},
-		{"window backwards", "baseline", map[string]any{"policy.border.from": "2016-01", "policy.border.to": "2015-01"}, "policy.border.to", "not after from"},
-		{"push out of range", "baseline", map[string]any{pushViolence: 9.0}, pushViolence, "out of range [0.1, 5]"},
-		{"unknown control", "baseline", map[string]any{"policy.wall.height": 10.0}, "", `unknown control "policy.wall.height"`},
+		{"above server limit", "status-quo", map[string]any{"scale": 0.2}, "scale", "limit of 0.05"},
+		{"above key range", "status-quo", map[string]any{"scale": 2.0}, "scale", "out of range"},
+		{"fraction above 1", "status-quo", map[string]any{"policy.interior_removals.gang_targeting": 1.5}, "policy.interior_removals.gang_targeting", "out of range [0, 1]"},
+		{"text for a number", "status-quo", map[string]any{"seed": "abc"}, "seed", `want a whole number (integer), got "abc"`},
+		{"empty number field", "status-quo", map[string]any{"feedback.strength": ""}, "feedback.strength", "got an empty field"},
+		{"fraction for whole number", "status-quo", map[string]any{"months": 2.5}, "months", "want a whole number"},
+		{"number for a switch", "status-quo", map[string]any{"mechanisms.cam": 1.0}, "mechanisms.cam", "want true or false"},
+		{"bad month", "status-quo", map[string]any{"policy.daca.rescind": "2017-13"}, "policy.daca.rescind", "want YYYY-MM"},
+		{"window backwards", "status-quo", map[string]any{"policy.border.from": "2016-01", "policy.border.to": "2015-01"}, "policy.border.to", "not after from"},
+		{"push out of range", "status-quo", map[string]any{pushViolence: 9.0}, pushViolence, "out of range [0.1, 5]"},
+		{"unknown control", "status-quo", map[string]any{"policy.wall.height": 10.0}, "", `unknown control "policy.wall.height"`},
 		{"unknown scenario", "no-such", nil, "scenario", `no embedded scenario "no-such"`},
 		{"file path as scenario", "../../etc/passwd", nil, "scenario", "no embedded scenario"},
 		{"toml path as scenario", "scenarios/baseline.toml", nil, "scenario", "no embedded scenario"},
@@ -64,7 +64,7 @@ func TestResolveProblems(t *testing.T) {
 // the problems of the others.
 func TestResolveAllProblemsAtOnce(t *testing.T) {
 	s := newTestServer(t, Config{})
-	_, problems := s.resolve(&Settings{A: Side{Scenario: "baseline", Values: map[string]any{
+	_, problems := s.resolve(&Settings{A: Side{Scenario: "status-quo", Values: map[string]any{
 		"seed": "x", pushJobs: 0.0, "scale": 0.5}}})
 	got := map[string]bool{}
 	for _, p := range problems {
@@ -79,20 +79,20 @@ func TestResolveAllProblemsAtOnce(t *testing.T) {
 
 func TestResolveValues(t *testing.T) {
 	s := newTestServer(t, Config{})
-	base, err := scenarios.Load("baseline")
+	base, err := scenarios.Load("status-quo")
 	if err != nil {
 		t.Fatal(err)
 	}
 	base.Scale = 0.01
 
 	t.Run("unchanged keeps the name", func(t *testing.T) {
-		ps, problems := s.resolve(&Settings{A: Side{Scenario: "baseline", Values: map[string]any{"scale": json.Number("0.01")}}})
+		ps, problems := s.resolve(&Settings{A: Side{Scenario: "status-quo", Values: map[string]any{"scale": json.Number("0.01")}}})
 		if problems != nil {
 			t.Fatal(problems)
 		}
-		if ps[0].Name != "baseline-edited" {
+		if ps[0].Name != "status-quo-edited" {
 			// scale differs from the scenario's 0.05, so the settings are edited
-			t.Errorf("name = %q, want baseline-edited", ps[0].Name)
+			t.Errorf("name = %q, want status-quo-edited", ps[0].Name)
 		}
 		if scenarios.Format(ps[0]) == scenarios.Format(base) {
 			t.Error("resolved = base, but the name changed")
@@ -112,25 +112,25 @@ func TestResolveValues(t *testing.T) {
 			t.Fatal(err)
 		}
 		values["scale"] = json.Number("0.05")
-		ps, problems := s.resolve(&Settings{A: Side{Scenario: "baseline", Values: values}})
+		ps, problems := s.resolve(&Settings{A: Side{Scenario: "status-quo", Values: values}})
 		if problems != nil {
 			t.Fatal(problems)
 		}
-		orig, _ := scenarios.Load("baseline")
+		orig, _ := scenarios.Load("status-quo")
 		if got, want := scenarios.Format(ps[0]), scenarios.Format(orig); got != want {
 			t.Errorf("sending back every preset value changed the scenario")
 		}
-		if ps[0].Name != "baseline" {
+		if ps[0].Name != "status-quo" {
 			t.Errorf("name = %q, want baseline", ps[0].Name)
 		}
 	})
 
 	t.Run("push factors become shocks", func(t *testing.T) {
-		ps, problems := s.resolve(&Settings{A: Side{Scenario: "baseline", Values: map[string]any{pushViolence: 1.5, pushJobs: 1.0}}})
+		ps, problems := s.resolve(&Settings{A: Side{Scenario: "status-quo", Values: map[string]any{pushViolence: 1.5, pushJobs: 1.0}}})
 		if problems != nil {
 			t.Fatal(problems)
 		}
-		orig, _ := scenarios.Load("baseline")
+		orig, _ := scenarios.Load("status-quo")
 		if got, want := len(ps[0].Shocks), len(orig.Shocks)+3; got != want {
 			t.Fatalf("%d shocks, want %d (one per country for violence, none for jobs at 1)", got, want)
 		}
@@ -143,8 +143,8 @@ func TestResolveValues(t *testing.T) {
 
 	t.Run("side B shares the run keys", func(t *testing.T) {
 		ps, problems := s.resolve(&Settings{
-			A: Side{Scenario: "baseline", Values: map[string]any{"seed": json.Number("7"), "scale": 0.01, "months": json.Number("24")}},
-			B: &Side{Scenario: "baseline", Values: map[string]any{"seed": json.Number("8"), "scale": 0.9, "months": "x",
+			A: Side{Scenario: "status-quo", Values: map[string]any{"seed": json.Number("7"), "scale": 0.01, "months": json.Number("24")}},
+			B: &Side{Scenario: "status-quo", Values: map[string]any{"seed": json.Number("8"), "scale": 0.9, "months": "x",
 				"policy.interior_removals.from": "2013-01", "policy.interior_removals.rate_multiplier": 3.0}},
 		})
 		if problems != nil {
@@ -163,19 +163,19 @@ func TestResolveValues(t *testing.T) {
 	})
 
 	t.Run("same settings on both sides get two names", func(t *testing.T) {
-		ps, problems := s.resolve(&Settings{A: Side{Scenario: "baseline"}, B: &Side{Scenario: "baseline"}})
+		ps, problems := s.resolve(&Settings{A: Side{Scenario: "status-quo"}, B: &Side{Scenario: "status-quo"}})
 		if problems != nil {
 			t.Fatal(problems)
 		}
-		if ps[0].Name != "baseline" || ps[1].Name != "baseline-b" {
-			t.Errorf("names %q and %q, want baseline and baseline-b", ps[0].Name, ps[1].Name)
+		if ps[0].Name != "status-quo" || ps[1].Name != "status-quo-b" {
+			t.Errorf("names %q and %q, want status-quo and status-quo-b", ps[0].Name, ps[1].Name)
 		}
 	})
 }
 
 func TestPresetClampsScale(t *testing.T) {
 	s := newTestServer(t, Config{MaxScale: 0.01})
-	p, err := scenarios.Load("baseline")
+	p, err := scenarios.Load("status-quo")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ func BenchmarkFullScale(b *testing.B) {
 		b.Run("workers="+workers, func(b *testing.B) {
 			dir := b.TempDir()
 			for range b.N {
-				_, stderr, err := benchCLI(context.Background(), "run", "baseline", "--scale", "1", "--months", "120",
+				_, stderr, err := benchCLI(context.Background(), "run", "status-quo", "--scale", "1", "--months", "120",
 					"--replicates", "1", "--quiet", "--workers", workers, "--out", dir)
 				if err != nil {
 					b.Fatalf("%v\n%s", err, stderr)
