@@ -132,8 +132,8 @@ func TestPageAndCatalog(t *testing.T) {
 		t.Errorf("%d controls, %d charts, default %q", len(cat.Controls), len(cat.Charts), cat.Default)
 	}
 	var pr Preset
-	if code := c.do("GET", "/api/scenario?name=baseline", "", &pr); code != 200 || pr.Values["seed"] == nil {
-		t.Errorf("scenario baseline: status %d, preset %+v", code, pr)
+	if code := c.do("GET", "/api/scenario?name=status-quo", "", &pr); code != 200 || pr.Values["seed"] == nil {
+		t.Errorf("scenario status-quo: status %d, preset %+v", code, pr)
 	}
 	var e struct{ Error string }
 	if code := c.do("GET", "/api/scenario?name=../secret", "", &e); code != 404 || !strings.Contains(e.Error, "no embedded scenario") {
