@@ -102,6 +102,7 @@ func TestMechanismsSwitchOff(t *testing.T) {
 		{"asylum_decisions", "[mechanisms]\ncam = false\nvoluntary_return = false\n", nil, nil, protectedGrowth, true},
 		{"voluntary_return", "", nil, overrides{"abroad.voluntary_return": 0.0, "abroad.voluntary_return_lawful": 0.0}, measure(sim.Returnees), true},
 		{"remigration", "", nil, nil, measure(sim.DeparturesRemigrant), true},
+		{"remittances", "", nil, overrides{"remittances.push_cut": 0.0}, measure(sim.DeparturesAdult), false},
 		{"reintegration", massDeportation, allCapacity(1e6), allCapacity(0), measure(sim.HomicideRate), false},
 		{"aid", "[policy.aid]\nfrom = \"2014-01\"\ndelay_months = 0\n[policy.aid.SV]\nhomicide_effect = 0.5\n[policy.aid.HN]\nhomicide_effect = 0.5\n[policy.aid.GT]\nhomicide_effect = 0.5\n",
 			nil, overrides{"policy.aid.SV.homicide_effect": 0.0, "policy.aid.HN.homicide_effect": 0.0, "policy.aid.GT.homicide_effect": 0.0}, measure(sim.HomicideRate), false},

@@ -100,9 +100,9 @@ func (w *World) fillHazards() {
 	for r := range w.regions {
 		rs := &w.regions[r]
 		cs := &w.countries[rs.country]
+		unemp := float64(p.Unemployment * rs.unemployment)
 		base := w.p.Country.Of(rs.country).Intercept +
-			float64(p.Homicide*log(math.Max(rs.homicide, 0.1))) +
-			float64(p.Unemployment*rs.unemployment)
+			float64(p.Homicide*log(math.Max(rs.homicide, 0.1))) + unemp
 		if mech.Networks {
 			base += float64(p.Network * rs.network)
 		}
@@ -124,6 +124,15 @@ func (w *World) fillHazards() {
 			alone = exp(p.UACPull * (cs.perceivedChild - cs.childRef))
 		}
 		scale := 1 + float64(uac*(alone-1))
+		// keep[b] is the weight remittances leave on the poverty and
+		// unemployment push of households in ties bucket b (remittance.go).
+		keep := [4]float64{1, 1, 1, 1}
+		if mech.Remittances {
+			rel := w.p.remittancePerRelative(rs.country)
+			for b := 1; b < len(keep); b++ {
+				keep[b] = w.p.Remittances.remittanceWeight(float64(tieBucketValue[b] * rel))
+			}
+		}
 		row := cond.hazard[r*numClasses : (r+1)*numClasses]
 		for k := range row {
 			x := base + pov[k&povMask]
@@ -134,6 +143,9 @@ func (w *World) fillHazards() {
 			}
 			if mech.Networks {
 				x += float64(p.Ties * log(1+tieBucketValue[k>>3&3]))
+			}
+			if kb := keep[k>>3&3]; kb != 1 {
+				x -= float64((1 - kb) * push(unemp, pov[k&povMask]))
 			}
 			row[k] = float32(math.Min(1, h*logistic(x)))
 		}

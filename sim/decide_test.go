@@ -33,6 +33,7 @@ func hazardFormula(w *World, r, k int) float64 {
 		x += p.Children + p.Pull*(cs.perceivedFamily-cs.familyRef)
 	}
 	x += p.Ties * math.Log(1+[4]float64{0, 1, 2.5, 5}[k>>3&3])
+	x += remittanceFormula(w, r, k)
 	h := 1 / (1 + math.Exp(-x))
 	if kids {
 		u := 1 / (1 + math.Exp(-(math.Log(p.UACShare/(1-p.UACShare)) + cp.UACShift + p.UACViolence*math.Log(H/50))))

@@ -44,7 +44,7 @@ func ExampleRun() {
 	}
 	// Output:
 	// 2012-01 to 2012-12, mean of 2 replicates at scale 0.005:
-	// SV:  59200 left,  31500 apprehended at the U.S. border,  55900 came home
-	// HN:  79200 left,  41900 apprehended at the U.S. border,  57500 came home
-	// GT: 160900 left,  88700 apprehended at the U.S. border,  95000 came home
+	// SV:  58200 left,  29000 apprehended at the U.S. border,  54700 came home
+	// HN:  75400 left,  39200 apprehended at the U.S. border,  50800 came home
+	// GT: 154000 left,  82300 apprehended at the U.S. border,  97300 came home
 }

@@ -29,6 +29,7 @@ var referenceHash = map[string]string{
 	"0.4.0": "f4e26c88d1b8dc38a5ef6fbf7e9cd50d6bbf35e360ed3b03cf6355c44e42da60",
 	"0.5.0": "326fd0bdab8dfc4377eb3ac963461ba58b17d476d37cd96da2d161738939f357",
 	"0.5.1": "326fd0bdab8dfc4377eb3ac963461ba58b17d476d37cd96da2d161738939f357", // the historical scenario changed, not this run
+	"0.6.0": "c85a6adfea8f2426b2c6f4c36f03a95b1eeb7a570bf8b1873371c67931765c91", // remittances ease the poverty and unemployment push
 }
 
 // referenceParams is a run that spans several shards and most mechanisms:

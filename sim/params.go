@@ -54,6 +54,8 @@ type Params struct {
 	Feedback FeedbackParams `toml:"feedback"`
 	// Remigration is returned migrants' own hazard of going north again.
 	Remigration RemigrationParams `toml:"remigration"`
+	// Remittances is what relatives in the U.S. send home and how it eases the push to leave.
+	Remittances RemittanceParams `toml:"remittances"`
 	// Mechanisms switches each mechanism on or off, so its effect can be isolated.
 	Mechanisms Mechanisms `toml:"mechanisms"`
 	// Policy is the timeline of policy levers.
@@ -164,11 +166,14 @@ type Mechanisms struct {
 	Aid bool `toml:"aid"`
 	// Shocks: the scenario's exogenous violence and jobs paths apply.
 	Shocks bool `toml:"shocks"`
+	// Remittances: relatives in the U.S. send money home, which eases the
+	// poverty and unemployment push; a removal stops it (remittance.go).
+	Remittances bool `toml:"remittances"`
 }
 
 // AllMechanisms has every mechanism switched on.
 func AllMechanisms() Mechanisms {
-	return Mechanisms{true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true}
+	return Mechanisms{true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true}
 }
 
 // DefaultParams returns the engine's defaults: the status-quo baseline from
@@ -190,6 +195,7 @@ func DefaultParams() Params {
 		Abroad:      DefaultAbroad(),
 		Feedback:    DefaultFeedback(),
 		Remigration: DefaultRemigration(),
+		Remittances: DefaultRemittances(),
 		Mechanisms:  AllMechanisms(),
 		Policy:      DefaultPolicy(),
 	}

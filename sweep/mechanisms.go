@@ -26,18 +26,21 @@ type Mechanism struct {
 }
 
 // DefaultMechanisms are the mechanisms a decomposition switches off by
-// default, one row each: a later mechanism (remittances, say) is one more
-// row. Where a single coefficient carries a mechanism it is set to its null
+// default, one row each: a later mechanism is one more row. Where a single coefficient carries a mechanism it is set to its null
 // value; re-migration has none (remigration.months is at least 1 and the
 // shifts are log-odds, not switches), so its switch is used, and the network
 // row sets both coefficients of the stock abroad in the decision: the
-// department's community network and the household's relatives.
+// department's community network and the household's relatives. The
+// remittances row uses its switch too: with remittance.push_cut at 0 the
+// row would say the same, but the switch also reads as what it is, the
+// remittances lost when relatives are removed.
 func DefaultMechanisms() []Mechanism {
 	return []Mechanism{
 		{Name: "remigration", Off: map[string]any{"mechanisms.remigration": false}},
 		{Name: "feedback", Off: map[string]any{"feedback.strength": 0.0}},
 		{Name: "deterrence", Off: map[string]any{"decision.deterrence": 0.0}},
 		{Name: "network", Off: map[string]any{"decision.network": 0.0, "decision.ties": 0.0}},
+		{Name: "remittances", Off: map[string]any{"mechanisms.remittances": false}},
 	}
 }
 

@@ -52,8 +52,8 @@ func TestMechanismsFeedbackOffIsZero(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := 3 * 2 * 2 * 5; len(rows) != want {
-		t.Fatalf("%d rows, want %d (3 countries, 2 measures, 2 horizons, 4 mechanisms and the residual)", len(rows), want)
+	if want := 3 * 2 * 2 * 6; len(rows) != want {
+		t.Fatalf("%d rows, want %d (3 countries, 2 measures, 2 horizons, 5 mechanisms and the residual)", len(rows), want)
 	}
 	deterred := false
 	sum := 0.0
@@ -120,16 +120,17 @@ func TestMechanismsPosteriorOverridesWin(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	results.WriteMechanisms(&buf, rows)
-	got := strings.Join(strings.Split(buf.String(), "\n")[1:6], "\n") // El Salvador
+	got := strings.Join(strings.Split(buf.String(), "\n")[1:7], "\n") // El Salvador
 	want := `baseline,mass-deportation,SV,departures_uac,2012-01..2012-12,remigration,mechanisms.remigration=false,15,15,0,0,0,0,0,0,2,2
 baseline,mass-deportation,SV,departures_uac,2012-01..2012-12,feedback,feedback.strength=0,15,15,0,0,0,0,0,0,2,2
 baseline,mass-deportation,SV,departures_uac,2012-01..2012-12,deterrence,decision.deterrence=0,15,24,-9,-9,-9,-0.6,-0.6,-0.6,2,2
 baseline,mass-deportation,SV,departures_uac,2012-01..2012-12,network,decision.network=0;decision.ties=0,15,15,0,0,0,0,0,0,2,2
+baseline,mass-deportation,SV,departures_uac,2012-01..2012-12,remittances,mechanisms.remittances=false,15,15,0,0,0,0,0,0,2,2
 baseline,mass-deportation,SV,departures_uac,2012-01..2012-12,residual,,15,NA,24,21,27,1.6,1.6,1.6,2,2`
 	if got != want {
 		t.Errorf("mechanisms.csv:\n%s\nwant\n%s", got, want)
 	}
-	if want := 2 * 5 * 2; len(stub.runs) != want {
+	if want := 2 * 6 * 2; len(stub.runs) != want {
 		t.Errorf("%d runs, want %d (2 draws, every mechanism on and each off, A and B)", len(stub.runs), want)
 	}
 }

@@ -31,9 +31,9 @@ func TestMechanismsGolden(t *testing.T) {
 	if lines[0] != strings.Join(results.MechanismsHeader, ",") {
 		t.Errorf("mechanisms.csv header %q", lines[0])
 	}
-	// 3 countries × 4 departures measures × 2 horizons × (4 mechanisms and the residual).
-	if len(lines) != 1+3*4*2*5 {
-		t.Errorf("mechanisms.csv has %d rows, want %d", len(lines)-1, 3*4*2*5)
+	// 3 countries × 4 departures measures × 2 horizons × (5 mechanisms and the residual).
+	if len(lines) != 1+3*4*2*6 {
+		t.Errorf("mechanisms.csv has %d rows, want %d", len(lines)-1, 3*4*2*6)
 	}
 	m, err := results.Verify(dir)
 	if err != nil {
@@ -67,8 +67,8 @@ func TestMechanismsPosterior(t *testing.T) {
 	}
 	mech, _ := os.ReadFile(filepath.Join(dir, "mechanisms.csv"))
 	rows := strings.Split(strings.TrimSpace(string(mech)), "\n")[1:]
-	if len(rows) != 3*4*2*5 {
-		t.Fatalf("mechanisms.csv has %d rows, want %d", len(rows), 3*4*2*5)
+	if len(rows) != 3*4*2*6 {
+		t.Fatalf("mechanisms.csv has %d rows, want %d", len(rows), 3*4*2*6)
 	}
 	shared := 0
 	for _, line := range rows {
