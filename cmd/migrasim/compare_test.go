@@ -44,8 +44,9 @@ func TestCompareGolden(t *testing.T) {
 	}
 	plots, _ := filepath.Glob(filepath.Join(dir, "*.png"))
 	svgs, _ := filepath.Glob(filepath.Join(dir, "*.svg"))
-	if len(plots) != 2*len(results.PlotMeasures) || len(svgs) != len(plots) {
-		t.Fatalf("%d PNG and %d SVG plots, want %d each", len(plots), len(svgs), 2*len(results.PlotMeasures))
+	// Series and differences per measure, and one figure per question.
+	if want := 2*len(results.PlotMeasures) + len(results.Topics); len(plots) != want || len(svgs) != len(plots) {
+		t.Fatalf("%d PNG and %d SVG plots, want %d each", len(plots), len(svgs), want)
 	}
 	for _, f := range plots {
 		b, _ := os.ReadFile(f)

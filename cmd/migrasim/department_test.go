@@ -48,7 +48,7 @@ func TestRunByDepartment(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
-	if !strings.Contains(stdout, "(series.csv, summary.csv, series_department.csv, summary_department.csv, manifest.json)") {
+	if !strings.Contains(stdout, "(series.csv, summary.csv, series_department.csv, summary_department.csv, 8 plots, manifest.json)") {
 		t.Errorf("stdout does not list the department files:\n%s", stdout)
 	}
 	for _, f := range []string{"series.csv", "summary.csv"} {
