@@ -45,10 +45,12 @@ func Apply(p *sim.Params, overrides map[string]any) error {
 		if err := apply(&ref, shared); err != nil {
 			return err
 		}
+		old := p.ReferenceParams
+		p.ReferenceParams = &ref // checked with p, whose history it is
 		if err := apply(p, overrides); err != nil {
+			p.ReferenceParams = old
 			return err
 		}
-		p.ReferenceParams = &ref
 		return nil
 	}
 	return apply(p, overrides)

@@ -59,6 +59,8 @@ const MaxMechanisms = 32
 type Decomposition struct {
 	// Scenarios are A and B, paired (see Pair).
 	Scenarios []*sim.Params
+	// Priors are drawn per draw as in PosteriorComparison (with Particles).
+	Priors []Prior
 	// Mechanisms are switched off one at a time (DefaultMechanisms); 1 to
 	// MaxMechanisms, names unique.
 	Mechanisms []Mechanism
@@ -90,7 +92,7 @@ type Decomposition struct {
 // shares.
 func (c *Decomposition) posterior() *PosteriorComparison {
 	return &PosteriorComparison{Scenarios: c.Scenarios, Particles: c.Particles, Draws: c.Draws, Seed: c.Seed,
-		Workers: c.Workers, Measures: c.Measures, Horizons: c.Horizons}
+		Workers: c.Workers, Measures: c.Measures, Horizons: c.Horizons, Priors: c.Priors}
 }
 
 // plan is the draws: the posterior's, or one at the scenarios' seed.

@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 
 	"migrasim/calibrate"
@@ -51,9 +55,32 @@ type PosteriorComparison struct {
 	// Progress, if set, is called after each simulated month with the months
 	// done and the total over every run; calls are serialised.
 	Progress func(done, total int)
+	// Priors are keys the data do not identify, drawn for each draw from
+	// their own range (uniform) instead of held at the scenarios' values:
+	// the answer is then over the posterior of the calibrated keys and the
+	// prior of these. None may be a calibrated key.
+	Priors []Prior
 	// Simulate runs one scenario; nil means sim.Run. Tests replace it to
 	// check the comparison without simulating.
 	Simulate func(ctx context.Context, p *sim.Params, opt sim.Options) ([]sim.Series, error)
+}
+
+// Prior is a uniform prior over [Lo, Hi] for a number key.
+type Prior struct {
+	Key    string
+	Lo, Hi float64
+}
+
+// priorValues draws each prior's value for the draw whose seed is seed:
+// from a stream of its own per draw and key, so a draw's values do not
+// depend on the other priors or on the order the draws run in.
+func priorValues(priors []Prior, seed uint64) map[string]any {
+	out := map[string]any{}
+	for k, pr := range priors {
+		r := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15^uint64(k+1)))
+		out[pr.Key] = pr.Lo + (pr.Hi-pr.Lo)*r.Float64()
+	}
+	return out
 }
 
 // PosteriorMeasures are the default measures of a posterior comparison:
@@ -111,6 +138,9 @@ func (c *PosteriorComparison) variants(i int, seed uint64) ([]*sim.Params, error
 		if err := scenarios.Apply(&p, c.Particles.Overrides(i)); err != nil {
 			return nil, fmt.Errorf("posterior %s: particle on row %d: %s: %w", c.Particles.File, i+1, base.Name, err)
 		}
+		if err := scenarios.Apply(&p, priorValues(c.Priors, seed)); err != nil {
+			return nil, fmt.Errorf("--prior: %s: %w", base.Name, err)
+		}
 		p.Seed = seed
 		if err := scenarios.Check(&p); err != nil {
 			return nil, fmt.Errorf("posterior %s: particle on row %d: %s: %w", c.Particles.File, i+1, base.Name, err)
@@ -132,6 +162,25 @@ func (c *PosteriorComparison) Check() error {
 	}
 	if c.Draws < 1 || c.Draws > MaxDraws {
 		return fmt.Errorf("--draws %d: want 1 to %d", c.Draws, MaxDraws)
+	}
+	for k, pr := range c.Priors {
+		if slices.Contains(c.Particles.Keys, pr.Key) {
+			return fmt.Errorf("--prior %s: a calibrated key: its posterior is in %s", pr.Key, c.Particles.File)
+		}
+		if !(pr.Lo <= pr.Hi) {
+			return fmt.Errorf("--prior %s: want LO,HI with LO <= HI, got %g,%g", pr.Key, pr.Lo, pr.Hi)
+		}
+		for _, other := range c.Priors[:k] {
+			if other.Key == pr.Key {
+				return fmt.Errorf("--prior %s: given twice", pr.Key)
+			}
+		}
+		for _, v := range []float64{pr.Lo, pr.Hi} {
+			q := *c.Scenarios[0]
+			if err := scenarios.Apply(&q, map[string]any{pr.Key: v}); err != nil {
+				return fmt.Errorf("--prior: %w", err)
+			}
+		}
 	}
 	if c.Workers < 1 || c.Workers > scenarios.MaxWorkers() {
 		return fmt.Errorf("compare: %d workers: want 1 to %d", c.Workers, scenarios.MaxWorkers())
@@ -332,4 +381,22 @@ func PolicyWindow(a, b *sim.Params, from, to string) (first, last sim.Month, why
 		}
 	}
 	return first, last, why, nil
+}
+
+// ParsePrior parses KEY=LO,HI, a uniform prior for a number key.
+func ParsePrior(text string) (Prior, error) {
+	key, rng, ok := strings.Cut(text, "=")
+	lo, hi, ok2 := strings.Cut(rng, ",")
+	if !ok || !ok2 || key == "" {
+		return Prior{}, fmt.Errorf("--prior %q: want KEY=LO,HI (e.g. feedback.strength=0,4.4)", text)
+	}
+	if k, ok := scenarios.Lookup(key); !ok || (k.Type != "number" && k.Type != "whole number") {
+		return Prior{}, fmt.Errorf("--prior %s: not a number key (see 'migrasim keys')", key)
+	}
+	a, err1 := strconv.ParseFloat(strings.TrimSpace(lo), 64)
+	b, err2 := strconv.ParseFloat(strings.TrimSpace(hi), 64)
+	if err1 != nil || err2 != nil || math.IsNaN(a) || math.IsNaN(b) || math.IsInf(a, 0) || math.IsInf(b, 0) {
+		return Prior{}, fmt.Errorf("--prior %s: %q and %q: want two numbers", key, lo, hi)
+	}
+	return Prior{Key: key, Lo: a, Hi: b}, nil
 }

@@ -261,3 +261,51 @@ func TestPosteriorRefused(t *testing.T) {
 		}
 	}
 }
+
+// A prior key is drawn for each draw within its range, the same on both
+// scenarios and on every call, from the draw's seed; history (a branch's
+// reference) takes it too; a calibrated key or a bad range is refused.
+func TestPosteriorPriors(t *testing.T) {
+	ps := pairOf(t, "baseline", "mass-deportation", 24)
+	measures, _ := MeasuresNamed([]string{"departures_total"})
+	c := &PosteriorComparison{Scenarios: ps, Particles: deterrence([]float64{-2, -4}, []float64{1, 1}), Draws: 30,
+		Seed: 3, Workers: 1, Measures: measures, Horizons: []results.Period{{Label: "all", From: 0, To: 24}},
+		Priors: []Prior{{Key: "feedback.strength", Lo: 1, Hi: 3}}}
+	if err := c.Check(); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[float64]bool{}
+	for _, d := range c.plan() {
+		v1, err := c.variants(d.particle, d.seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v2, _ := c.variants(d.particle, d.seed)
+		x := v1[0].Feedback.Strength
+		if x < 1 || x > 3 || v1[1].Feedback.Strength != x || v2[0].Feedback.Strength != x || v1[0].ReferenceParams.Feedback.Strength != x {
+			t.Fatalf("draw seed %d: strengths %g, %g (again %g, history %g), want one value in [1, 3]",
+				d.seed, x, v1[1].Feedback.Strength, v2[0].Feedback.Strength, v1[0].ReferenceParams.Feedback.Strength)
+		}
+		seen[x] = true
+	}
+	if len(seen) < 25 {
+		t.Errorf("%d distinct values over 30 draws: the prior is not drawn per draw", len(seen))
+	}
+	for _, bad := range [][]Prior{
+		{{Key: "decision.deterrence", Lo: -3, Hi: 0}},
+		{{Key: "feedback.strength", Lo: 3, Hi: 1}},
+		{{Key: "feedback.strength", Lo: 0, Hi: 99}},
+		{{Key: "feedback.strength", Lo: 0, Hi: 1}, {Key: "feedback.strength", Lo: 0, Hi: 2}},
+	} {
+		c.Priors = bad
+		if err := c.Check(); err == nil {
+			t.Errorf("%v: no error", bad)
+		}
+	}
+	if _, err := ParsePrior("feedback.strength=0,x"); err == nil {
+		t.Error("ParsePrior of a bad number: no error")
+	}
+	if _, err := ParsePrior("name=0,1"); err == nil {
+		t.Error("ParsePrior of a text key: no error")
+	}
+}

@@ -20,7 +20,7 @@ import (
 func init() {
 	register(command{
 		name:    "compare",
-		usage:   "A B [C...] [--replicates N] [--seed N] [--scale F] [--months N] [--from YYYY-MM --to YYYY-MM] [--vary KEY=V1,V2,...]... [--metrics LIST] [--posterior FILE [--draws N]] [--mechanisms] [--by department] [--out DIR [--force]]",
+		usage:   "A B [C...] [--replicates N] [--seed N] [--scale F] [--months N] [--from YYYY-MM --to YYYY-MM] [--vary KEY=V1,V2,...]... [--metrics LIST] [--posterior FILE [--draws N] [--prior KEY=LO,HI]...] [--mechanisms] [--by department] [--out DIR [--force]]",
 		summary: "compare scenarios with common random numbers: paired differences with 95% intervals, or over a calibrated posterior",
 		run:     runCompare,
 	})
@@ -43,6 +43,12 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	force := fs.Bool("force", false, "replace a result already in the output folder (without it, such a folder is refused)")
 	posterior := fs.String("posterior", "", "compare over this posterior: particles.csv of 'migrasim calibrate'")
 	draws := fs.Int("draws", 200, fmt.Sprintf("with --posterior, the posterior draws, 1 to %d", sweep.MaxDraws))
+	var priors []sweep.Prior
+	fs.Func("prior", "with --posterior, a key the data do not identify, drawn uniformly for each draw: KEY=LO,HI (repeatable)", func(s string) error {
+		pr, err := sweep.ParsePrior(s)
+		priors = append(priors, pr)
+		return err
+	})
 	mechs := fs.Bool("mechanisms", false, "also decompose B's effect on departures by mechanism into mechanisms.csv (two scenarios)")
 	by := fs.String("by", "", "also write department series and comparison_department.csv: --by department (not with --vary or --posterior)")
 	metrics := fs.String("metrics", "", "what to compare, comma-separated metric or measure names, or all (default: the headline measures and the metrics the scenarios' levers touch)")
@@ -75,8 +81,8 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 		if *draws < 1 || *draws > sweep.MaxDraws {
 			return fmt.Errorf("--draws %d: want 1 to %d", *draws, sweep.MaxDraws)
 		}
-	} else if flagGiven(fs, "draws") {
-		return fmt.Errorf("--draws: only with --posterior FILE")
+	} else if flagGiven(fs, "draws") || len(priors) > 0 {
+		return fmt.Errorf("--draws and --prior: only with --posterior FILE")
 	}
 	params, err := loadPaired(e, fs, &o, pos)
 	if err != nil {
@@ -87,7 +93,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 		warnings = append(warnings, warn(e, p)...)
 	}
 	if *posterior != "" {
-		return comparePosterior(ctx, e, &o, params, posteriorRequest{file: *posterior, draws: *draws, from: *from, to: *to, out: *out, force: *force, warnings: warnings, mechanisms: *mechs})
+		return comparePosterior(ctx, e, &o, params, posteriorRequest{file: *posterior, draws: *draws, from: *from, to: *to, out: *out, force: *force, warnings: warnings, mechanisms: *mechs, priors: priors})
 	}
 	grid, err := scenarios.ParseGrid(vary)
 	if err != nil {
@@ -178,7 +184,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	}
 	var mechRows []results.MechanismRow
 	if *mechs {
-		if mechRows, err = decompose(ctx, e, &o, params, nil, 0, *from, *to); err != nil {
+		if mechRows, err = decompose(ctx, e, &o, params, nil, nil, 0, *from, *to); err != nil {
 			return err
 		}
 		outputs = append(outputs, mechanismsOutput(mechRows))
@@ -223,6 +229,7 @@ type posteriorRequest struct {
 	warnings []string // for the manifest
 	// mechanisms asks for mechanisms.csv as well, at the same draws.
 	mechanisms bool
+	priors     []sweep.Prior // keys drawn from their prior at each draw
 }
 
 // comparePosterior runs A and B over the posterior and writes answer.csv,
@@ -254,7 +261,7 @@ func comparePosterior(ctx context.Context, e *env, o *runOptions, params []*sim.
 	}
 	start := time.Now()
 	bar := newProgress(e, "compare", "compare", o.quiet)
-	cmp := &sweep.PosteriorComparison{Scenarios: params, Particles: post, Draws: req.draws, Seed: a.Seed,
+	cmp := &sweep.PosteriorComparison{Scenarios: params, Particles: post, Draws: req.draws, Seed: a.Seed, Priors: req.priors,
 		Workers: o.workers, Measures: measures, Horizons: horizons, Progress: bar.update}
 	effects, err := cmp.Run(ctx) // checks everything before it runs anything
 	if err := bar.done(ctx, err); err != nil {
@@ -273,7 +280,7 @@ func comparePosterior(ctx context.Context, e *env, o *runOptions, params []*sim.
 	plots := len(outputs) - 1
 	var mechRows []results.MechanismRow
 	if req.mechanisms {
-		if mechRows, err = decompose(ctx, e, o, params, post, req.draws, req.from, req.to); err != nil {
+		if mechRows, err = decompose(ctx, e, o, params, post, req.priors, req.draws, req.from, req.to); err != nil {
 			return err
 		}
 		outputs = append(outputs, mechanismsOutput(mechRows))
@@ -285,6 +292,9 @@ func comparePosterior(ctx context.Context, e *env, o *runOptions, params []*sim.
 	m.Resolved += "\n# ---- " + b.Name + " ----\n" + scenarios.Format(b)
 	m.Resolved += fmt.Sprintf("\n# ---- posterior ----\n# %s: %d particles, sha256 %s; %d draws from seed %d; policy window %s to %s\n",
 		post.File, post.Len(), post.SHA256, req.draws, a.Seed, from, to)
+	for _, pr := range req.priors {
+		m.Resolved += fmt.Sprintf("# prior: %s uniform on [%g, %g], drawn for each draw\n", pr.Key, pr.Lo, pr.Hi)
+	}
 	m.InputHash = results.Hash([]byte(m.Resolved), scenarios.DataHash())
 	if err := writeSet(ctx, dir, outputs, m); err != nil {
 		return err
@@ -292,6 +302,9 @@ func comparePosterior(ctx context.Context, e *env, o *runOptions, params []*sim.
 	fmt.Fprintf(e.stdout, "%s vs %s over the posterior in %s (%d particles): %d draws of %d paired replicates, %s to %s, scale %g, seed %d\n",
 		a.Name, b.Name, post.File, post.Len(), req.draws, a.Replicates, a.Start, a.Start.Add(a.Months-1), a.Scale, a.Seed)
 	fmt.Fprintf(e.stdout, "policy window %s to %s (%s)\n", from, to, why)
+	for _, pr := range req.priors {
+		fmt.Fprintf(e.stdout, "prior: %s uniform on [%g, %g], drawn for each draw (not calibrated)\n", pr.Key, pr.Lo, pr.Hi)
+	}
 	fmt.Fprintf(e.stdout, "note: the credible intervals cover parameter and Monte Carlo uncertainty (the 5%% and 95%% quantiles of the pooled draw x replicate differences); P(increase) is the share of draws whose mean difference over replicates is above 0, within about %.2g (one standard error at most) of its value with endless draws\n\n",
 		0.5/math.Sqrt(float64(req.draws)))
 	if err := results.WriteAnswerTable(e.stdout, effects, measure); err != nil {
@@ -338,11 +351,12 @@ func loadPaired(e *env, fs *flag.FlagSet, o *runOptions, names []string) ([]*sim
 }
 
 // decompose runs compare --mechanisms (sweep.NewDecomposition).
-func decompose(ctx context.Context, e *env, o *runOptions, params []*sim.Params, post *calibrate.Particles, draws int, from, to string) ([]results.MechanismRow, error) {
+func decompose(ctx context.Context, e *env, o *runOptions, params []*sim.Params, post *calibrate.Particles, priors []sweep.Prior, draws int, from, to string) ([]results.MechanismRow, error) {
 	d, err := sweep.NewDecomposition(params, post, draws, from, to, o.workers)
 	if err != nil {
 		return nil, err
 	}
+	d.Priors = priors
 	bar := newProgress(e, "compare", "mechanisms", o.quiet)
 	d.Progress = bar.update
 	rows, err := d.Run(ctx)
