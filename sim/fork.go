@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
-	"sync"
 )
 
 // Forking. Scenarios run with the same seed, scale, start and run length use
@@ -404,18 +403,7 @@ func RunPaired(ctx context.Context, ps []*Params, opt Options) ([][]Series, erro
 	pl := NewPool(workers)
 	defer pl.Close()
 
-	total := ref.Replicates * pairedSteps(nodes, scen)
-	var mu sync.Mutex
-	done := 0
-	tick := func() {
-		if opt.Progress == nil {
-			return
-		}
-		mu.Lock()
-		done++
-		opt.Progress(done, total)
-		mu.Unlock()
-	}
+	tick := counter(ref.Replicates*pairedSteps(nodes, scen), opt.Progress)
 	out := make([][]Series, len(ps))
 	for i := range out {
 		out[i] = make([]Series, ref.Replicates)

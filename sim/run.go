@@ -100,18 +100,7 @@ func Run(ctx context.Context, p *Params, opt Options) ([]Series, error) {
 	pl := NewPool(workers)
 	defer pl.Close()
 
-	total := p.Steps()
-	var mu sync.Mutex
-	done := 0
-	tick := func() {
-		if opt.Progress == nil {
-			return
-		}
-		mu.Lock()
-		done++
-		opt.Progress(done, total)
-		mu.Unlock()
-	}
+	tick := counter(p.Steps(), opt.Progress)
 
 	out := make([]Series, p.Replicates)
 	errs := make([]error, p.Replicates)
@@ -152,4 +141,20 @@ func runReplicate(ctx context.Context, p *Params, r int, ex Executor, tick func(
 		tick()
 	}
 	return w.series, nil
+}
+
+// counter returns a function that counts one simulated month towards total
+// and reports it to progress (if set), serialising the calls.
+func counter(total int, progress func(done, total int)) func() {
+	var mu sync.Mutex
+	done := 0
+	return func() {
+		if progress == nil {
+			return
+		}
+		mu.Lock()
+		done++
+		progress(done, total)
+		mu.Unlock()
+	}
 }

@@ -396,20 +396,7 @@ func (mg *merger) writeRuns(w io.Writer) error {
 			return err
 		}
 		all := results.Period{Label: "all", From: 0, To: s.Months}
-		buf = buf[:0]
-		buf = strconv.AppendInt(buf, int64(pr.Run), 10)
-		buf = append(buf, ',')
-		buf = strconv.AppendInt(buf, int64(pr.Point), 10)
-		buf = append(buf, ',')
-		buf = results.AppendField(buf, pr.Scenario)
-		buf = append(buf, ',')
-		buf = strconv.AppendInt(buf, int64(pr.Replicate), 10)
-		buf = append(buf, ',')
-		buf = strconv.AppendUint(buf, pr.Seed, 10)
-		for _, p := range pr.Params {
-			buf = append(buf, ',')
-			buf = results.AppendField(buf, jsonCell(p.Value))
-		}
+		buf = appendRunHead(buf[:0], &pr, pr.Replicate)
 		for c := sim.Country(0); c < sim.NumCountries; c++ {
 			for m := sim.Metric(0); m < sim.NumMetrics; m++ {
 				buf = append(buf, ',')
@@ -451,4 +438,23 @@ func (s *skipLine) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// appendRunHead appends the columns of a runs.csv row before its outcomes:
+// run, point, scenario, replicate, seed and the design point's keys.
+func appendRunHead(buf []byte, pr *PlanRun, replicate int) []byte {
+	buf = strconv.AppendInt(buf, int64(pr.Run), 10)
+	buf = append(buf, ',')
+	buf = strconv.AppendInt(buf, int64(pr.Point), 10)
+	buf = append(buf, ',')
+	buf = results.AppendField(buf, pr.Scenario)
+	buf = append(buf, ',')
+	buf = strconv.AppendInt(buf, int64(replicate), 10)
+	buf = append(buf, ',')
+	buf = strconv.AppendUint(buf, pr.Seed, 10)
+	for _, p := range pr.Params {
+		buf = append(buf, ',')
+		buf = results.AppendField(buf, jsonCell(p.Value))
+	}
+	return buf
 }

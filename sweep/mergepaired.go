@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"strconv"
 
 	"migrasim/results"
 	"migrasim/scenarios"
@@ -101,20 +100,7 @@ func (mg *merger) writeEffects(w io.Writer) error {
 			return err
 		}
 		for rep := range mg.pl.Header.Replicates {
-			buf = buf[:0]
-			buf = strconv.AppendInt(buf, int64(pr.Run), 10)
-			buf = append(buf, ',')
-			buf = strconv.AppendInt(buf, int64(pr.Point), 10)
-			buf = append(buf, ',')
-			buf = results.AppendField(buf, pr.Scenario)
-			buf = append(buf, ',')
-			buf = strconv.AppendInt(buf, int64(rep), 10)
-			buf = append(buf, ',')
-			buf = strconv.AppendUint(buf, pr.Seed, 10)
-			for _, p := range pr.Params {
-				buf = append(buf, ',')
-				buf = results.AppendField(buf, jsonCell(p.Value))
-			}
+			buf = appendRunHead(buf[:0], &pr, rep)
 			for c := sim.Country(0); c < sim.NumCountries; c++ {
 				for m := sim.Metric(0); m < sim.NumMetrics; m++ {
 					buf = append(buf, ',')
