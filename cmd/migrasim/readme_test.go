@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"migrasim/scenarios"
+	"migrasim/sim"
 )
 
 func readme(t *testing.T) string {
@@ -138,5 +139,18 @@ func TestODDDefaults(t *testing.T) {
 	}
 	if checked < 50 {
 		t.Errorf("only %d defaults checked in docs/ODD.md; its tables have changed shape", checked)
+	}
+}
+
+// docs/ODD.md names the engine version it describes: a result change
+// (which bumps sim.Version) must come with a look at the model description.
+func TestODDNamesEngineVersion(t *testing.T) {
+	b, err := os.ReadFile("../../docs/ODD.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _, _ := strings.Cut(string(b), "\n## ")
+	if want := "(engine version " + sim.Version + ","; !strings.Contains(head, want) {
+		t.Errorf("docs/ODD.md's opening does not say %q", want)
 	}
 }
