@@ -210,6 +210,15 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	if err := printMechanisms(e, mechRows); err != nil {
 		return err
 	}
+	if len(grid) == 0 {
+		extra := map[string][sim.NumCountries]float64{}
+		for _, p := range params[1:] {
+			extra[p.Name] = results.ExtraDollars(params[0], p)
+		}
+		if err := results.WritePerMillionTable(e.stdout, results.PerMillionOfDifferences(sets[0].Diffs, window.Label, extra)); err != nil {
+			return err
+		}
+	}
 	if note := results.VariedPlotsNote(sets); note != "" {
 		fmt.Fprintf(e.stdout, "\n%s\n", note)
 	}
@@ -308,6 +317,9 @@ func comparePosterior(ctx context.Context, e *env, o *runOptions, params []*sim.
 	fmt.Fprintf(e.stdout, "note: the credible intervals cover parameter and Monte Carlo uncertainty (the 5%% and 95%% quantiles of the pooled draw x replicate differences); P(increase) is the share of draws whose mean difference over replicates is above 0, within about %.2g (one standard error at most) of its value with endless draws\n\n",
 		0.5/math.Sqrt(float64(req.draws)))
 	if err := results.WriteAnswerTable(e.stdout, effects, measure); err != nil {
+		return err
+	}
+	if err := results.WritePerMillionTable(e.stdout, results.PerMillionOfEffects(effects, "all", results.ExtraDollars(a, b))); err != nil {
 		return err
 	}
 	if err := printMechanisms(e, mechRows); err != nil {
