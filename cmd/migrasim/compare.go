@@ -81,8 +81,10 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 		if *draws < 1 || *draws > sweep.MaxDraws {
 			return fmt.Errorf("--draws %d: want 1 to %d", *draws, sweep.MaxDraws)
 		}
-	} else if flagGiven(fs, "draws") || len(priors) > 0 {
-		return fmt.Errorf("--draws and --prior: only with --posterior FILE")
+	} else if flagGiven(fs, "draws") {
+		return fmt.Errorf("--draws: only with --posterior FILE")
+	} else if len(priors) > 0 {
+		return fmt.Errorf("--prior: only with --posterior FILE")
 	}
 	params, err := loadPaired(e, fs, &o, pos)
 	if err != nil {
