@@ -13,7 +13,7 @@ import (
 // benchParams is the baseline at the given scale: one replicate, 120 months.
 func benchParams(b testing.TB, scale float64) *sim.Params {
 	b.Helper()
-	p, err := scenarios.Load("baseline")
+	p, err := scenarios.Load("status-quo")
 	if err != nil {
 		b.Fatal(err)
 	}
