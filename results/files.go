@@ -12,7 +12,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -54,21 +56,22 @@ func WriteSet(ctx context.Context, dir string, outputs []Output, m *Manifest) er
 		}
 	}
 	for _, o := range outputs {
-		if err := ctx.Err(); err != nil {
-			discard()
-			return err
-		}
 		if !plainName(o.Name) || o.Name == ManifestFile {
-			discard()
 			return fmt.Errorf("write %s: not a file name a result set can hold", o.Name)
 		}
-		tmp, sum, err := writeTemp(filepath.Join(dir, o.Name), o.Write)
-		if err != nil {
-			discard()
-			return err
+	}
+	files, err := stageAll(ctx, dir, outputs)
+	for _, f := range files {
+		if f.tmp != "" {
+			staged = append(staged, f)
 		}
-		staged = append(staged, stagedFile{tmp: tmp, name: o.Name})
-		m.Outputs[o.Name] = sum
+	}
+	if err != nil {
+		discard()
+		return err
+	}
+	for _, f := range files {
+		m.Outputs[f.name] = f.sum
 	}
 	tmp, _, err := writeTemp(filepath.Join(dir, ManifestFile), m.Write)
 	if err != nil {
@@ -108,6 +111,60 @@ func WriteSet(ctx context.Context, dir string, outputs []Output, m *Manifest) er
 	return nil
 }
 
+// stageAll writes every output to its temporary file in dir, in parallel
+// on the machine's cores: outputs that share a name but for the extension
+// (a figure as PNG and SVG) one after the other, since they render one
+// object. It returns the staged files in the order of outputs (those not
+// written have no tmp) and the first error in that order.
+func stageAll(ctx context.Context, dir string, outputs []Output) ([]stagedFile, error) {
+	files := make([]stagedFile, len(outputs))
+	errs := make([]error, len(outputs))
+	var groups [][]int
+	index := map[string]int{}
+	for i, o := range outputs {
+		stem := strings.TrimSuffix(o.Name, filepath.Ext(o.Name))
+		g, ok := index[stem]
+		if !ok {
+			g = len(groups)
+			index[stem] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], i)
+	}
+	next := make(chan []int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(groups)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for group := range next {
+				for _, i := range group {
+					if errs[i] = ctx.Err(); errs[i] != nil {
+						break
+					}
+					o := outputs[i]
+					files[i].name = o.Name
+					files[i].tmp, files[i].sum, errs[i] = writeTemp(filepath.Join(dir, o.Name), o.Write)
+					if errs[i] != nil {
+						break
+					}
+				}
+			}
+		}()
+	}
+	for _, g := range groups {
+		next <- g
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return files, err
+		}
+	}
+	return files, nil
+}
+
 // removeStale removes the temporary files that writers of these names
 // killed before they finished (SIGKILL, a power cut) left in dir.
 func removeStale(dir string, names map[string]string, old []string) {
@@ -133,7 +190,7 @@ func removeStale(dir string, names map[string]string, old []string) {
 }
 
 // stagedFile is a file of a result set written under a temporary name.
-type stagedFile struct{ tmp, name string }
+type stagedFile struct{ tmp, name, sum string }
 
 // plainName reports whether name is a file name without a folder.
 func plainName(name string) bool {

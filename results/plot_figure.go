@@ -3,6 +3,7 @@ package results
 import (
 	"fmt"
 	"image/color"
+	"image/png"
 	"io"
 	"strings"
 
@@ -139,7 +140,7 @@ func (f *Figure) Write(w io.Writer, format string) error {
 	switch format {
 	case "png":
 		img := vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(figureDPI))
-		canvas, out = img, vgimg.PngCanvas{Canvas: img}
+		canvas, out = img, fastPNG{img}
 	case "svg":
 		svg := vgsvg.New(width, height)
 		canvas, out = svg, svg
@@ -217,4 +218,26 @@ func (f *Figure) drawLegend(c draw.Canvas) {
 		c.FillText(sty, vg.Point{X: x, Y: y}, e.name)
 		x += sty.Width(e.name) + sep
 	}
+}
+
+// fastPNG encodes a canvas as PNG with the fastest compression: the files
+// are a little larger, and a run's figures take a fraction of the time.
+type fastPNG struct{ c *vgimg.Canvas }
+
+func (f fastPNG) WriteTo(w io.Writer) (int64, error) {
+	cw := &countWriter{w: w}
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	err := enc.Encode(cw, f.c.Image())
+	return cw.n, err
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
