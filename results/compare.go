@@ -270,7 +270,7 @@ func WriteComparisonTable(w io.Writer, set VariedDifferences, period string) err
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		head := []string{"metric", "aggregate", ref}
 		for _, s := range scenarios {
-			head = append(head, s, s+" - "+ref+" [95% CI]", "same sign")
+			head = append(head, s, s+" - "+ref+" [95% CI]", "reps with this sign")
 		}
 		fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
 		for _, k := range order {
