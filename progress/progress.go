@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -123,4 +124,20 @@ func (p *Reporter) Finish() {
 	if !p.quiet && p.json {
 		p.line(0, 0, true)
 	}
+}
+
+// ParseLine reads one JSON progress line, refusing unknown fields and a
+// time that is not RFC 3339: for a wrapper that follows a command's
+// progress, and for tests.
+func ParseLine(s string) (Line, error) {
+	var l Line
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&l); err != nil {
+		return Line{}, fmt.Errorf("progress line %q: %w", s, err)
+	}
+	if _, err := time.Parse(time.RFC3339, l.Time); err != nil {
+		return Line{}, fmt.Errorf("progress line %q: %w", s, err)
+	}
+	return l, nil
 }

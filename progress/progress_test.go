@@ -2,7 +2,6 @@ package progress
 
 import (
 	"bytes"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -13,14 +12,9 @@ func lines(t *testing.T, out string) []Line {
 	t.Helper()
 	var ls []Line
 	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
-		var p Line
-		dec := json.NewDecoder(strings.NewReader(l))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&p); err != nil {
-			t.Fatalf("%q: %v", l, err)
-		}
-		if _, err := time.Parse(time.RFC3339, p.Time); err != nil {
-			t.Errorf("%q: %v", l, err)
+		p, err := ParseLine(l)
+		if err != nil {
+			t.Fatal(err)
 		}
 		ls = append(ls, p)
 	}

@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"migrasim/progress"
 )
@@ -21,14 +19,9 @@ func progressLines(t *testing.T, stderr string) []progress.Line {
 		if !strings.HasPrefix(l, "{") {
 			continue
 		}
-		var p progress.Line
-		dec := json.NewDecoder(strings.NewReader(l))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&p); err != nil {
-			t.Fatalf("%q: %v", l, err)
-		}
-		if _, err := time.Parse(time.RFC3339, p.Time); err != nil {
-			t.Errorf("%q: %v", l, err)
+		p, err := progress.ParseLine(l)
+		if err != nil {
+			t.Fatal(err)
 		}
 		out = append(out, p)
 	}
