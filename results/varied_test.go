@@ -77,7 +77,7 @@ func TestComparisonVaryColumns(t *testing.T) {
 		if err := WriteComparisonTable(&table, sets[0], "all"); err != nil {
 			t.Fatal(err)
 		}
-		if tt.table == "" && strings.Contains(table.String(), "with ") || !strings.HasPrefix(table.String(), tt.table) {
+		if tt.table == "" && strings.Contains(table.String(), "\nwith ") || !strings.HasPrefix(table.String(), tt.table) {
 			t.Errorf("%v: the table begins\n%.80s\nwant %q", tt.keys, table.String(), tt.table)
 		}
 	}
