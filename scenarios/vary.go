@@ -92,7 +92,7 @@ func (g Grid) Check() error {
 		}
 		for _, w := range g[:i] {
 			if w.Key == v.Key {
-				errs = append(errs, fmt.Errorf("--vary %s: the key is given twice; give all its values in one --vary %s=V1,V2,...", v.Key, v.Key))
+				errs = append(errs, fmt.Errorf("--vary %s: the key is given twice; give all its values in one --vary %s=V1,V2 (and so on)", v.Key, v.Key))
 				break
 			}
 		}

@@ -56,7 +56,7 @@ func TestVaryParseGridRefuses(t *testing.T) {
 		{[]string{"mechanisms.remigration=true,false", "feedback.strength=0,1", "policy.cam.close=2015-01"},
 			[]string{"--vary mechanisms.remigration: a true/false key", "--vary policy.cam.close: a month key"}},
 		{[]string{"feedback.strength=0,1", "decision.deterrence=0,-3", "feedback.strength=2"},
-			[]string{"--vary feedback.strength: the key is given twice; give all its values in one --vary feedback.strength=V1,V2,..."}},
+			[]string{"--vary feedback.strength: the key is given twice; give all its values in one --vary feedback.strength=V1,V2 (and so on)"}},
 		{[]string{"decision.deterrence=0,-3", "feedback.strength=1,2,1"},
 			[]string{"feedback.strength = 1 is given twice"}},
 		{[]string{"decision.deterrence=0,-1,-2,-3,-4", "feedback.strength=0,1,2,3,4", "remigration.border=1,2,3"},

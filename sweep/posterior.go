@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -330,27 +329,6 @@ func PolicyStart(a, b *sim.Params) (m sim.Month, ok bool) {
 		m = a.Start
 	}
 	return m, ok
-}
-
-// leaves calls fn on each pair of leaf fields (anything but a struct) of two
-// values of the same struct type.
-func leaves(u, v reflect.Value, fn func(u, v reflect.Value)) {
-	if u.Kind() != reflect.Struct {
-		fn(u, v)
-		return
-	}
-	for i := range u.NumField() {
-		leaves(u.Field(i), v.Field(i), fn)
-	}
-}
-
-// same reports whether two leaf values are equal, an empty list or map
-// equal to none.
-func same(u, v reflect.Value) bool {
-	if k := u.Kind(); (k == reflect.Slice || k == reflect.Map) && u.Len() == 0 && v.Len() == 0 {
-		return true
-	}
-	return reflect.DeepEqual(u.Interface(), v.Interface())
 }
 
 // PolicyWindow is the policy window of b against a: from and to as given
