@@ -125,16 +125,39 @@ func Compare(names []string, runs [][]sim.Series, measures []Measure, periods []
 					for r := range n {
 						a[r] = m.Aggregate(&runs[i][r], c, p)
 						b[r] = m.Aggregate(&ref[r], c, p)
-						d[r] = a[r] - b[r]
 					}
-					e := EstimateOf(d)
+					mean, refMean, diff, same := paired(a, b, d)
 					out = append(out, Difference{Scenario: names[i], Reference: names[0], Country: c, Measure: m,
-						Period: p, Mean: EstimateOf(a).Mean, RefMean: EstimateOf(b).Mean, Diff: e, SameSign: sameSign(d, e.Mean)})
+						Period: p, Mean: mean, RefMean: refMean, Diff: diff, SameSign: same})
 				}
 			}
 		}
 	}
 	return out, nil
+}
+
+// paired estimates the paired comparison of a scenario's replicates a with
+// the reference's b: their means, the paired differences (written into d)
+// with their mean and 95% interval, and the share with the mean's sign.
+func paired(a, b, d []float64) (mean, refMean float64, diff Estimate, same float64) {
+	for k := range d {
+		d[k] = a[k] - b[k]
+	}
+	diff = EstimateOf(d)
+	return EstimateOf(a).Mean, EstimateOf(b).Mean, diff, sameSign(d, diff.Mean)
+}
+
+// appendPaired appends the numeric columns of a comparison row, each after
+// a comma: replicates, mean, reference_mean, diff_mean, diff_sd,
+// diff_ci_low, diff_ci_high and same_sign_share.
+func appendPaired(buf []byte, mean, refMean float64, diff Estimate, same float64) []byte {
+	buf = append(buf, ',')
+	buf = strconv.AppendInt(buf, int64(diff.N), 10)
+	for _, v := range []float64{mean, refMean, diff.Mean, diff.SD, diff.Low, diff.High, same} {
+		buf = append(buf, ',')
+		buf = AppendValue(buf, v)
+	}
+	return buf
 }
 
 // sameSign is the share of d with the sign of mean. It is NaN when every
@@ -217,15 +240,13 @@ func WriteComparison(w io.Writer, sets []VariedDifferences) error {
 				buf = AppendField(buf, f)
 				buf = append(buf, ',')
 			}
-			for _, f := range []string{d.Scenario, d.Reference, d.Country.Code(), d.Measure.Name, d.Period.Label, aggregateName[d.Measure.Kind()]} {
+			for j, f := range []string{d.Scenario, d.Reference, d.Country.Code(), d.Measure.Name, d.Period.Label, aggregateName[d.Measure.Kind()]} {
+				if j > 0 {
+					buf = append(buf, ',')
+				}
 				buf = AppendField(buf, f)
-				buf = append(buf, ',')
 			}
-			buf = strconv.AppendInt(buf, int64(d.Diff.N), 10)
-			for _, v := range []float64{d.Mean, d.RefMean, d.Diff.Mean, d.Diff.SD, d.Diff.Low, d.Diff.High, d.SameSign} {
-				buf = append(buf, ',')
-				buf = AppendValue(buf, v)
-			}
+			buf = appendPaired(buf, d.Mean, d.RefMean, d.Diff, d.SameSign)
 			buf = append(buf, '\n')
 			bw.Write(buf)
 		}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"strconv"
 
 	"migrasim/sim"
 )
@@ -50,12 +49,10 @@ func CompareDepartments(names []string, runs [][]sim.Series, periods []Period) (
 					for k := range n {
 						a[k] = AggregateDepartment(&runs[i][k], r, m, p)
 						b[k] = AggregateDepartment(&ref[k], r, m, p)
-						d[k] = a[k] - b[k]
 					}
-					e := EstimateOf(d)
+					mean, refMean, diff, same := paired(a, b, d)
 					out = append(out, DepartmentDifference{Scenario: names[i], Reference: names[0], Country: d0.Countries[r],
-						Department: d0.Names[r], Metric: m, Period: p, Mean: EstimateOf(a).Mean, RefMean: EstimateOf(b).Mean,
-						Diff: e, SameSign: sameSign(d, e.Mean)})
+						Department: d0.Names[r], Metric: m, Period: p, Mean: mean, RefMean: refMean, Diff: diff, SameSign: same})
 				}
 			}
 		}
@@ -74,15 +71,13 @@ func WriteDepartmentComparison(w io.Writer, diffs []DepartmentDifference) error 
 	var buf []byte
 	for _, d := range diffs {
 		buf = buf[:0]
-		for _, f := range []string{d.Scenario, d.Reference, d.Country.Code(), d.Department, d.Metric.Name(), d.Period.Label, aggregateName[d.Metric.Kind()]} {
+		for j, f := range []string{d.Scenario, d.Reference, d.Country.Code(), d.Department, d.Metric.Name(), d.Period.Label, aggregateName[d.Metric.Kind()]} {
+			if j > 0 {
+				buf = append(buf, ',')
+			}
 			buf = AppendField(buf, f)
-			buf = append(buf, ',')
 		}
-		buf = strconv.AppendInt(buf, int64(d.Diff.N), 10)
-		for _, v := range []float64{d.Mean, d.RefMean, d.Diff.Mean, d.Diff.SD, d.Diff.Low, d.Diff.High, d.SameSign} {
-			buf = append(buf, ',')
-			buf = AppendValue(buf, v)
-		}
+		buf = appendPaired(buf, d.Mean, d.RefMean, d.Diff, d.SameSign)
 		buf = append(buf, '\n')
 		bw.Write(buf)
 	}

@@ -75,11 +75,7 @@ func (p *Params) aidPopulation(c Country) float64 {
 func (p *Params) AidDollars() [NumCountries]float64 {
 	var out [NumCountries]float64
 	a := &p.Policy.Aid
-	for i := range 1 + len(a.More) {
-		w := a
-		if i > 0 {
-			w = &a.More[i-1]
-		}
+	for _, w := range windowsOf(a, a.More) {
 		for c := Country(0); c < NumCountries; c++ {
 			perYear := w.Of(c).USDMillionsPerYear()
 			if perYear == 0 {

@@ -11,9 +11,10 @@ import (
 
 // TestRunPairedEqualsRun runs every library scenario paired with the
 // baseline, and with the baseline and mass deportation together, and
-// requires each scenario's series to equal, bit for bit, what Run gives for
-// it alone: sharing the months before the scenarios part, forking the world
-// there and sharing the status-quo twin must not change a single number.
+// requires each scenario's series to equal, bit for bit, what it gives
+// alone, world by world with New and Step (worldByWorld): sharing the
+// months before the scenarios part, forking the world there and sharing
+// the status-quo twin must not change a single number.
 func TestRunPairedEqualsRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs every library scenario twice")
@@ -38,10 +39,7 @@ func TestRunPairedEqualsRun(t *testing.T) {
 		if s, ok := alone[p.Name]; ok {
 			return s
 		}
-		s, err := sim.Run(context.Background(), p, sim.Options{Workers: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := worldByWorld(t, p)
 		alone[p.Name] = s
 		return s
 	}
@@ -102,4 +100,31 @@ func TestRunPairedSharesMonths(t *testing.T) {
 	if total != shared {
 		t.Errorf("paired run simulated %d world-months, want %d (alone: %d)", total, shared, 3*steps)
 	}
+}
+
+// worldByWorld runs every replicate of p with New and Step, one world and
+// its own status-quo twin from the start: the reference RunPaired (and so
+// Run) must equal. A branch, which New refuses, runs with Run alone, a plan
+// of its own (its reference and itself).
+func worldByWorld(t *testing.T, p *sim.Params) []sim.Series {
+	t.Helper()
+	if p.ReferenceParams != nil {
+		s, err := sim.Run(context.Background(), p, sim.Options{Workers: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	out := make([]sim.Series, p.Replicates)
+	for r := range out {
+		w, err := sim.New(p, r, sim.Serial)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for !w.Done() {
+			w.Step(sim.Serial)
+		}
+		out[r] = *w.Series()
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"iter"
 	"math"
 )
 
@@ -19,6 +20,21 @@ func WindowKey(key string, i, n int) string {
 	return fmt.Sprintf("%s[%d]", key, i)
 }
 
+// windowsOf yields the windows of a lever in order, with their index: the
+// lever itself (first), then each of its More.
+func windowsOf[T any](first *T, more []T) iter.Seq2[int, *T] {
+	return func(yield func(int, *T) bool) {
+		if !yield(0, first) {
+			return
+		}
+		for i := range more {
+			if !yield(i+1, &more[i]) {
+				return
+			}
+		}
+	}
+}
+
 // validateLever checks the windows of a lever: first and its further
 // windows more. win returns a window's dates and the length of its own More.
 func validateLever[T any](key string, first *T, more []T, win func(*T) (Window, int)) []error {
@@ -27,11 +43,7 @@ func validateLever[T any](key string, first *T, more []T, win func(*T) (Window, 
 		return []error{&FieldError{Key: key, Msg: fmt.Sprintf("%d windows: at most %d", n, MaxWindows)}}
 	}
 	var errs []error
-	for i := range n {
-		w := first
-		if i > 0 {
-			w = &more[i-1]
-		}
+	for i, w := range windowsOf(first, more) {
 		k := WindowKey(key, i, n)
 		dates, nested := win(w)
 		if i > 0 && nested > 0 {
@@ -89,40 +101,15 @@ func (p *Params) leversAt(m Month) levers {
 	}
 	l.mxApprehend, l.mxAsylumCap = pol.Mexico.at(m)
 	l.usApprehend, l.deterShock = pol.Border.at(m)
-	l.familyRelease = multiplier(1+len(pol.FamilyDetention.More), func(i int) (float64, float64) {
-		w := &pol.FamilyDetention
-		if i > 0 {
-			w = &pol.FamilyDetention.More[i-1]
-		}
-		return w.Level(m), w.ReleaseMultiplier
-	})
-	l.reintegration = multiplier(1+len(pol.Reintegration.More), func(i int) (float64, float64) {
-		w := &pol.Reintegration
-		if i > 0 {
-			w = &pol.Reintegration.More[i-1]
-		}
-		return w.Level(m), w.CapacityMultiplier
-	})
+	var release, reintegrate float64
+	for _, w := range windowsOf(&pol.FamilyDetention, pol.FamilyDetention.More) {
+		release += float64(w.Level(m) * (w.ReleaseMultiplier - 1))
+	}
+	for _, w := range windowsOf(&pol.Reintegration, pol.Reintegration.More) {
+		reintegrate += float64(w.Level(m) * (w.CapacityMultiplier - 1))
+	}
+	l.familyRelease, l.reintegration = math.Max(0, 1+release), math.Max(0, 1+reintegrate)
 	return l
-}
-
-// multiplier is a multiplier lever of n windows: 1 + Σ level_i·(mult_i − 1),
-// floored at 0, where window(i) gives level_i and mult_i.
-func multiplier(n int, window func(i int) (level, mult float64)) float64 {
-	var excess float64
-	for i := range n {
-		lv, mult := window(i)
-		excess += float64(lv * (mult - 1))
-	}
-	return math.Max(0, 1+excess)
-}
-
-// window returns window i of the lever: itself for 0, else More[i-1].
-func (p *InteriorRemovals) window(i int) *InteriorRemovals {
-	if i == 0 {
-		return p
-	}
-	return &p.More[i-1]
 }
 
 // at is the removal multiplier and the gang targeting at month m. The
@@ -132,18 +119,15 @@ func (p *InteriorRemovals) window(i int) *InteriorRemovals {
 // by its share of the raise. Without any window that raises removals the
 // targeting acts on nothing and is Σ L_i·gang_targeting_i, capped at 1.
 func (p *InteriorRemovals) at(m Month) (mult, target float64) {
-	n := 1 + len(p.More)
 	var excess, raise, plain float64
-	for i := range n {
-		w := p.window(i)
+	for _, w := range windowsOf(p, p.More) {
 		x := float64(w.Level(m) * (w.RateMultiplier - 1))
 		excess += x
 		if x > 0 {
 			raise += x
 		}
 	}
-	for i := range n {
-		w := p.window(i)
+	for _, w := range windowsOf(p, p.More) {
 		lv := w.Level(m)
 		plain += float64(lv * w.GangTargeting)
 		if x := float64(lv * (w.RateMultiplier - 1)); raise > 0 && x > 0 {
@@ -163,11 +147,7 @@ func (p *InteriorRemovals) at(m Month) (mult, target float64) {
 // without dollars adds exactly 0 to its fraction key.
 func (p *AidPolicy) at(c Country, m Month, e *AidEffect, pop float64) (homicide, jobs float64) {
 	var h, u float64
-	for i := range 1 + len(p.More) {
-		w := p
-		if i > 0 {
-			w = &p.More[i-1]
-		}
+	for _, w := range windowsOf(p, p.More) {
 		a := w.Level(m.Add(-w.DelayMonths))
 		pk := w.Of(c)
 		dh, du := aidEffects(e, pk, pop)
@@ -184,11 +164,7 @@ func (p *AidPolicy) at(c Country, m Month, e *AidEffect, pop float64) (homicide,
 // one (0 = none).
 func (p *MexicoPolicy) at(m Month) (mult, asylumCap float64) {
 	var excess float64
-	for i := range 1 + len(p.More) {
-		w := p
-		if i > 0 {
-			w = &p.More[i-1]
-		}
+	for _, w := range windowsOf(p, p.More) {
 		lv := w.Level(m)
 		excess += float64(lv * w.adapted(m) * (w.ApprehensionMultiplier - 1))
 		if lv > 0 && w.AsylumCapacity > 0 && (asylumCap == 0 || w.AsylumCapacity < asylumCap) {
@@ -203,11 +179,7 @@ func (p *MexicoPolicy) at(m Month) (mult, asylumCap float64) {
 // with its own decay, and the shocks add.
 func (p *BorderPolicy) at(m Month) (mult, shock float64) {
 	var excess float64
-	for i := range 1 + len(p.More) {
-		w := p
-		if i > 0 {
-			w = &p.More[i-1]
-		}
+	for _, w := range windowsOf(p, p.More) {
 		excess += float64(w.Level(m) * (w.ApprehensionMultiplier - 1))
 		if w.From.IsSet() && m >= w.From {
 			shock += float64(w.DeterrenceShock * exp(-float64(m-w.From)/w.ShockDecayMonths))

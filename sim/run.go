@@ -2,8 +2,6 @@ package sim
 
 import (
 	"context"
-	"fmt"
-	"runtime"
 	"sync"
 )
 
@@ -65,82 +63,24 @@ type Options struct {
 	ByDepartment bool
 }
 
-// Steps is the number of months Run simulates for p, warm-up included, over
-// all replicates: the total its Progress callback counts to.
-func (p *Params) Steps() int {
-	if p.ReferenceParams != nil {
-		n, err := PairedSteps([]*Params{p})
-		if err == nil {
-			return n
-		}
-	}
-	return p.Replicates * (p.Months + warmup)
-}
+// Steps is the number of months one world of p simulates, warm-up
+// included, over all replicates: a measure of a run's size. Run's Progress
+// counts to PairedSteps, which adds the worlds a run shares or builds
+// beside it (a status-quo twin, a branch's reference).
+func (p *Params) Steps() int { return p.Replicates * (p.Months + warmup) }
 
 // Run simulates every replicate of p and returns their series in replicate
-// order. Shards of all replicates share one Pool of Workers goroutines, and a
-// second Pool keeps up to Workers replicates in flight at once. It stops early, returning ctx.Err(), when
-// ctx is cancelled.
+// order. It is RunPaired of p alone: shards of all replicates share one Pool
+// of Workers goroutines, a second Pool keeps up to Workers replicates in
+// flight at once, a status-quo twin forks from p's own world where their
+// policies part, and a branch runs with its reference. It stops early,
+// returning ctx.Err(), when ctx is cancelled.
 func Run(ctx context.Context, p *Params, opt Options) ([]Series, error) {
-	if err := p.Validate(); err != nil {
-		return nil, err
-	}
-	if p.ReferenceParams != nil {
-		// A branch runs with its reference: history, then the branch.
-		runs, err := RunPaired(ctx, []*Params{p}, opt)
-		if err != nil {
-			return nil, err
-		}
-		return runs[0], nil
-	}
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	pl := NewPool(workers)
-	defer pl.Close()
-
-	tick := counter(p.Steps(), opt.Progress)
-
-	out := make([]Series, p.Replicates)
-	errs := make([]error, p.Replicates)
-	replicates := NewPool(min(workers, p.Replicates))
-	defer replicates.Close()
-	replicates.Run(p.Replicates, func(r int) {
-		if ctx.Err() == nil {
-			out[r], errs[r] = runReplicate(ctx, p, r, pl.Run, tick, opt.ByDepartment)
-		}
-	})
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	for r, err := range errs {
-		if err != nil {
-			return nil, fmt.Errorf("replicate %d: %w", r, err)
-		}
-	}
-	return out, nil
-}
-
-func runReplicate(ctx context.Context, p *Params, r int, ex Executor, tick func(), byDepartment bool) (Series, error) {
-	w, err := New(p, r, ex)
+	runs, err := RunPaired(ctx, []*Params{p}, opt)
 	if err != nil {
-		return Series{}, err
+		return nil, err
 	}
-	if byDepartment {
-		w.observeDepartments()
-	}
-	for range warmup {
-		tick()
-	}
-	for !w.Done() {
-		if err := ctx.Err(); err != nil {
-			return Series{}, err
-		}
-		w.Step(ex)
-		tick()
-	}
-	return w.series, nil
+	return runs[0], nil
 }
 
 // counter returns a function that counts one simulated month towards total

@@ -23,6 +23,9 @@ type Comparison struct {
 	Measures  []results.Measure
 	Periods   []results.Period
 	Workers   int // goroutines, at least 1; never changes results
+	// ByDepartment also records the department metrics in the series
+	// (sim.Options.ByDepartment).
+	ByDepartment bool
 	// Progress, if set, is called after each simulated month with the months
 	// done and the total over every run.
 	Progress func(done, total int)
@@ -116,18 +119,18 @@ func (c *Comparison) Run(ctx context.Context) ([]results.VariedDifferences, [][]
 	if err := c.Check(); err != nil {
 		return nil, nil, err
 	}
-	points := c.Grid.Len()
+	points := make([][]*sim.Params, c.Grid.Len())
+	steps := make([]int, len(points))
 	total := 0
 	for i := range points {
-		params, err := c.variants(i)
-		if err != nil {
+		var err error
+		if points[i], err = c.variants(i); err != nil {
 			return nil, nil, err
 		}
-		n, err := sim.PairedSteps(params)
-		if err != nil {
+		if steps[i], err = sim.PairedSteps(points[i]); err != nil {
 			return nil, nil, err
 		}
-		total += n
+		total += steps[i]
 	}
 	names := make([]string, len(c.Scenarios))
 	for i, p := range c.Scenarios {
@@ -136,13 +139,9 @@ func (c *Comparison) Run(ctx context.Context) ([]results.VariedDifferences, [][]
 	done := 0
 	var sets []results.VariedDifferences
 	var first [][]sim.Series
-	for i := range points {
-		params, err := c.variants(i)
-		if err != nil {
-			return nil, nil, err
-		}
+	for i, params := range points {
 		offset := done
-		opt := sim.Options{Workers: c.Workers}
+		opt := sim.Options{Workers: c.Workers, ByDepartment: c.ByDepartment}
 		if c.Progress != nil {
 			opt.Progress = func(d, _ int) { c.Progress(offset+d, total) }
 		}
@@ -153,11 +152,7 @@ func (c *Comparison) Run(ctx context.Context) ([]results.VariedDifferences, [][]
 			}
 			return nil, nil, err
 		}
-		n, err := sim.PairedSteps(params)
-		if err != nil {
-			return nil, nil, err
-		}
-		done += n
+		done += steps[i]
 		diffs, err := results.Compare(names, runs, c.Measures, c.Periods)
 		if err != nil {
 			return nil, nil, err

@@ -110,6 +110,17 @@ func NewRunner(dir string, index, of, workers int) (*Runner, error) {
 // Params resolves the scenario of run r of the plan.
 func (t *Runner) Params(r int) (*sim.Params, error) {
 	pr := &t.Plan.Runs[r]
+	values, err := t.pointValues(r)
+	if err != nil {
+		return nil, err
+	}
+	return Resolve(t.Base, pr.Scenario, pr.Seed, t.Plan.Header.Replicates, t.Plan.Header.Keys, values)
+}
+
+// pointValues decodes the values of run r's design point, in the order of
+// the plan's keys.
+func (t *Runner) pointValues(r int) ([]any, error) {
+	pr := &t.Plan.Runs[r]
 	values := make([]any, len(pr.Params))
 	for i, p := range pr.Params {
 		v, err := decodeJSONValue(p.Value)
@@ -118,7 +129,7 @@ func (t *Runner) Params(r int) (*sim.Params, error) {
 		}
 		values[i] = v
 	}
-	return Resolve(t.Base, pr.Scenario, pr.Seed, t.Plan.Header.Replicates, t.Plan.Header.Keys, values)
+	return values, nil
 }
 
 func (t *Runner) emit(ev Event) {

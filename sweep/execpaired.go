@@ -89,13 +89,9 @@ func (t *Runner) openPaired() error {
 // on both, its seed, and the plan's replicates.
 func (t *Runner) Arms(r int) ([]*sim.Params, error) {
 	pr := &t.Plan.Runs[r]
-	values := make([]any, len(pr.Params))
-	for i, p := range pr.Params {
-		v, err := decodeJSONValue(p.Value)
-		if err != nil {
-			return nil, fmt.Errorf("plan run %d: %s: %w", r, p.Key, err)
-		}
-		values[i] = v
+	values, err := t.pointValues(r)
+	if err != nil {
+		return nil, err
 	}
 	var out []*sim.Params
 	for _, base := range []*sim.Params{t.Base, t.B} {

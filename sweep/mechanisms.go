@@ -57,42 +57,21 @@ const MaxMechanisms = 32
 // without, at the scenarios' own parameters and seed. Every run is a fixed
 // slot, so results do not depend on Workers.
 type Decomposition struct {
-	// Scenarios are A and B, paired (see Pair).
-	Scenarios []*sim.Params
-	// Priors are drawn per draw as in PosteriorComparison (with Particles).
-	Priors []Prior
+	// PosteriorComparison holds A and B, the posterior, its draws, seed and
+	// priors, the workers, measures, horizons, progress and the test hook,
+	// with their meanings there, but for one: a nil Particles decomposes at
+	// the scenarios' fixed parameters over their replicates (Draws must then
+	// be 0, and the scenarios' seed is used).
+	PosteriorComparison
 	// Mechanisms are switched off one at a time (DefaultMechanisms); 1 to
 	// MaxMechanisms, names unique.
 	Mechanisms []Mechanism
-	// Particles is the posterior; nil decomposes at the scenarios' fixed
-	// parameters, over their replicates.
-	Particles *calibrate.Particles
-	// Draws is the number of posterior draws, 1 to MaxDraws; with no
-	// Particles it must be 0.
-	Draws int
-	// Seed picks the particles and derives each draw's seed, as in
-	// PosteriorComparison; without Particles the scenarios' seed is used.
-	Seed uint64
-	// Workers is the number of goroutines, 1 to scenarios.MaxWorkers(); it
-	// never changes results.
-	Workers int
-	// Measures are what is decomposed; Horizons the periods, as in
-	// PosteriorComparison.
-	Measures []results.Measure
-	Horizons []results.Period
-	// Progress, if set, is called after each simulated month with the
-	// months done and the total over every run; calls are serialised.
-	Progress func(done, total int)
-	// Simulate runs one scenario; nil runs A and B together with
-	// sim.RunPaired.
-	Simulate func(ctx context.Context, p *sim.Params, opt sim.Options) ([]sim.Series, error)
 }
 
 // posterior is the posterior comparison whose draws the decomposition
 // shares.
 func (c *Decomposition) posterior() *PosteriorComparison {
-	return &PosteriorComparison{Scenarios: c.Scenarios, Particles: c.Particles, Draws: c.Draws, Seed: c.Seed,
-		Workers: c.Workers, Measures: c.Measures, Horizons: c.Horizons, Priors: c.Priors}
+	return &c.PosteriorComparison
 }
 
 // plan is the draws: the posterior's, or one at the scenarios' seed.
@@ -307,6 +286,6 @@ func NewDecomposition(params []*sim.Params, post *calibrate.Particles, draws int
 	if err != nil {
 		return nil, err
 	}
-	return &Decomposition{Scenarios: params, Mechanisms: DefaultMechanisms(), Particles: post, Draws: draws,
-		Seed: a.Seed, Workers: workers, Measures: measures, Horizons: horizons}, nil
+	return &Decomposition{Mechanisms: DefaultMechanisms(), PosteriorComparison: PosteriorComparison{Scenarios: params,
+		Particles: post, Draws: draws, Seed: a.Seed, Workers: workers, Measures: measures, Horizons: horizons}}, nil
 }

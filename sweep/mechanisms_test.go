@@ -37,8 +37,8 @@ func tinyDecomposition(t *testing.T, workers int, set map[string]any) *Decomposi
 		t.Fatal(err)
 	}
 	measures, _ := MeasuresNamed([]string{"departures_total", "homicide_rate"})
-	return &Decomposition{Scenarios: ps, Mechanisms: DefaultMechanisms(), Workers: workers,
-		Measures: measures, Horizons: horizons}
+	return &Decomposition{Mechanisms: DefaultMechanisms(), PosteriorComparison: PosteriorComparison{Scenarios: ps,
+		Workers: workers, Measures: measures, Horizons: horizons}}
 }
 
 // With the feedback's strength already 0 in both scenarios, switching it off
@@ -111,9 +111,9 @@ func TestMechanismsPosteriorOverridesWin(t *testing.T) {
 	ps[0].Replicates, ps[1].Replicates = 2, 2
 	measures, _ := MeasuresNamed([]string{"departures_uac"})
 	stub := &stubRun{}
-	c := &Decomposition{Scenarios: ps, Mechanisms: DefaultMechanisms(), Particles: deterrence([]float64{-2}, []float64{1}),
-		Draws: 2, Seed: 7, Workers: 2, Measures: measures,
-		Horizons: []results.Period{{Label: "2012-01..2012-12", From: 0, To: 12}}, Simulate: stub.run}
+	c := &Decomposition{Mechanisms: DefaultMechanisms(), PosteriorComparison: PosteriorComparison{Scenarios: ps,
+		Particles: deterrence([]float64{-2}, []float64{1}), Draws: 2, Seed: 7, Workers: 2, Measures: measures,
+		Horizons: []results.Period{{Label: "2012-01..2012-12", From: 0, To: 12}}, Simulate: stub.run}}
 	rows, err := c.Run(context.Background())
 	if err != nil {
 		t.Fatal(err)

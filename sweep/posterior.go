@@ -59,8 +59,8 @@ type PosteriorComparison struct {
 	// the answer is then over the posterior of the calibrated keys and the
 	// prior of these. None may be a calibrated key.
 	Priors []Prior
-	// Simulate runs one scenario; nil means sim.Run. Tests replace it to
-	// check the comparison without simulating.
+	// Simulate, set by tests to check the comparison without simulating,
+	// runs one scenario; nil runs A and B together with sim.RunPaired.
 	Simulate func(ctx context.Context, p *sim.Params, opt sim.Options) ([]sim.Series, error)
 }
 

@@ -127,23 +127,11 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	start := time.Now()
 	bar := newProgress(e, "compare", "compare", o.quiet)
 	cmp := &sweep.Comparison{Scenarios: params, Grid: grid, Measures: measures,
-		Periods: periods, Workers: o.workers, Progress: bar.update}
+		Periods: periods, Workers: o.workers, ByDepartment: o.byDepartment, Progress: bar.update}
 	if err := cmp.Check(); err != nil {
 		return err
 	}
-	var sets []results.VariedDifferences
-	var firstRuns [][]sim.Series
-	if o.byDepartment {
-		// What cmp.Run does without --vary, recording the departments too.
-		firstRuns, err = sim.RunPaired(ctx, params, sim.Options{Workers: o.workers, Progress: bar.update, ByDepartment: true})
-		if err == nil {
-			var diffs []results.Difference
-			diffs, err = results.Compare(names, firstRuns, measures, periods)
-			sets = []results.VariedDifferences{{Diffs: diffs}}
-		}
-	} else {
-		sets, firstRuns, err = cmp.Run(ctx)
-	}
+	sets, firstRuns, err := cmp.Run(ctx)
 	if err := bar.done(ctx, err); err != nil {
 		return err
 	}
