@@ -31,6 +31,7 @@ var wantTargetYears = []struct {
 	{"removals_criminal", "FY", []int{2012, 2013, 2014}, "SV HN GT"},
 	{"mx_deportations", "CY", []int{2014, 2016}, "SV HN GT"},
 	{"mx_deportations", "CY", []int{2015}, "GT"},
+	{"mx_deportations", "CY", []int{2013, 2015}, "NT"},
 	{"cam_applications", "FY", []int{2015}, "NT"},
 }
 
@@ -199,6 +200,36 @@ func familyBridge(t *testing.T, d bridgeData, country string, year int) float64 
 	return d.value(t, borderFile, "ALL", "FY", year, "family_unit_apprehensions") * share
 }
 
+const mexicoFile = "deportations_from_mexico.csv"
+
+// mexicoShareYear gives, for each year with a Central American total of
+// deportations from Mexico but no split by country, the series and the
+// year of the same series in which the three countries' share of the total
+// is known.
+var mexicoShareYear = map[int]struct {
+	metric string
+	year   int
+}{
+	2013: {"land_deportations_from_mexico_dgm_gt", 2014},
+	2015: {"inm_devueltos", 2016},
+}
+
+// mexicoBridge is the bridge mexico_nt_share_bridge of SOURCES.md: the
+// Central American total of the year times the three countries' share of
+// that total in the nearest year of the same series that splits it.
+func mexicoBridge(t *testing.T, d bridgeData, yearType string, year int) float64 {
+	ref, ok := mexicoShareYear[year]
+	if !ok {
+		t.Fatalf("mexico_nt_share_bridge: no share year for %d", year)
+	}
+	var three float64
+	for _, c := range []string{"SV", "HN", "GT"} {
+		three += d.value(t, mexicoFile, c, yearType, ref.year, ref.metric)
+	}
+	share := three / d.value(t, mexicoFile, "CA_total", yearType, ref.year, ref.metric)
+	return d.value(t, mexicoFile, "CA_total", yearType, year, ref.metric) * share
+}
+
 // Every value written in calibration_targets.csv is a documented bridge
 // (named in its metric column) recomputed here from the data files; it may
 // differ from the formula by rounding only.
@@ -240,6 +271,8 @@ func TestTargetsBridges(t *testing.T) {
 			want = d.value(t, dhsFile, country, yearType, year, "dhs_apprehensions_all_components") -
 				d.value(t, borderFile, country, yearType, year, "uac_apprehensions") -
 				familyBridge(t, d, country, year)
+		case metric == "mexico_nt_share_bridge" && name == "mx_deportations" && country == "NT" && file == mexicoFile:
+			want = mexicoBridge(t, d, yearType, year)
 		case metric == "cam_received_to_fy_end" && name == "cam_applications" && country == "NT" && yearType == "FY":
 			// Applications received from the program's start to a date
 			// in the last fortnight of the fiscal year.
@@ -264,7 +297,7 @@ func TestTargetsBridges(t *testing.T) {
 			t.Errorf("%s: weight %s: a bridged value weighs less than direct data (2)", line, row[4])
 		}
 	}
-	for _, m := range []string{"family_unit_share_bridge", "total_less_uac_family", "dhs_less_uac_family"} {
+	for _, m := range []string{"family_unit_share_bridge", "total_less_uac_family", "dhs_less_uac_family", "mexico_nt_share_bridge"} {
 		if bridges[m] == 0 {
 			t.Errorf("no target uses the bridge %s: is the test still needed?", m)
 		}
