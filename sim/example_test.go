@@ -44,7 +44,7 @@ func ExampleRun() {
 	}
 	// Output:
 	// 2012-01 to 2012-12, mean of 2 replicates at scale 0.005:
-	// SV:  58200 left,  29000 apprehended at the U.S. border,  54700 came home
-	// HN:  75400 left,  39200 apprehended at the U.S. border,  50800 came home
-	// GT: 154000 left,  82300 apprehended at the U.S. border,  97300 came home
+	// SV:  53900 left,  24400 apprehended at the U.S. border,  54500 came home
+	// HN:  63200 left,  35200 apprehended at the U.S. border,  48600 came home
+	// GT: 120100 left,  64900 apprehended at the U.S. border,  79700 came home
 }

@@ -207,13 +207,13 @@ func DefaultParams() Params {
 	// calibrate' (the default spec, 5,000 runs).
 	p.Country.SV = CountryParams{HouseholdSize: 3.7, ChildShare: 0.62, PoorShare: 0.24, ExtremePoorShare: 0.08,
 		Unemployment: 6.5, Abroad: 1250000, TieShare: 0.36, UndocumentedShare: 0.5, PendingShare: 0.02,
-		Intercept: -10.96, ReintegrationCapacity: 500}
+		Intercept: -10.69, ReintegrationCapacity: 500}
 	p.Country.HN = CountryParams{HouseholdSize: 4.4, ChildShare: 0.70, PoorShare: 0.23, ExtremePoorShare: 0.40,
 		Unemployment: 5.3, Abroad: 600000, TieShare: 0.22, UndocumentedShare: 0.65, PendingShare: 0.02,
-		Intercept: -10.22, UACShift: -0.768, ReintegrationCapacity: 500}
+		Intercept: -9.98, UACShift: -0.827, ReintegrationCapacity: 500}
 	p.Country.GT = CountryParams{HouseholdSize: 4.9, ChildShare: 0.74, PoorShare: 0.36, ExtremePoorShare: 0.23,
 		Unemployment: 2.9, Abroad: 900000, TieShare: 0.15, UndocumentedShare: 0.6, PendingShare: 0.02,
-		Intercept: -10.02, UACShift: -0.207, ReintegrationCapacity: 500}
+		Intercept: -9.91, UACShift: -0.386, ReintegrationCapacity: 500}
 	return p
 }
 

@@ -148,18 +148,29 @@ func TestRemittanceHazardByHand(t *testing.T) {
 	}
 }
 
-// Switching mechanisms.remittances off gives the previous engine exactly:
-// the reference run is byte for byte that of sim.Version 0.5.1, the last
-// without remittances.
-func TestRemittancesOffIsPrevious(t *testing.T) {
-	p := referenceParams(t)
-	p.Mechanisms.Remittances = false
-	series, err := Run(context.Background(), p, Options{Workers: 2})
-	if err != nil {
-		t.Fatal(err)
+// Switching mechanisms.remittances off removes the term and nothing else:
+// the reference run with the switch off is the run with no cut on the push
+// (push_cut 0), and differs from the run with remittances on. (Under
+// sim.Version 0.6.0, with the parameters of 0.5.1, it gave 0.5.1's
+// reference run byte for byte; the refit of 0.7.0 changed those.)
+func TestRemittancesOffIsNoCut(t *testing.T) {
+	run := func(edit func(p *Params)) string {
+		p := referenceParams(t)
+		edit(p)
+		series, err := Run(context.Background(), p, Options{Workers: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hashSeries(series)
 	}
-	if got, want := hashSeries(series), referenceHash["0.5.1"]; got != want {
-		t.Errorf("reference run with remittances off: hash %s, want that of 0.5.1, %s", got, want)
+	off := run(func(p *Params) { p.Mechanisms.Remittances = false })
+	noCut := run(func(p *Params) { p.Remittances.PushCut = 0 })
+	on := run(func(p *Params) {})
+	if off != noCut {
+		t.Errorf("remittances off: hash %s; with no cut on the push: %s; want the same run", off, noCut)
+	}
+	if off == on {
+		t.Errorf("remittances on and off give the same run (%s): the term does nothing", on)
 	}
 }
 
