@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strings"
 
-	"migrasim/progress"
 	"migrasim/scenarios"
 )
 
@@ -159,23 +158,4 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// newProgress reports a command's progress on stderr (package progress).
-func newProgress(e *env, command, label string, quiet bool) *bar {
-	return &bar{progress.New(e.stderr, e.tty, command, label, quiet)}
-}
-
-// bar is a progress reporter whose done ends it as a command should.
-type bar struct{ *progress.Reporter }
-
-func (b *bar) update(done, total int) { b.Update(done, total) }
-
-// done removes the bar and returns stopped() when ctx was interrupted, else err.
-func (b *bar) done(ctx context.Context, err error) error {
-	b.Finish()
-	if ctx.Err() != nil {
-		return stopped()
-	}
-	return err
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"migrasim/report"
 	"migrasim/results"
 	"migrasim/sweep"
 )
@@ -35,7 +36,7 @@ func runSweepMerge(ctx context.Context, e *env, args []string) error {
 	}
 	pl, rep, err := sweep.Merge(ctx, dir, *out, e.command())
 	if err != nil && ctx.Err() != nil {
-		return fmt.Errorf("%w: nothing new was written (a complete merge already in %s is kept)", errInterrupted, *out)
+		return fmt.Errorf("%w: nothing new was written (a complete merge already in %s is kept)", report.ErrInterrupted, *out)
 	}
 	if err != nil && rep != nil && rep.Complete() {
 		return fmt.Errorf("%w; nothing new was written (a complete merge already in %s is kept)", err, *out)

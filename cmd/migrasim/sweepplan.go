@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"migrasim/report"
 	"migrasim/results"
 	"migrasim/scenarios"
 	"migrasim/sweep"
@@ -81,7 +82,7 @@ func runSweepPlan(ctx context.Context, e *env, args []string) error {
 		return planError(ctx, err)
 	}
 	if ctx.Err() != nil {
-		return stopped()
+		return report.Stopped()
 	}
 	b, err := s.BText()
 	if err != nil {
@@ -118,7 +119,7 @@ func runSweepPlan(ctx context.Context, e *env, args []string) error {
 // planError says plainly that planning was interrupted.
 func planError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
-		return stopped()
+		return report.Stopped()
 	}
 	return err
 }
