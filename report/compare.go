@@ -26,9 +26,9 @@ type CompareRequest struct {
 	// Posterior is the particles file to compare over; "" for the
 	// comparison at the scenarios' own keys.
 	Posterior  string
-	Draws      int  // posterior draws (--draws)
-	DrawsGiven bool // --draws was given; it is refused without Posterior
-	Priors     []sweep.Prior
+	Draws      int           // posterior draws (--draws)
+	DrawsGiven bool          // --draws was given; it is refused without Posterior
+	Priors     []sweep.Prior // keys drawn from their prior at each draw (--prior)
 	// Mechanisms also decomposes B's effect on departures by mechanism.
 	Mechanisms   bool
 	ByDepartment bool   // --by department

@@ -22,9 +22,7 @@ func decompose(ctx context.Context, c *Console, req CompareRequest, post *calibr
 	if err != nil {
 		return nil, err
 	}
-	if post != nil {
-		d.Priors = req.Priors
-	}
+	d.Priors = req.Priors // none without a posterior: Check refuses them
 	bar := c.progress("compare", "mechanisms")
 	d.Progress = bar.update
 	rows, err := d.Run(ctx)

@@ -30,7 +30,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	workers := fs.Int("workers", 0, "goroutines (default: all cores); never changes results")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	out := fs.String("out", filepath.Join("out", "calibrate"), "output folder")
-	force := fs.Bool("force", false, "replace a result already in the output folder (without it, such a folder is refused)")
+	force := fs.Bool("force", false, forceUsage)
 	var profiles []calibrate.ProfileRequest
 	fs.Func("profile", "after the search, the profile of the objective along a fitted key: KEY=V1,V2,... (repeatable)", func(s string) error {
 		key, values, err := scenarios.ParseVary(s)

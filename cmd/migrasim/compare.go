@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 
 	"migrasim/report"
@@ -33,7 +32,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 		return nil
 	})
 	fs.StringVar(&req.Dir, "out", "", "output folder (default: out/compare/A-vs-B..., with --posterior A-vs-B-posterior)")
-	fs.BoolVar(&req.Force, "force", false, "replace a result already in the output folder (without it, such a folder is refused)")
+	fs.BoolVar(&req.Force, "force", false, forceUsage)
 	fs.StringVar(&req.Posterior, "posterior", "", "compare over this posterior: particles.csv of 'migrasim calibrate'")
 	fs.IntVar(&req.Draws, "draws", 200, fmt.Sprintf("with --posterior, the posterior draws, 1 to %d", sweep.MaxDraws))
 	fs.Func("prior", "with --posterior, a key the data do not identify, drawn uniformly for each draw: KEY=LO,HI (repeatable)", func(s string) error {
@@ -70,11 +69,4 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	}
 	req.Workers = o.workers
 	return report.Compare(ctx, e.console(o.quiet), req)
-}
-
-// flagGiven reports whether the flag was set on the command line.
-func flagGiven(fs *flag.FlagSet, name string) bool {
-	given := false
-	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
-	return given
 }

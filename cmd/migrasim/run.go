@@ -74,7 +74,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	addRunFlags(fs, &o)
 	out := fs.String("out", "", "output folder (default: out/<scenario>)")
 	by := fs.String("by", "", "also write series and summary by department: --by department (sizes above)")
-	force := fs.Bool("force", false, "replace a result already in the output folder (without it, such a folder is refused)")
+	force := fs.Bool("force", false, forceUsage)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err

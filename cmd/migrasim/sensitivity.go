@@ -19,7 +19,7 @@ func runSensitivity(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&req.Outcomes, "outcome", "departures_total", "comma-separated measures or metrics, or all")
 	effect := fs.Bool("effect", false, "PRIM looks for outcome > 0 instead of outcome above its median (the default for a comparison sweep)")
 	fs.StringVar(&req.Dir, "out", "", "output folder (default DIR/sensitivity)")
-	fs.BoolVar(&req.Force, "force", false, "replace a result already in the output folder (without it, such a folder is refused)")
+	fs.BoolVar(&req.Force, "force", false, forceUsage)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err

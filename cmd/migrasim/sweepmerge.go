@@ -16,7 +16,7 @@ func init() {
 func runSweepMerge(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(findSweep("merge"), e, details("sweep-merge"))
 	out := fs.String("out", "", "output folder (default DIR/merged)")
-	force := fs.Bool("force", false, "replace a result already in the output folder (without it, such a folder is refused)")
+	force := fs.Bool("force", false, forceUsage)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
