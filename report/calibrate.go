@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"migrasim/calibrate"
@@ -69,7 +70,8 @@ func Calibrate(ctx context.Context, c *Console, req CalibrateRequest) error {
 	// (seed, scale, months) with the fitted values and five times the
 	// replicates; fitted.toml is the spec's scenario as written.
 	m := c.manifest(res.Check, cfg.Workers, wall)
-	if err := writeSet(ctx, req.Dir, calibrationOutputs(res), m); err != nil {
+	outputs := calibrationOutputs(res)
+	if err := writeSet(ctx, req.Dir, outputs, m); err != nil {
 		return err
 	}
 	// The results hold everything the checkpoint did.
@@ -77,8 +79,17 @@ func Calibrate(ctx context.Context, c *Console, req CalibrateRequest) error {
 		fmt.Fprintf(c.Stderr, "warning: calibrate: %v\n", err)
 	}
 	res.WriteReport(c.Stdout, wall.Seconds())
-	fmt.Fprintf(c.Stdout, "\nwrote %s (fitted.toml, posterior.csv, particles.csv, samples.csv, fit.csv, manifest.json)\n", req.Dir)
+	fmt.Fprintf(c.Stdout, "\n%s\n", wrote(req.Dir, outputs))
 	return nil
+}
+
+// wrote is the line that names every file of a result set written to dir.
+func wrote(dir string, outputs []results.Output) string {
+	names := make([]string, 0, len(outputs)+1)
+	for _, o := range outputs {
+		names = append(names, o.Name)
+	}
+	return fmt.Sprintf("wrote %s (%s)", dir, strings.Join(append(names, results.ManifestFile), ", "))
 }
 
 // calibrationOutputs lists the files of a calibration's result set.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"migrasim/calibrate"
 	"migrasim/results"
 	"migrasim/scenarios"
 	"migrasim/sim"
@@ -119,6 +120,21 @@ func TestRunWritesWhatItSays(t *testing.T) {
 		if n := len(files) - plots(files); n != tables {
 			t.Errorf("by department %v: %d files besides the plots, want %d: %v", byDepartment, n, tables, files)
 		}
+	}
+}
+
+// A calibration's last line names every file of its set, profile.csv
+// included when a profile was asked for.
+func TestCalibrationWrote(t *testing.T) {
+	res := &calibrate.Result{Fitted: scenario(t, tiny)}
+	want := "wrote out/c (fitted.toml, posterior.csv, particles.csv, samples.csv, fit.csv, manifest.json)"
+	if got := wrote("out/c", calibrationOutputs(res)); got != want {
+		t.Errorf("without a profile: %q, want %q", got, want)
+	}
+	res.Profiles = []calibrate.ProfilePoint{{Key: "decision.deterrence", Value: -3}}
+	want = "wrote out/c (fitted.toml, posterior.csv, particles.csv, samples.csv, fit.csv, profile.csv, manifest.json)"
+	if got := wrote("out/c", calibrationOutputs(res)); got != want {
+		t.Errorf("with a profile: %q, want %q", got, want)
 	}
 }
 
