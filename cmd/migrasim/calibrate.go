@@ -2,16 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"runtime"
-	"time"
 
 	"migrasim/calibrate"
-	"migrasim/results"
+	"migrasim/report"
 	"migrasim/scenarios"
 )
 
@@ -34,7 +30,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	workers := fs.Int("workers", 0, "goroutines (default: all cores); never changes results")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	out := fs.String("out", filepath.Join("out", "calibrate"), "output folder")
-	force := fs.Bool("force", false, "replace a result already in the output folder (without it, such a folder is refused)")
+	force := fs.Bool("force", false, forceUsage)
 	var profiles []calibrate.ProfileRequest
 	fs.Func("profile", "after the search, the profile of the objective along a fitted key: KEY=V1,V2,... (repeatable)", func(s string) error {
 		key, values, err := scenarios.ParseVary(s)
@@ -60,95 +56,8 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	}
 	cfg := calibrate.Config{Method: *method, Budget: *budget, Accept: *accept, Workers: *workers, Facts: true,
 		Profiles: profiles, ProfileBudget: *profileBudget}
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	if err := results.CheckDir(*out, *force); err != nil {
-		return err
-	}
-	spec, err := calibrate.LoadSpec(*specName)
-	if err != nil {
-		return err
-	}
-	targets, err := calibrate.Targets()
-	if *targetsFile != "" {
-		targets, err = calibrate.LoadTargets(*targetsFile)
-	}
-	if err != nil {
-		return err
-	}
-	cfg.Spec, cfg.Targets = spec, targets
-	cfg.Checkpoint, cfg.Resume = filepath.Join(*out, calibrate.CheckpointFile), *resume
-	if err := checkResume(e, cfg); err != nil {
-		return err
-	}
-	start := time.Now()
-	bar := newProgress(e, "calibrate", "calibrate", *quiet)
-	cfg.Progress = bar.update
-	res, err := calibrate.Run(ctx, cfg)
-	if err := bar.done(ctx, err); err != nil {
-		return kept(err, cfg)
-	}
-	if res.Resumed > 0 {
-		fmt.Fprintf(e.stderr, "calibrate: took %d runs from %s\n", res.Resumed, cfg.Checkpoint)
-	}
-	wall := time.Since(start)
-	// The manifest records the run behind fit.csv: the spec's settings
-	// (seed, scale, months) with the fitted values and five times the
-	// replicates; fitted.toml is the spec's scenario as written.
-	m := newManifest(e, res.Check, *workers, wall)
-	resolved := scenarios.Format(res.Fitted)
-	outputs := []results.Output{
-		{Name: "fitted.toml", Write: func(w io.Writer) error { return res.WriteFitted(w, resolved) }},
-		{Name: "posterior.csv", Write: res.WritePosterior},
-		{Name: "particles.csv", Write: res.WriteParticles},
-		{Name: "samples.csv", Write: res.WriteSamples},
-		{Name: "fit.csv", Write: func(w io.Writer) error { return calibrate.WriteFit(w, res.Fit) }},
-	}
-	if len(res.Profiles) > 0 {
-		outputs = append(outputs, results.Output{Name: "profile.csv", Write: func(w io.Writer) error { return calibrate.WriteProfile(w, res.Profiles) }})
-	}
-	if err := writeSet(ctx, *out, outputs, m); err != nil {
-		return err
-	}
-	// The results hold everything the checkpoint did.
-	if err := calibrate.RemoveCheckpoint(cfg.Checkpoint); err != nil {
-		fmt.Fprintf(e.stderr, "warning: calibrate: %v\n", err)
-	}
-	res.WriteReport(e.stdout, wall.Seconds())
-	fmt.Fprintf(e.stdout, "\nwrote %s (fitted.toml, posterior.csv, particles.csv, samples.csv, fit.csv, manifest.json)\n", *out)
-	return nil
-}
-
-// checkResume checks, before any run, that the checkpoint --resume will
-// pick up from belongs to this calibration, and says when there is none.
-func checkResume(e *env, cfg calibrate.Config) error {
-	if !cfg.Resume {
-		return nil
-	}
-	c, err := calibrate.ReadCheckpoint(cfg.Checkpoint)
-	if errors.Is(err, os.ErrNotExist) {
-		fmt.Fprintf(e.stderr, "calibrate: no checkpoint at %s: starting from the beginning\n", cfg.Checkpoint)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	return c.Match(cfg)
-}
-
-// kept is the error of an interrupted calibration: it says how to resume
-// when a checkpoint of this calibration is there to resume from.
-func kept(err error, cfg calibrate.Config) error {
-	if !errors.Is(err, errInterrupted) {
-		return err
-	}
-	c, cerr := calibrate.ReadCheckpoint(cfg.Checkpoint)
-	if cerr != nil || c.Match(cfg) != nil || c.Header.Runs == 0 {
-		return err
-	}
-	return fmt.Errorf("%w: %s keeps %d finished runs (up to %s); run the same command with --resume to pick up from there",
-		errInterrupted, cfg.Checkpoint, c.Header.Runs, c.Header.Stage)
+	return report.Calibrate(ctx, e.console(*quiet), report.CalibrateRequest{Config: cfg, Spec: *specName, Targets: *targetsFile,
+		Dir: *out, Force: *force, Resume: *resume})
 }
 
 // toFloats converts parsed number values to float64.

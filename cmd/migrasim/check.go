@@ -25,7 +25,7 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	warn(e, p)
+	e.console(true).Warn(p)
 	fmt.Fprint(e.stdout, scenarios.Format(p))
 	return nil
 }

@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strings"
 
-	"migrasim/progress"
 	"migrasim/scenarios"
 )
 
@@ -161,21 +160,12 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// newProgress reports a command's progress on stderr (package progress).
-func newProgress(e *env, command, label string, quiet bool) *bar {
-	return &bar{progress.New(e.stderr, e.tty, command, label, quiet)}
+// flagGiven reports whether the flag was set on the command line.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }
 
-// bar is a progress reporter whose done ends it as a command should.
-type bar struct{ *progress.Reporter }
-
-func (b *bar) update(done, total int) { b.Update(done, total) }
-
-// done removes the bar and returns stopped() when ctx was interrupted, else err.
-func (b *bar) done(ctx context.Context, err error) error {
-	b.Finish()
-	if ctx.Err() != nil {
-		return stopped()
-	}
-	return err
-}
+// forceUsage is the help of --force, for the commands that write a result set.
+const forceUsage = "replace a result already in the output folder (without it, such a folder is refused)"

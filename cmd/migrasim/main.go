@@ -11,6 +11,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"migrasim/report"
 )
 
 func main() {
@@ -45,17 +47,10 @@ func exitStatus(ctx context.Context, err error, stderr io.Writer) int {
 	return 1
 }
 
-// errInterrupted is what a command returns when it stopped for a signal
-// before it finished; what it wrote, if anything, says the error's text.
-var errInterrupted = errors.New("interrupted")
-
 // interrupted reports whether err ends a command that a signal stopped.
 func interrupted(ctx context.Context, err error) bool {
-	return errors.Is(err, errInterrupted) || errors.Is(err, context.Canceled) || (ctx.Err() != nil && err != nil)
+	return errors.Is(err, report.ErrInterrupted) || errors.Is(err, context.Canceled) || (ctx.Err() != nil && err != nil)
 }
-
-// stopped is the error of a command interrupted before it wrote anything.
-func stopped() error { return fmt.Errorf("%w: nothing was written", errInterrupted) }
 
 // env is what every subcommand gets: where to write, and whether stderr is a terminal.
 type env struct {
@@ -66,3 +61,9 @@ type env struct {
 
 // command is the command line as given, for manifests and plans.
 func (e *env) command() []string { return append([]string{"migrasim"}, e.args...) }
+
+// console is where a command reports (package report), with progress
+// unless quiet.
+func (e *env) console(quiet bool) *report.Console {
+	return &report.Console{Stdout: e.stdout, Stderr: e.stderr, TTY: e.tty, Quiet: quiet, Command: e.command()}
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"migrasim/report"
 	"migrasim/results"
 	"migrasim/scenarios"
 	"migrasim/sweep"
@@ -27,7 +28,7 @@ func TestExitStatus(t *testing.T) {
 	}{
 		{live, nil, 0, ""},
 		{live, errors.New("bad.toml:1: months: out of range"), 1, "migrasim: bad.toml:1: months"},
-		{live, stopped(), 130, "migrasim: interrupted: nothing was written"},
+		{live, report.Stopped(), 130, "migrasim: interrupted: nothing was written"},
 		{done, errors.New("context canceled"), 130, "migrasim: interrupted: context canceled"},
 		{done, nil, 0, ""},
 	} {

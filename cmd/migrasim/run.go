@@ -4,12 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
-	"path/filepath"
 	"runtime"
-	"time"
 
-	"migrasim/results"
+	"migrasim/report"
 	"migrasim/scenarios"
 	"migrasim/sim"
 )
@@ -77,7 +74,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	addRunFlags(fs, &o)
 	out := fs.String("out", "", "output folder (default: out/<scenario>)")
 	by := fs.String("by", "", "also write series and summary by department: --by department (sizes above)")
-	force := fs.Bool("force", false, "replace a result already in the output folder (without it, such a folder is refused)")
+	force := fs.Bool("force", false, forceUsage)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -99,45 +96,8 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	if err := o.apply(fs, p); err != nil {
 		return err
 	}
-	warnings := warn(e, p)
-	dir := *out
-	if dir == "" {
-		dir = filepath.Join("out", p.Name)
-	}
-	if err := results.CheckDir(dir, *force); err != nil {
-		return err
-	}
-	series, wall, err := simulate(ctx, e, p, &o)
-	if err != nil {
-		return err
-	}
-	m := newManifest(e, p, o.workers, wall)
-	m.Warnings = warnings
-	outputs := []results.Output{
-		{Name: "series.csv", Write: func(w io.Writer) error { return results.WriteSeries(w, series) }},
-		{Name: "summary.csv", Write: func(w io.Writer) error { return results.WriteSummary(w, series) }},
-	}
-	files := "series.csv, summary.csv, "
-	if o.byDepartment {
-		outputs = append(outputs,
-			results.Output{Name: "series_department.csv", Write: func(w io.Writer) error { return results.WriteDepartmentSeries(w, series) }},
-			results.Output{Name: "summary_department.csv", Write: func(w io.Writer) error { return results.WriteDepartmentSummary(w, series) }})
-		files += "series_department.csv, summary_department.csv, "
-	}
-	topics, err := results.TopicPlots(ctx, []string{p.Name}, [][]sim.Series{series})
-	if err != nil {
-		return err
-	}
-	outputs = append(outputs, topics...)
-	files += fmt.Sprintf("%d plots, ", len(topics))
-	if err := writeSet(ctx, dir, outputs, m); err != nil {
-		return err
-	}
-	if err := results.WriteTable(e.stdout, series); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "\nwrote %s (%smanifest.json)\n", dir, files)
-	return nil
+	return report.Run(ctx, e.console(o.quiet), report.RunRequest{Scenario: p, Workers: o.workers,
+		ByDepartment: o.byDepartment, Dir: *out, Force: *force})
 }
 
 // parseBy reads --by: "" (national outputs only) or "department", the only
@@ -150,61 +110,4 @@ func parseBy(by string) (bool, error) {
 		return true, nil
 	}
 	return false, fmt.Errorf("--by %s: the outputs can be broken down by department only (--by department); the engine records no %s", by, by)
-}
-
-// simulate runs p, reporting progress, and reports an interruption plainly.
-func simulate(ctx context.Context, e *env, p *sim.Params, o *runOptions) ([]sim.Series, time.Duration, error) {
-	start := time.Now()
-	bar := newProgress(e, "run", p.Name, o.quiet)
-	series, err := sim.Run(ctx, p, sim.Options{Workers: o.workers, Progress: bar.update, ByDepartment: o.byDepartment})
-	bar.Finish()
-	if ctx.Err() != nil {
-		return nil, 0, stopped()
-	}
-	if err != nil {
-		return nil, 0, fmt.Errorf("scenario %s: %w", p.Name, err)
-	}
-	return series, time.Since(start), nil
-}
-
-// writeSet writes a result set (results.WriteSet), saying plainly what an
-// interruption leaves: nothing new, and the previous result in dir, if any.
-func writeSet(ctx context.Context, dir string, outputs []results.Output, m *results.Manifest) error {
-	err := results.WriteSet(ctx, dir, outputs, m)
-	switch {
-	case err == nil:
-		return nil
-	case ctx.Err() != nil:
-		return fmt.Errorf("%w while writing: nothing new was written (a complete result already in %s is kept)", errInterrupted, dir)
-	}
-	return fmt.Errorf("%w; nothing new was written (a complete result already in %s is kept)", err, dir)
-}
-
-// newManifest records how p was run, and the command line as given.
-func newManifest(e *env, p *sim.Params, workers int, wall time.Duration) *results.Manifest {
-	resolved := scenarios.Format(p)
-	return &results.Manifest{
-		Scenario:    p.Name,
-		Seed:        p.Seed,
-		Replicates:  p.Replicates,
-		Engine:      sim.Version,
-		Arch:        runtime.GOARCH,
-		Go:          runtime.Version(),
-		Workers:     workers,
-		WallSeconds: wall.Seconds(),
-		Command:     e.command(),
-		InputHash:   results.Hash([]byte(resolved), scenarios.DataHash()),
-		Resolved:    resolved,
-	}
-}
-
-// warn prints, on stderr, each lever of p that never acts within the run
-// (scenarios.Warnings), and returns them for the manifest.
-func warn(e *env, p *sim.Params) []string {
-	var out []string
-	for _, w := range scenarios.Warnings(p) {
-		fmt.Fprintf(e.stderr, "warning: %s: %s\n", p.Name, w)
-		out = append(out, p.Name+": "+w)
-	}
-	return out
 }

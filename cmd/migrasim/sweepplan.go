@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"path/filepath"
-	"strings"
 
-	"migrasim/results"
+	"migrasim/report"
+
 	"migrasim/scenarios"
 	"migrasim/sweep"
 )
@@ -61,64 +59,5 @@ func runSweepPlan(ctx context.Context, e *env, args []string) error {
 	if s.Replicates < 1 {
 		return fmt.Errorf("command line: --replicates %d: want 1 or more", s.Replicates)
 	}
-	n := s.Runs()
-	if n > *maxRuns {
-		return fmt.Errorf("sweep %s has %d runs (%d design points x %d replicates), more than --max-runs %d; pass --max-runs %d to plan it anyway",
-			s.Name, n, s.Points(), s.Replicates, *maxRuns, n)
-	}
-	dir := *out
-	if dir == "" {
-		dir = filepath.Join("out", s.Name)
-	}
-	if err := results.CheckDir(dir, true); err != nil {
-		return err
-	}
-	if err := s.Check(ctx); err != nil {
-		return planError(ctx, err)
-	}
-	h, runs, err := s.Plan(ctx, pos[0], e.command())
-	if err != nil {
-		return planError(ctx, err)
-	}
-	if ctx.Err() != nil {
-		return stopped()
-	}
-	b, err := s.BText()
-	if err != nil {
-		return err
-	}
-	var extra [][]byte
-	files := []string{sweep.PlanHeaderFile, sweep.PlanBaseFile, sweep.PlanRunsFile}
-	if b != nil {
-		extra = append(extra, b)
-		files = append(files, sweep.PlanBFile)
-	}
-	err = sweep.WritePlan(dir, h, []byte(scenarios.Format(s.Base)), runs, extra...)
-	switch {
-	case errors.Is(err, sweep.ErrSamePlan):
-		fmt.Fprintf(e.stdout, "%s: %s already holds this plan; nothing changed\n", s.Name, dir)
-	case err != nil:
-		return err
-	case s.Kind == sweep.KindCompare:
-		fmt.Fprintf(e.stdout, "%s: %d design points, each a paired run of %s and %s over %d replicates: %d runs; B - A over %s to %s\n",
-			s.Name, s.Points(), h.Compare[0], h.Compare[1], s.Replicates, n, h.From, h.To)
-		fmt.Fprintf(e.stdout, "wrote %s (%s)\n", dir, strings.Join(files, ", "))
-	case s.Kind == sweep.KindPosterior:
-		fmt.Fprintf(e.stdout, "%s: %d posterior draws of %s (sha256 %.12s...), each a paired run of %s and %s over %d replicates: %d runs; policy window %s to %s\n",
-			s.Name, s.Draws, h.Posterior, h.PosteriorHash, h.Compare[0], h.Compare[1], s.Replicates, n, h.From, h.To)
-		fmt.Fprintf(e.stdout, "wrote %s (%s)\n", dir, strings.Join(files, ", "))
-	default:
-		fmt.Fprintf(e.stdout, "%s: %d design points x %d replicates = %d runs\n", s.Name, s.Points(), s.Replicates, n)
-		fmt.Fprintf(e.stdout, "wrote %s (%s)\n", dir, strings.Join(files, ", "))
-	}
-	fmt.Fprintf(e.stdout, "next: 'migrasim sweep run %s' here, or 'migrasim sweep slurm %s' for a Slurm job array\n", dir, dir)
-	return nil
-}
-
-// planError says plainly that planning was interrupted.
-func planError(ctx context.Context, err error) error {
-	if ctx.Err() != nil {
-		return stopped()
-	}
-	return err
+	return report.SweepPlan(ctx, e.console(true), report.SweepPlanRequest{Spec: s, Source: pos[0], Dir: *out, MaxRuns: *maxRuns})
 }

@@ -3,7 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"migrasim/sweep"
+
+	"migrasim/report"
 )
 
 func init() {
@@ -34,23 +35,8 @@ func runSweepRun(ctx context.Context, e *env, args []string) error {
 	if *logMode != "auto" && *logMode != "json" && *logMode != "text" {
 		return fmt.Errorf("sweep run: --log %q: want auto, json or text", *logMode)
 	}
-	index, of, err := sweep.TaskSlot(*task, *tasks)
-	if err != nil {
-		return err
-	}
-	w, err := sweep.TaskWorkers(*workers)
-	if err != nil {
-		return err
-	}
-	t, err := sweep.NewRunner(pos[0], index, of, w)
-	if err != nil {
-		return err
-	}
-	t.StopOnError, t.BeforeRun = *onError == "stop", sweepRunHook
-	l := &runLog{e: e, json: *logMode == "json" || (*logMode == "auto" && !e.tty), quiet: *quiet}
-	t.Events = l.event
-	_, err = t.Run(ctx)
-	return err
+	return report.SweepRun(ctx, e.console(*quiet), report.SweepRunRequest{Dir: pos[0], Task: *task, Tasks: *tasks,
+		Workers: *workers, StopOnError: *onError == "stop", Log: *logMode, BeforeRun: sweepRunHook})
 }
 
 // sweepRunHook lets tests make a run fail or stall; it does nothing otherwise.

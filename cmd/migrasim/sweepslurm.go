@@ -3,9 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
+
+	"migrasim/report"
 
 	"migrasim/sweep"
 )
@@ -35,34 +34,5 @@ func runSweepSlurm(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 {
 		return fmt.Errorf("sweep slurm: want the plan's folder, got %d arguments", len(pos))
 	}
-	pl, err := sweep.ReadPlan(pos[0])
-	if err != nil {
-		return err
-	}
-	if o.Binary == "" {
-		if o.Binary, err = os.Executable(); err != nil {
-			return fmt.Errorf("sweep slurm: cannot tell this binary's path (%v): pass --binary", err)
-		}
-	}
-	def, err := sweep.NewSlurm(pl, o.Binary)
-	if err != nil {
-		return err
-	}
-	o.Sweep, o.Dir, o.Runs = def.Sweep, def.Dir, def.Runs
-	sdir, err := o.Write()
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "%s: %d runs in %d array tasks (%d runs each at most", o.Sweep, o.Runs, o.Tasks, o.PerTask)
-	if o.Concurrent > 0 {
-		fmt.Fprintf(e.stdout, ", %d tasks at once", o.Concurrent)
-	}
-	fmt.Fprintf(e.stdout, ")\nwrote %s (sweep.sbatch, merge.sbatch, submit.sh, logs/)\n\nsubmit with:\n  sh %s\nwhich runs:\n%s",
-		sdir, sweep.ShellQuote(filepath.Join(sdir, "submit.sh")), indent(o.SbatchCommands(), "  "))
-	return nil
-}
-
-func indent(s, prefix string) string {
-	lines := strings.SplitAfter(strings.TrimRight(s, "\n"), "\n")
-	return prefix + strings.Join(lines, prefix) + "\n"
+	return report.SweepSlurm(e.stdout, pos[0], o)
 }
