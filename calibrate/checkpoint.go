@@ -72,6 +72,7 @@ type CheckpointHeader struct {
 	DesignSeed    uint64           `json:"design_seed"`
 	Method        string           `json:"method"`
 	Budget        int              `json:"budget"`
+	Population    int              `json:"population"`
 	Accept        float64          `json:"accept"`
 	Profiles      []ProfileRequest `json:"profiles"`
 	ProfileBudget int              `json:"profile_budget"`
@@ -94,7 +95,7 @@ func checkpointHeader(cfg Config) CheckpointHeader {
 	}
 	return CheckpointHeader{Format: checkpointFormat, Engine: sim.Version, SpecSHA256: specHash(cfg.Spec),
 		TargetsSHA256: targetsHash(cfg.Targets), Seed: cfg.Spec.Seed, DesignSeed: cfg.Spec.DesignSeed,
-		Method: cfg.Method, Budget: cfg.Budget, Accept: cfg.Accept, Profiles: profiles,
+		Method: cfg.Method, Budget: cfg.Budget, Population: cfg.Population, Accept: cfg.Accept, Profiles: profiles,
 		ProfileBudget: cfg.ProfileBudget, Keys: keys}
 }
 
@@ -139,6 +140,8 @@ func (c *Checkpoint) Match(cfg Config) error {
 		return differ("design_seed", h.DesignSeed, want.DesignSeed)
 	case h.Budget != want.Budget:
 		return differ("budget", h.Budget, want.Budget)
+	case h.Population != want.Population:
+		return differ("population", h.Population, want.Population)
 	case h.Accept != want.Accept:
 		return differ("accept", h.Accept, want.Accept)
 	case !slices.Equal(h.Keys, want.Keys):

@@ -149,6 +149,7 @@ func TestCheckpointRefusesOtherInputs(t *testing.T) {
 		{"targets", with(func(c *Config) { c.Targets = otherTargets }), ":1: targets_sha256: the checkpoint was written for other targets"},
 		{"method", with(func(c *Config) { c.Method = "smc" }), ":1: method: the checkpoint was written for smc, this calibration has abc"},
 		{"budget", with(func(c *Config) { c.Budget = 30 }), ":1: budget: "},
+		{"population", with(func(c *Config) { c.Population = 12 }), ":1: population: the checkpoint was written for 12, this calibration has 0"},
 		{"engine", engine, ":1: engine: the checkpoint was written for 0.0.1"},
 	} {
 		write(tt.header, x)

@@ -31,6 +31,11 @@ type Config struct {
 	// Budget is the number of model runs to spend, from 10 to MaxBudget
 	// (not used by none).
 	Budget int
+	// Population is the number of particles in each SMC population, from
+	// 10 to Budget; 0 means Budget/5 (at least 10). A smaller population
+	// for the same budget runs more generations, each lowering the
+	// tolerance: the posterior concentrates further, on fewer particles.
+	Population int
 	// Accept is the share of ABC draws accepted into the posterior, in (0, 1].
 	Accept float64
 	// Workers is the number of goroutines, at least 1; it never changes results.
@@ -116,6 +121,12 @@ func (cfg *Config) Validate() error {
 	if cfg.Budget > MaxBudget {
 		return fmt.Errorf("--budget %d: want at most %d runs", cfg.Budget, MaxBudget)
 	}
+	if cfg.Population != 0 && cfg.Method != "smc" {
+		return fmt.Errorf("--population %d: only with --method smc", cfg.Population)
+	}
+	if cfg.Population != 0 && (cfg.Population < 10 || cfg.Population > cfg.Budget) {
+		return fmt.Errorf("--population %d: want 10 to the budget, %d", cfg.Population, cfg.Budget)
+	}
 	if cfg.Accept <= 0 || cfg.Accept > 1 {
 		return fmt.Errorf("--accept %g: want a share in (0, 1]", cfg.Accept)
 	}
@@ -147,7 +158,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	case "abc":
 		res, err = f.abc(ctx, cfg.Budget, cfg.Accept)
 	case "smc":
-		res, err = f.smc(ctx, cfg.Budget)
+		res, err = f.smc(ctx, cfg.Budget, cfg.Population)
 	case "nelder-mead":
 		res, err = f.nelderMead(ctx, defaultsOf(cfg.Spec), cfg.Budget)
 	case "both":

@@ -7,7 +7,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"migrasim/scenarios"
@@ -190,5 +192,50 @@ func TestProfileFindsTruth(t *testing.T) {
 	}
 	if _, err := Profile(context.Background(), cfg, "decision.homicide", []float64{1}, start, 30); err == nil {
 		t.Error("no error for a key the spec does not fit")
+	}
+}
+
+// SMC's population: without one it is the budget/5; with one, generation 0
+// is the population (population − 1 prior draws and the spec's values),
+// each later generation proposes population/2 new particles, and the
+// posterior holds population/2 particles.
+func TestSMCPopulation(t *testing.T) {
+	spec, targets, _, _ := loadSynthetic(t)
+	run := func(population int) *Result {
+		res, err := Run(context.Background(), Config{Spec: spec, Targets: targets, Method: "smc", Budget: 60,
+			Population: population, Accept: 0.05, Workers: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	gens := func(res *Result) map[string]int {
+		n := map[string]int{}
+		for _, s := range res.Samples {
+			n[s.Method]++
+		}
+		return n
+	}
+	byDefault, twelve := run(0), run(12)
+	if !slices.EqualFunc(byDefault.Samples, twelve.Samples, func(a, b Sample) bool { return a.Distance == b.Distance }) {
+		t.Error("population 0 and 12 (= 60/5) ran different searches")
+	}
+	if got := gens(twelve); got["smc 0"] != 12 || got["smc 1"] != 6 {
+		t.Errorf("population 12: generations %v, want 12 in smc 0 and 6 in each later one", got)
+	}
+	ten := run(10)
+	for method, n := range gens(ten) {
+		if want := 5; method == "smc 0" && n != 10 || method != "smc 0" && n != want {
+			t.Errorf("population 10: %d runs in %s, want 10 in smc 0 and 5 in each later one", n, method)
+		}
+	}
+	if len(ten.Accepted) != 5 {
+		t.Errorf("population 10: %d posterior particles, want 5", len(ten.Accepted))
+	}
+	for _, bad := range []Config{{Method: "abc", Budget: 60, Population: 12}, {Method: "smc", Budget: 60, Population: 9}, {Method: "smc", Budget: 60, Population: 61}} {
+		bad.Accept, bad.Workers = 0.05, 1
+		if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "--population") {
+			t.Errorf("%s, budget %d, population %d: got %v, want an error naming --population", bad.Method, bad.Budget, bad.Population, err)
+		}
 	}
 }

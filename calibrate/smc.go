@@ -45,9 +45,13 @@ type particle struct {
 // closest half is kept again, which lowers the tolerance. The populations
 // stop when fewer than smcMinShare of a generation's new particles are kept,
 // or when the budget is spent. The posterior is the last kept population,
-// resampled by weight.
-func (f *fitter) smc(ctx context.Context, budget int) (*Result, error) {
-	n := max(10, budget/5)
+// resampled by weight. A population has population particles (0: budget/5,
+// at least 10).
+func (f *fitter) smc(ctx context.Context, budget, population int) (*Result, error) {
+	n := population
+	if n == 0 {
+		n = max(10, budget/5)
+	}
 	keep := max(2, int(math.Round(smcKeep*float64(n))))
 	draws := append(f.spec.Design(n-1), defaultsOf(f.spec))
 	all, err := f.evaluate(ctx, draws, "smc 0")

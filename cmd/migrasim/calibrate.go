@@ -14,7 +14,7 @@ import (
 func init() {
 	register(command{
 		name:    "calibrate",
-		usage:   "[--spec NAME|FILE] [--targets FILE] [--budget N] [--method abc|smc|nelder-mead|both|none] [--accept F] [--out DIR [--force]] [--resume]",
+		usage:   "[--spec NAME|FILE] [--targets FILE] [--budget N] [--method abc|smc|nelder-mead|both|none] [--population N] [--accept F] [--out DIR [--force]] [--resume]",
 		summary: "fit parameters to the historical data by ABC (rejection or SMC) and/or Nelder-Mead; write the fit report",
 		run:     runCalibrate,
 	})
@@ -25,6 +25,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	specName := fs.String("spec", "default", "calibration spec: an embedded name or a file")
 	targetsFile := fs.String("targets", "", "targets CSV (default: the embedded data/calibration_targets.csv)")
 	budget := fs.Int("budget", 500, "model runs to spend")
+	population := fs.Int("population", 0, "with --method smc, the particles in each population (default: the budget / 5); fewer run more generations")
 	method := fs.String("method", "smc", "abc, smc, nelder-mead, both, or none (report the fit of the defaults)")
 	accept := fs.Float64("accept", 0.05, "ABC: share of draws accepted into the posterior")
 	workers := fs.Int("workers", 0, "goroutines (default: all cores); never changes results")
@@ -54,7 +55,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if *workers == 0 {
 		*workers = runtime.GOMAXPROCS(0)
 	}
-	cfg := calibrate.Config{Method: *method, Budget: *budget, Accept: *accept, Workers: *workers, Facts: true,
+	cfg := calibrate.Config{Method: *method, Budget: *budget, Population: *population, Accept: *accept, Workers: *workers, Facts: true,
 		Profiles: profiles, ProfileBudget: *profileBudget}
 	return report.Calibrate(ctx, e.console(*quiet), report.CalibrateRequest{Config: cfg, Spec: *specName, Targets: *targetsFile,
 		Dir: *out, Force: *force, Resume: *resume})
