@@ -41,19 +41,20 @@ func outputs(t *testing.T, res *Result) map[string][]byte {
 func TestResumeMatchesUninterrupted(t *testing.T) {
 	spec, targets, _, _ := loadSynthetic(t)
 	for _, tt := range []struct {
-		method   string
-		budget   int
-		profiles []ProfileRequest
-		stopAt   int    // the Progress call that cancels the run
-		runs     int    // the runs the checkpoint then holds
-		stage    string // the method of its last run
+		method     string
+		budget     int
+		population int
+		profiles   []ProfileRequest
+		stopAt     int    // the Progress call that cancels the run
+		runs       int    // the runs the checkpoint then holds
+		stage      string // the method of its last run
 	}{
-		{"smc", 30, nil, 17, 15, "smc 1"},
-		{"abc", 30, nil, 25, 20, "abc"},
-		{"both", 10, []ProfileRequest{{Key: "decision.uac_share", Values: []float64{0.2}}}, 14, 10, "nelder-mead"},
+		{"smc", 60, 20, nil, 35, 30, "smc 1"},
+		{"abc", 30, 0, nil, 25, 20, "abc"},
+		{"both", 10, 0, []ProfileRequest{{Key: "decision.uac_share", Values: []float64{0.2}}}, 14, 10, "nelder-mead"},
 	} {
 		t.Run(tt.method, func(t *testing.T) {
-			cfg := Config{Spec: spec, Targets: targets, Method: tt.method, Budget: tt.budget, Accept: 0.2, Workers: 2,
+			cfg := Config{Spec: spec, Targets: targets, Method: tt.method, Budget: tt.budget, Population: tt.population, Accept: 0.2, Workers: 2,
 				Profiles: tt.profiles, ProfileBudget: 10}
 			whole, err := Run(context.Background(), cfg)
 			if err != nil {

@@ -238,10 +238,16 @@ type fitter struct {
 	// label is the method of Nelder–Mead's runs in the checkpoint:
 	// "nelder-mead", or "profile KEY=VALUE" for a profile point's.
 	label string
+	// measure, when set (by tests of the search methods), is the distance
+	// of a candidate instead of a model run.
+	measure func(x []float64) float64
 }
 
 // distance runs candidate x with the spec's settings and seed.
 func (f *fitter) distance(ctx context.Context, x []float64, workers int) (float64, error) {
+	if f.measure != nil {
+		return f.measure(x), nil
+	}
 	p := *f.spec.Base
 	if err := scenarios.Apply(&p, f.spec.Overrides(x)); err != nil {
 		return 0, err

@@ -7,20 +7,20 @@ import (
 	"sort"
 	"strconv"
 
-	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/stat"
 )
 
 // SMC-ABC settings: the share of each population kept, and the acceptance
-// rate of new particles below which the populations are taken to have
-// converged (Lenormand, Jabot & Deffuant 2013 use 0.5 and 0.01–0.1).
+// rate of the moves below which the populations are taken to have
+// converged (Drovandi & Pettitt 2011 keep 0.5 and stop at 0.01–0.1).
 const (
 	smcKeep     = 0.5
 	smcMinShare = 0.05
 )
 
-// particle is an SMC-ABC sample with its importance weight (prior density
-// over proposal density; not normalised) and the generation that proposed it.
+// particle is an SMC-ABC sample with its weight (1: the replenishment
+// algorithm keeps the population unweighted) and the generation that
+// proposed it.
 type particle struct {
 	Sample
 	z      []float64 // the parameters mapped onto the whole line (toZ)
@@ -28,25 +28,30 @@ type particle struct {
 	gen    int
 }
 
-// smc is adaptive population Monte Carlo ABC (APMC; Lenormand, Jabot &
-// Deffuant 2013). Generation 0 is a Latin hypercube of n−1 draws from the
-// priors; the closest half is kept, and the largest kept distance is the
-// tolerance. The spec's current values are run too, as a candidate for the
-// best point, but are not a particle: they are not a draw from the prior,
-// and a point that good (the defaults are a past calibration's best) with the
-// prior's weight would take the whole posterior when it is resampled. Each later
-// generation proposes as many new particles as were dropped: a kept particle
-// drawn by weight, moved by a Gaussian kernel with twice the kept
-// particles' weighted variance per key. The kernel acts where each prior
-// range is mapped onto the whole line (x = low + (high-low)·logistic(z), as
-// for Nelder-Mead), so proposals never leave the priors; there the uniform
-// prior has density Π logistic'(z). A new particle's weight is its prior
-// density over the kernel mixture's density at it. Old and new together, the
-// closest half is kept again, which lowers the tolerance. The populations
-// stop when fewer than smcMinShare of a generation's new particles are kept,
-// or when the budget is spent. The posterior is the last kept population,
-// resampled by weight. A population has population particles (0: budget/5,
-// at least 10).
+// smc is SMC-ABC with Metropolis–Hastings moves (Del Moral, Doucet & Jasra
+// 2012; Drovandi & Pettitt 2011). Generation 0 is a Latin hypercube of n−1
+// draws from the priors; the closest half is kept, and the largest kept
+// distance is the tolerance. The spec's current values are run too, as a
+// candidate for the best point, but are not a particle: they are not a draw
+// from the prior. Each later generation resamples the kept half up to n
+// particles (each kept particle once, the rest drawn uniformly) and moves
+// every one by one Metropolis–Hastings step whose target is the prior
+// restricted to distances within the tolerance: a Gaussian kernel
+// (kernelWidths) proposes a point, accepted when its distance is within the
+// tolerance and with probability the prior's ratio (the kernel is
+// symmetric); otherwise the particle stays. The kernel acts where each
+// prior range is mapped onto the whole line (x = low +
+// (high-low)·logistic(z), as for Nelder-Mead), so proposals never leave the
+// priors; there the uniform prior has density Π logistic'(z). The closest
+// half is kept again, which lowers the tolerance. The populations stop when
+// fewer than smcMinShare of a generation's moves are accepted, or when the
+// budget is spent. The posterior is the last kept population, every
+// particle with the same weight. Until engine 0.7.0 new particles were
+// instead weighted by the prior over the proposal's density (adaptive
+// population Monte Carlo, Lenormand, Jabot & Deffuant 2013); in the 27
+// dimensions of the default spec those weights fell on one to seven
+// particles, so the posterior was a handful of points. A population has
+// population particles (0: budget/5, at least 10).
 func (f *fitter) smc(ctx context.Context, budget, population int) (*Result, error) {
 	n := population
 	if n == 0 {
@@ -64,12 +69,20 @@ func (f *fitter) smc(ctx context.Context, budget, population int) (*Result, erro
 	}
 	pop = closest(pop, keep)
 	rng := rand.New(rand.NewPCG(f.spec.DesignSeed, 0x5eed5))
-	for gen := 1; len(all)+n-keep <= budget; gen++ {
+	for gen := 1; len(all)+n <= budget; gen++ {
+		// Resample the kept particles up to n, then move every one of them
+		// by one Metropolis–Hastings step under the tolerance.
+		tolerance := pop[len(pop)-1].Distance
 		sigma := kernelWidths(pop, len(f.spec.Priors))
-		zs := make([][]float64, n-keep)
-		proposals := make([][]float64, n-keep)
+		starts := make([]particle, n)
+		zs := make([][]float64, n)
+		proposals := make([][]float64, n)
 		for i := range proposals {
-			zs[i] = perturb(rng, pop, sigma)
+			starts[i] = pop[i%len(pop)]
+			if i >= len(pop) {
+				starts[i] = pop[rng.IntN(len(pop))]
+			}
+			zs[i] = move(rng, starts[i].z, sigma)
 			proposals[i] = f.toX(zs[i])
 		}
 		fresh, err := f.evaluate(ctx, proposals, "smc "+strconv.Itoa(gen))
@@ -77,19 +90,19 @@ func (f *fitter) smc(ctx context.Context, budget, population int) (*Result, erro
 			return nil, err
 		}
 		all = append(all, fresh...)
-		next := append([]particle(nil), pop...)
+		next := make([]particle, 0, n)
+		accepted := 0
 		for i, s := range fresh {
-			w := math.Exp(logPriorZ(zs[i]) - logMixtureDensity(zs[i], pop, sigma))
-			next = append(next, particle{Sample: s, z: zs[i], gen: gen, weight: w})
-		}
-		pop = closest(next, keep)
-		newKept := 0
-		for _, p := range pop {
-			if p.gen == gen {
-				newKept++
+			u := rng.Float64()
+			if s.Distance <= tolerance && math.Log(u) < logPriorZ(zs[i])-logPriorZ(starts[i].z) {
+				next = append(next, particle{Sample: s, z: zs[i], gen: gen, weight: 1})
+				accepted++
+			} else {
+				next = append(next, starts[i])
 			}
 		}
-		if float64(newKept) < smcMinShare*float64(len(fresh)) {
+		pop = closest(next, keep)
+		if float64(accepted) < smcMinShare*float64(len(fresh)) {
 			break
 		}
 	}
@@ -123,62 +136,30 @@ func totalWeight(pop []particle) float64 {
 	return sum
 }
 
-// pick draws a particle index by weight.
-func pick(rng *rand.Rand, pop []particle, total float64) int {
-	u, i := rng.Float64()*total, 0
-	for ; i < len(pop)-1 && u >= pop[i].weight; i++ {
-		u -= pop[i].weight
-	}
-	return i
-}
-
-// kernelWidths are the kernel's standard deviations: per key, the square
-// root of twice the weighted variance of the population (Beaumont et al.
-// 2009), floored so that a collapsed key can still move.
+// kernelWidths are the Metropolis–Hastings kernel's standard deviations:
+// per key, the population's standard deviation times 2.38/√dims, the
+// scaling of a random-walk proposal that is optimal for a Gaussian target
+// (Roberts, Gelman & Gilks 1997), floored so that a collapsed key can still
+// move.
 func kernelWidths(pop []particle, dims int) []float64 {
 	sigma := make([]float64, dims)
 	xs := make([]float64, len(pop))
-	ws := make([]float64, len(pop))
-	total := totalWeight(pop)
 	for j := range sigma {
 		for i, p := range pop {
-			// Frequency weights summing to the population size, as stat's
-			// weighted variance expects.
-			xs[i], ws[i] = p.z[j], p.weight/total*float64(len(pop))
+			xs[i] = p.z[j]
 		}
-		_, sd := stat.MeanStdDev(xs, ws)
-		sigma[j] = math.Max(math.Sqrt(2)*sd, 1e-6)
+		sigma[j] = math.Max(2.38/math.Sqrt(float64(dims))*stat.StdDev(xs, nil), 1e-6)
 	}
 	return sigma
 }
 
-// perturb draws a kept particle by weight and moves it by the kernel.
-func perturb(rng *rand.Rand, pop []particle, sigma []float64) []float64 {
-	i := pick(rng, pop, totalWeight(pop))
-	z := make([]float64, len(sigma))
-	for j := range z {
-		z[j] = pop[i].z[j] + sigma[j]*rng.NormFloat64()
+// move moves z by the Gaussian kernel.
+func move(rng *rand.Rand, z, sigma []float64) []float64 {
+	out := make([]float64, len(z))
+	for j := range out {
+		out[j] = z[j] + sigma[j]*rng.NormFloat64()
 	}
-	return z
-}
-
-// logMixtureDensity is the log density at z of the proposal: a particle
-// drawn by weight, moved by the Gaussian kernel.
-func logMixtureDensity(z []float64, pop []particle, sigma []float64) float64 {
-	logs := make([]float64, len(pop))
-	norm := math.Log(totalWeight(pop))
-	for _, s := range sigma {
-		norm += math.Log(s) + 0.5*math.Log(2*math.Pi)
-	}
-	for i, p := range pop {
-		l := math.Log(p.weight) - norm
-		for j, s := range sigma {
-			d := (z[j] - p.z[j]) / s
-			l -= d * d / 2
-		}
-		logs[i] = l
-	}
-	return floats.LogSumExp(logs)
+	return out
 }
 
 // resample draws len(pop) particles by weight (systematic resampling): the
