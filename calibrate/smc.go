@@ -18,14 +18,11 @@ const (
 	smcMinShare = 0.05
 )
 
-// particle is an SMC-ABC sample with its weight (1: the replenishment
-// algorithm keeps the population unweighted) and the generation that
-// proposed it.
+// particle is an SMC-ABC sample with its parameters mapped onto the whole
+// line (toZ), where the kernel moves them. The population is unweighted.
 type particle struct {
 	Sample
-	z      []float64 // the parameters mapped onto the whole line (toZ)
-	weight float64
-	gen    int
+	z []float64
 }
 
 // smc is SMC-ABC with Metropolis–Hastings moves (Del Moral, Doucet & Jasra
@@ -65,7 +62,7 @@ func (f *fitter) smc(ctx context.Context, budget, population int) (*Result, erro
 	}
 	pop := make([]particle, len(all)-1) // the last is the spec's values: not a particle
 	for i, s := range all[:len(all)-1] {
-		pop[i] = particle{Sample: s, z: f.toZ(s.X), weight: 1}
+		pop[i] = particle{Sample: s, z: f.toZ(s.X)}
 	}
 	pop = closest(pop, keep)
 	rng := rand.New(rand.NewPCG(f.spec.DesignSeed, 0x5eed5))
@@ -95,7 +92,7 @@ func (f *fitter) smc(ctx context.Context, budget, population int) (*Result, erro
 		for i, s := range fresh {
 			u := rng.Float64()
 			if s.Distance <= tolerance && math.Log(u) < logPriorZ(zs[i])-logPriorZ(starts[i].z) {
-				next = append(next, particle{Sample: s, z: zs[i], gen: gen, weight: 1})
+				next = append(next, particle{Sample: s, z: zs[i]})
 				accepted++
 			} else {
 				next = append(next, starts[i])
@@ -107,7 +104,11 @@ func (f *fitter) smc(ctx context.Context, budget, population int) (*Result, erro
 		}
 	}
 	best := bestOf(all)
-	return &Result{Best: best.X, BestDistance: best.Distance, Samples: all, Accepted: resample(rng, pop)}, nil
+	posterior := make([]Sample, len(pop))
+	for i, p := range pop {
+		posterior[i] = p.Sample
+	}
+	return &Result{Best: best.X, BestDistance: best.Distance, Samples: all, Accepted: posterior}, nil
 }
 
 // logPriorZ is the log density at z of the uniform priors mapped by toZ, up
@@ -125,15 +126,6 @@ func logPriorZ(z []float64) float64 {
 func closest(ps []particle, k int) []particle {
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Distance < ps[j].Distance })
 	return ps[:min(k, len(ps))]
-}
-
-// totalWeight is the sum of the population's weights.
-func totalWeight(pop []particle) float64 {
-	sum := 0.0
-	for _, p := range pop {
-		sum += p.weight
-	}
-	return sum
 }
 
 // kernelWidths are the Metropolis–Hastings kernel's standard deviations:
@@ -158,25 +150,6 @@ func move(rng *rand.Rand, z, sigma []float64) []float64 {
 	out := make([]float64, len(z))
 	for j := range out {
 		out[j] = z[j] + sigma[j]*rng.NormFloat64()
-	}
-	return out
-}
-
-// resample draws len(pop) particles by weight (systematic resampling): the
-// posterior as an unweighted sample.
-func resample(rng *rand.Rand, pop []particle) []Sample {
-	out := make([]Sample, 0, len(pop))
-	total := totalWeight(pop)
-	step := total / float64(len(pop))
-	u := rng.Float64() * step
-	cum, i := pop[0].weight, 0
-	for range pop {
-		for u > cum && i < len(pop)-1 {
-			i++
-			cum += pop[i].weight
-		}
-		out = append(out, pop[i].Sample)
-		u += step
 	}
 	return out
 }
