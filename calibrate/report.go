@@ -57,9 +57,10 @@ func (r *Result) WriteSamples(w io.Writer) error {
 // WriteParticles writes particles.csv, the posterior as weighted points
 // that 'migrasim compare --posterior' reads: a row per particle with every
 // fitted key in the spec's Priors order, weights summing to 1. ABC's
-// accepted draws and SMC's last population (already resampled by weight)
-// are unweighted samples, so each gets weight 1/n; a method without a
-// posterior (nelder-mead, none) writes the best point alone, with weight 1.
+// accepted draws and SMC's last kept population (its particles are moved,
+// not weighted) are unweighted samples, so each gets weight 1/n; a method
+// without a posterior (nelder-mead, none) writes the best point alone, with
+// weight 1.
 // Values are written in full (shortest round-trip form), so a particle
 // runs exactly as it was scored.
 func (r *Result) WriteParticles(w io.Writer) error {
