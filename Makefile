@@ -23,9 +23,9 @@ test:
 	$(GO) test ./scenarios -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 10s
 	$(GO) test ./sweep -run '^$$' -fuzz '^FuzzParseSweep$$' -fuzztime 10s
 
-## race: the tests under the race detector
+## race: the tests under the race detector (ten times slower: the calibration and command tests take more than go test's default 10 minutes)
 race:
-	$(GO) test -race ./...
+	$(GO) test -race -timeout 45m ./...
 
 ## check: formatting, vet and staticcheck
 check: fmt vet staticcheck
