@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"migrasim/calibrate"
 	"migrasim/results"
 	"migrasim/scenarios"
 	"migrasim/sim"
@@ -127,7 +128,6 @@ func Compare(ctx context.Context, c *Console, req CompareRequest) error {
 	if err := bar.done(ctx, err); err != nil {
 		return err
 	}
-	wall := time.Since(start)
 	outputs, files, err := comparisonOutputs(ctx, names, sets, firstRuns, periods, window.Label, len(grid) > 0, req.ByDepartment)
 	if ctx.Err() != nil {
 		return Stopped()
@@ -135,20 +135,11 @@ func Compare(ctx context.Context, c *Console, req CompareRequest) error {
 	if err != nil {
 		return err
 	}
-	var mechRows []results.MechanismRow
-	if req.Mechanisms {
-		if mechRows, err = decompose(ctx, c, req, nil); err != nil {
-			return err
-		}
-		outputs = append(outputs, mechanismsOutput(mechRows))
-		wall = time.Since(start)
+	mechRows, outputs, err := withMechanisms(ctx, c, req, nil, outputs)
+	if err != nil {
+		return err
 	}
-	m := c.manifest(ref, req.Workers, wall)
-	m.Warnings = warnings
-	m.Scenario = strings.Join(names, " vs ")
-	for _, p := range params[1:] {
-		m.Resolved += "\n# ---- " + p.Name + " ----\n" + scenarios.Format(p)
-	}
+	m := c.comparisonManifest(params, req.Workers, time.Since(start), warnings)
 	if err := writeSet(ctx, dir, outputs, m); err != nil {
 		return err
 	}
@@ -177,6 +168,32 @@ func Compare(ctx context.Context, c *Console, req CompareRequest) error {
 	}
 	fmt.Fprintf(c.Stdout, "\nwrote %s (comparison.csv, %s%s, manifest.json)\n", dir, mechanismsFile(mechRows), files)
 	return nil
+}
+
+// withMechanisms, when req asks for the mechanisms, decomposes B's effect
+// (over post, or at the scenarios' keys when post is nil) and adds
+// mechanisms.csv to outputs.
+func withMechanisms(ctx context.Context, c *Console, req CompareRequest, post *calibrate.Particles, outputs []results.Output) ([]results.MechanismRow, []results.Output, error) {
+	if !req.Mechanisms {
+		return nil, outputs, nil
+	}
+	rows, err := decompose(ctx, c, req, post)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rows, append(outputs, mechanismsOutput(rows)), nil
+}
+
+// comparisonManifest records a comparison: the first scenario's run and
+// settings, the warnings, and every other scenario resolved after it.
+func (c *Console) comparisonManifest(params []*sim.Params, workers int, wall time.Duration, warnings []string) *results.Manifest {
+	m := c.manifest(params[0], workers, wall)
+	m.Warnings = warnings
+	for _, p := range params[1:] {
+		m.Scenario += " vs " + p.Name
+		m.Resolved += "\n# ---- " + p.Name + " ----\n" + scenarios.Format(p)
+	}
+	return m
 }
 
 // comparisonOutputs lists the files of a comparison's result set (without

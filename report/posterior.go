@@ -50,7 +50,6 @@ func comparePosterior(ctx context.Context, c *Console, req CompareRequest, warni
 	if err := bar.done(ctx, err); err != nil {
 		return err
 	}
-	wall := time.Since(start)
 	const measure = "departures_total"
 	chart, err := results.PlotIncrease(effects, measure)
 	if err != nil {
@@ -61,18 +60,11 @@ func comparePosterior(ctx context.Context, c *Console, req CompareRequest, warni
 		outputs = append(outputs, results.Output{Name: "p_increase_" + measure + "." + format, Write: func(w io.Writer) error { return chart.Write(w, format) }})
 	}
 	plots := len(outputs) - 1
-	var mechRows []results.MechanismRow
-	if req.Mechanisms {
-		if mechRows, err = decompose(ctx, c, req, post); err != nil {
-			return err
-		}
-		outputs = append(outputs, mechanismsOutput(mechRows))
-		wall = time.Since(start)
+	mechRows, outputs, err := withMechanisms(ctx, c, req, post, outputs)
+	if err != nil {
+		return err
 	}
-	m := c.manifest(a, req.Workers, wall)
-	m.Warnings = warnings
-	m.Scenario = a.Name + " vs " + b.Name
-	m.Resolved += "\n# ---- " + b.Name + " ----\n" + scenarios.Format(b)
+	m := c.comparisonManifest(req.Scenarios, req.Workers, time.Since(start), warnings)
 	m.Resolved += fmt.Sprintf("\n# ---- posterior ----\n# %s: %d particles, sha256 %s; %d draws from seed %d; policy window %s to %s\n",
 		post.File, post.Len(), post.SHA256, req.Draws, a.Seed, from, to)
 	for _, pr := range req.Priors {

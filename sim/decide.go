@@ -98,6 +98,7 @@ func (w *World) fillHazards() {
 	mech := &w.p.Mechanisms
 	cond := &w.cond
 	pov := [4]float64{0, p.Poor, p.ExtremePoor, 0}
+	keeps := w.p.remittanceKeeps()
 	for r := range w.regions {
 		rs := &w.regions[r]
 		cs := &w.countries[rs.country]
@@ -125,15 +126,7 @@ func (w *World) fillHazards() {
 			alone = exp(p.UACPull * (cs.perceivedChild - cs.childRef))
 		}
 		scale := 1 + float64(uac*(alone-1))
-		// keep[b] is the weight remittances leave on the poverty and
-		// unemployment push of households in ties bucket b (remittance.go).
-		keep := [4]float64{1, 1, 1, 1}
-		if mech.Remittances {
-			rel := w.p.remittancePerRelative(rs.country)
-			for b := 1; b < len(keep); b++ {
-				keep[b] = w.p.Remittances.remittanceWeight(float64(tieBucketValue[b] * rel))
-			}
-		}
+		keep := &keeps[rs.country]
 		row := cond.hazard[r*numClasses : (r+1)*numClasses]
 		for k := range row {
 			x := base + pov[k&povMask]

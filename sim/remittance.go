@@ -55,15 +55,21 @@ func (p *Params) remittancePerRelative(c Country) float64 {
 	return p.Remittances.Of(c) / 100 * households / cp.Abroad
 }
 
-// remittanceIncome is household i's remittance income, as a share of its
-// country's mean household income: what its relatives in the U.S. send. It
-// is 0 when the remittance mechanism is off.
-func (w *World) remittanceIncome(i int) float64 {
-	if !w.p.Mechanisms.Remittances {
-		return 0
+// remittanceKeeps is, per country and ties bucket, the weight remittances
+// leave on the poverty and unemployment push of a household (1 for no
+// relatives abroad, and everywhere when the mechanism is off). It depends on
+// the parameters only.
+func (p *Params) remittanceKeeps() (keeps [NumCountries][4]float64) {
+	for c := range keeps {
+		rel := p.remittancePerRelative(Country(c))
+		for b := range keeps[c] {
+			keeps[c][b] = 1
+			if b > 0 && p.Mechanisms.Remittances {
+				keeps[c][b] = p.Remittances.remittanceWeight(float64(tieBucketValue[b] * rel))
+			}
+		}
 	}
-	c := w.regions[w.hh.region[i]].country
-	return float64(w.hh.ties[i]) * w.p.remittancePerRelative(c)
+	return keeps
 }
 
 // remittanceWeight is the weight left on the poverty and unemployment push

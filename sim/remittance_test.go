@@ -227,3 +227,14 @@ func TestRemittanceDefaultsFromData(t *testing.T) {
 		t.Errorf("%d countries with 2015 remittances in the data, want 3", found)
 	}
 }
+
+// remittanceIncome is household i's remittance income, as a share of its
+// country's mean household income: what its relatives in the U.S. send (0
+// when the mechanism is off).
+func (w *World) remittanceIncome(i int) float64 {
+	if !w.p.Mechanisms.Remittances {
+		return 0
+	}
+	c := w.regions[w.hh.region[i]].country
+	return float64(w.hh.ties[i]) * w.p.remittancePerRelative(c)
+}
