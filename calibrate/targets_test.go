@@ -183,20 +183,25 @@ const (
 	dhsFile    = "apprehensions_dhs_yearbook_table34.csv"
 )
 
-// familyShareYears are the fiscal years with family units both by country
-// and for all nationalities; the bridge averages the country's share over them.
-var familyShareYears = []int{2016, 2017}
-
 // familyBridge is the family-unit bridge of SOURCES.md: the all-nationality
-// count of the year times the country's share of all nationalities averaged
-// over familyShareYears.
+// count of the year times the country's share of all nationalities in the
+// nearest period the record splits by country: October 2013 to June 2014
+// for FY2013 and FY2014, FY2016 for FY2016 on, and for FY2015, as near to
+// one as to the other, the mean of the two shares.
 func familyBridge(t *testing.T, d bridgeData, country string, year int) float64 {
+	early := d.value(t, borderFile, country, "FY", 2014, "family_unit_apprehensions_oct_jun") /
+		d.value(t, borderFile, "ALL", "FY", 2014, "family_unit_apprehensions_oct_jun")
+	late := d.value(t, borderFile, country, "FY", 2016, "family_unit_apprehensions") /
+		d.value(t, borderFile, "ALL", "FY", 2016, "family_unit_apprehensions")
 	var share float64
-	for _, y := range familyShareYears {
-		share += d.value(t, borderFile, country, "FY", y, "family_unit_apprehensions") /
-			d.value(t, borderFile, "ALL", "FY", y, "family_unit_apprehensions")
+	switch {
+	case year <= 2014:
+		share = early
+	case year == 2015:
+		share = (early + late) / 2
+	default:
+		t.Fatalf("family_unit_share_bridge: FY%d has counts by country", year)
 	}
-	share /= float64(len(familyShareYears))
 	return d.value(t, borderFile, "ALL", "FY", year, "family_unit_apprehensions") * share
 }
 
