@@ -36,8 +36,9 @@ func outputs(t *testing.T, res *Result) map[string][]byte {
 // A calibration stopped after a few batches and resumed from its checkpoint
 // gives, byte for byte, what an uninterrupted one gives, and takes the
 // checkpoint's runs instead of running them again: for SMC (stopped in
-// its third generation), rejection ABC (in its third batch of draws), and
-// ABC then Nelder–Mead with a profile.
+// its third generation), ABC-MCMC (in its second step, after its noise
+// runs), rejection ABC (in its third batch of draws), and ABC then
+// Nelder–Mead with a profile.
 func TestResumeMatchesUninterrupted(t *testing.T) {
 	spec, targets, _, _ := loadSynthetic(t)
 	for _, tt := range []struct {
@@ -50,6 +51,7 @@ func TestResumeMatchesUninterrupted(t *testing.T) {
 		stage      string // the method of its last run
 	}{
 		{"smc", 60, 20, nil, 35, 30, "smc 1"},
+		{"mcmc", 40, 10, nil, 25, 19, "mcmc 1"},
 		{"abc", 30, 0, nil, 25, 20, "abc"},
 		{"both", 10, 0, []ProfileRequest{{Key: "decision.uac_share", Values: []float64{0.2}}}, 14, 10, "nelder-mead"},
 	} {

@@ -18,7 +18,7 @@ import (
 const MaxBudget = 1_000_000
 
 // Methods are the search methods Run knows.
-var Methods = []string{"abc", "smc", "nelder-mead", "both", "none"}
+var Methods = []string{"abc", "smc", "mcmc", "nelder-mead", "both", "none"}
 
 // Config says how to calibrate.
 type Config struct {
@@ -35,6 +35,7 @@ type Config struct {
 	// 10 to Budget; 0 means Budget/5 (at least 10). A smaller population
 	// for the same budget runs more generations, each lowering the
 	// tolerance: the posterior concentrates further, on fewer particles.
+	// With mcmc it is the number of chains (0: Budget/50, at least 10).
 	Population int
 	// Accept is the share of ABC draws accepted into the posterior, in (0, 1].
 	Accept float64
@@ -86,7 +87,10 @@ type Result struct {
 	Best         []float64 // the best point, in Priors order
 	BestDistance float64
 	Samples      []Sample // every candidate run, in order
-	Accepted     []Sample // the posterior (ABC or SMC), empty for the other methods
+	Accepted     []Sample // the posterior (ABC, SMC or ABC-MCMC), empty for the other methods
+	// Tolerance is ABC-MCMC's tolerance, Acceptance the share of its
+	// moves accepted (0 for the other methods).
+	Tolerance, Acceptance float64
 	// Check is the spec's run settings with the best point and five times
 	// the replicates; Fit is every target at it.
 	Check *sim.Params
@@ -113,7 +117,7 @@ func (r *Result) Posterior(j int) PosteriorSummary {
 // Validate checks the settings that do not need the spec or the targets.
 func (cfg *Config) Validate() error {
 	if !slices.Contains(Methods, cfg.Method) {
-		return fmt.Errorf("--method %q: want abc, smc, nelder-mead, both or none", cfg.Method)
+		return fmt.Errorf("--method %q: want abc, smc, mcmc, nelder-mead, both or none", cfg.Method)
 	}
 	if cfg.Budget < 10 && cfg.Method != "none" {
 		return fmt.Errorf("--budget %d: want at least 10 runs", cfg.Budget)
@@ -121,8 +125,8 @@ func (cfg *Config) Validate() error {
 	if cfg.Budget > MaxBudget {
 		return fmt.Errorf("--budget %d: want at most %d runs", cfg.Budget, MaxBudget)
 	}
-	if cfg.Population != 0 && cfg.Method != "smc" {
-		return fmt.Errorf("--population %d: only with --method smc", cfg.Population)
+	if cfg.Population != 0 && cfg.Method != "smc" && cfg.Method != "mcmc" {
+		return fmt.Errorf("--population %d: only with --method smc or mcmc", cfg.Population)
 	}
 	if cfg.Population != 0 && (cfg.Population < 10 || cfg.Population > cfg.Budget) {
 		return fmt.Errorf("--population %d: want 10 to the budget, %d", cfg.Population, cfg.Budget)
@@ -159,6 +163,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		res, err = f.abc(ctx, cfg.Budget, cfg.Accept)
 	case "smc":
 		res, err = f.smc(ctx, cfg.Budget, cfg.Population)
+	case "mcmc":
+		res, err = f.mcmc(ctx, defaultsOf(cfg.Spec), cfg.Budget, cfg.Population)
 	case "nelder-mead":
 		res, err = f.nelderMead(ctx, defaultsOf(cfg.Spec), cfg.Budget)
 	case "both":
@@ -239,16 +245,29 @@ type fitter struct {
 	// "nelder-mead", or "profile KEY=VALUE" for a profile point's.
 	label string
 	// measure, when set (by tests of the search methods), is the distance
-	// of a candidate instead of a model run.
+	// of a candidate instead of a model run; noise, if set too, is added to
+	// it for a run at the spec's seed plus the offset (0 at the spec's seed).
 	measure func(x []float64) float64
+	noise   func(offset uint64) float64
 }
 
 // distance runs candidate x with the spec's settings and seed.
 func (f *fitter) distance(ctx context.Context, x []float64, workers int) (float64, error) {
+	return f.distanceSeed(ctx, x, workers, 0)
+}
+
+// distanceSeed runs candidate x with the spec's settings and its seed plus
+// offset.
+func (f *fitter) distanceSeed(ctx context.Context, x []float64, workers int, offset uint64) (float64, error) {
 	if f.measure != nil {
-		return f.measure(x), nil
+		d := f.measure(x)
+		if f.noise != nil {
+			d += f.noise(offset)
+		}
+		return d, nil
 	}
 	p := *f.spec.Base
+	p.Seed += offset
 	if err := scenarios.Apply(&p, f.spec.Overrides(x)); err != nil {
 		return 0, err
 	}
@@ -317,6 +336,48 @@ func (f *fitter) evaluate(ctx context.Context, xs [][]float64, method string) ([
 			return nil, err
 		}
 		i += n
+	}
+	return samples, nil
+}
+
+// evaluateSeeds runs x at the spec's seed plus 1, 2, …, n, in parallel,
+// labelled with method, as evaluate does (checkpoint included).
+func (f *fitter) evaluateSeeds(ctx context.Context, x []float64, n int, method string) ([]Sample, error) {
+	samples := make([]Sample, n)
+	i := 0
+	for ; i < n; i++ {
+		s, ok, err := f.journal.next(method, x)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			break
+		}
+		samples[i] = s
+		f.ran(1)
+	}
+	if i == n {
+		return samples, nil
+	}
+	errs := make([]error, n)
+	pool := sim.NewPool(min(f.workers, n-i))
+	defer pool.Close()
+	pool.Run(n-i, func(k int) {
+		if ctx.Err() == nil {
+			d, err := f.distanceSeed(ctx, x, 1, uint64(i+k+1))
+			samples[i+k], errs[i+k] = Sample{X: x, Distance: d, Method: method}, err
+			f.ran(1)
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := errors.Join(errs[i:]...); err != nil {
+		return nil, err
+	}
+	f.journal.add(samples[i:]...)
+	if err := f.journal.flush(); err != nil {
+		return nil, err
 	}
 	return samples, nil
 }

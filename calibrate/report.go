@@ -57,8 +57,9 @@ func (r *Result) WriteSamples(w io.Writer) error {
 // WriteParticles writes particles.csv, the posterior as weighted points
 // that 'migrasim compare --posterior' reads: a row per particle with every
 // fitted key in the spec's Priors order, weights summing to 1. ABC's
-// accepted draws and SMC's last kept population (its particles are moved,
-// not weighted) are unweighted samples, so each gets weight 1/n; a method
+// accepted draws, SMC's last kept population (its particles are moved,
+// not weighted) and ABC-MCMC's chains' last states are unweighted
+// samples, so each gets weight 1/n; a method
 // without a posterior (nelder-mead, none) writes the best point alone, with
 // weight 1.
 // Values are written in full (shortest round-trip form), so a particle
@@ -111,6 +112,14 @@ func (r *Result) WriteReport(w io.Writer, seconds float64) {
 	spec := r.Config.Spec
 	fmt.Fprintf(w, "calibrate: %s, %d runs of %s to %s at scale %g with %d replicates, in %.0fs; objective (%s) %.4f, ARD distance %.4f\n\n",
 		r.Config.Method, len(r.Samples), spec.Scenario, spec.FitTo, spec.Scale, spec.Replicates, seconds, spec.Objective, r.BestDistance, Distance(r.Fit))
+	if r.Config.Method == "mcmc" {
+		distinct := map[string]bool{}
+		for _, a := range r.Accepted {
+			distinct[fmt.Sprint(a.X)] = true
+		}
+		fmt.Fprintf(w, "ABC-MCMC: tolerance %.4f (the start point's distance and two standard deviations of it over %d other seeds); %d chains, %.0f%% of moves accepted, %d distinct last states\n\n",
+			r.Tolerance, mcmcNoiseRuns, len(r.Accepted), 100*r.Acceptance, len(distinct))
+	}
 	if r.Config.Method == "none" {
 		fmt.Fprintln(w, "values (the spec's scenario as it is):")
 	} else {

@@ -14,7 +14,7 @@ import (
 func init() {
 	register(command{
 		name:    "calibrate",
-		usage:   "[--spec NAME|FILE] [--targets FILE] [--budget N] [--method abc|smc|nelder-mead|both|none] [--population N] [--accept F] [--out DIR [--force]] [--resume]",
+		usage:   "[--spec NAME|FILE] [--targets FILE] [--budget N] [--method abc|smc|mcmc|nelder-mead|both|none] [--population N] [--accept F] [--out DIR [--force]] [--resume]",
 		summary: "fit parameters to the historical data by ABC (rejection or SMC) and/or Nelder-Mead; write the fit report",
 		run:     runCalibrate,
 	})
@@ -25,8 +25,8 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	specName := fs.String("spec", "default", "calibration spec: an embedded name or a file")
 	targetsFile := fs.String("targets", "", "targets CSV (default: the embedded data/calibration_targets.csv)")
 	budget := fs.Int("budget", 500, "model runs to spend")
-	population := fs.Int("population", 0, "with --method smc, the particles in each population (default: the budget / 5); fewer run more generations")
-	method := fs.String("method", "smc", "abc, smc, nelder-mead, both, or none (report the fit of the defaults)")
+	population := fs.Int("population", 0, "with --method smc, the particles in each population (default: the budget / 5; fewer run more generations); with mcmc, the chains (default: the budget / 50)")
+	method := fs.String("method", "smc", "abc, smc, mcmc, nelder-mead, both, or none (report the fit of the defaults)")
 	accept := fs.Float64("accept", 0.05, "ABC: share of draws accepted into the posterior")
 	workers := fs.Int("workers", 0, "goroutines (default: all cores); never changes results")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")

@@ -75,7 +75,7 @@ func TestCalibrateBadInput(t *testing.T) {
 		{[]string{"calibrate", "--spec", bad}, "bad.toml:3: prior.decision.homicde: not a scenario key"},
 		{[]string{"calibrate", "--spec", bad}, "bad.toml:4: prior.decision.uac_share: want [low, high] with low < high"},
 		{[]string{"calibrate", "--spec", bad}, "prior.months: only number keys can be fitted"},
-		{[]string{"calibrate", "--method", "grid"}, "want abc, smc, nelder-mead, both or none"},
+		{[]string{"calibrate", "--method", "grid"}, "want abc, smc, mcmc, nelder-mead, both or none"},
 		{[]string{"calibrate", "--budget", "3"}, "want at least 10 runs"},
 		{[]string{"calibrate", "--targets", filepath.Join(dir, "none.csv")}, "no such file"},
 	} {
