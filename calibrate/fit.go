@@ -297,6 +297,21 @@ func (f *fitter) ran(n int) {
 // method: first those the checkpoint holds, then the rest in batches, each
 // kept in the checkpoint when it is done.
 func (f *fitter) evaluate(ctx context.Context, xs [][]float64, method string) ([]Sample, error) {
+	return f.runs(ctx, xs, method, false)
+}
+
+// evaluateSeeds runs x at the spec's seed plus 1, 2, …, n, as evaluate
+// runs candidates (checkpoint included), labelled with method.
+func (f *fitter) evaluateSeeds(ctx context.Context, x []float64, n int, method string) ([]Sample, error) {
+	xs := make([][]float64, n)
+	for i := range xs {
+		xs[i] = x
+	}
+	return f.runs(ctx, xs, method, true)
+}
+
+// runs is evaluate, with run i at the spec's seed plus i+1 when seeded.
+func (f *fitter) runs(ctx context.Context, xs [][]float64, method string, seeded bool) ([]Sample, error) {
 	samples := make([]Sample, len(xs))
 	i := 0
 	for ; i < len(xs); i++ {
@@ -320,7 +335,11 @@ func (f *fitter) evaluate(ctx context.Context, xs [][]float64, method string) ([
 		n := min(len(xs)-i, f.journal.batch(f.workers))
 		pool.Run(n, func(k int) {
 			if ctx.Err() == nil {
-				d, err := f.distance(ctx, xs[i+k], 1)
+				offset := uint64(0)
+				if seeded {
+					offset = uint64(i + k + 1)
+				}
+				d, err := f.distanceSeed(ctx, xs[i+k], 1, offset)
 				samples[i+k], errs[i+k] = Sample{X: xs[i+k], Distance: d, Method: method}, err
 				f.ran(1)
 			}
@@ -336,48 +355,6 @@ func (f *fitter) evaluate(ctx context.Context, xs [][]float64, method string) ([
 			return nil, err
 		}
 		i += n
-	}
-	return samples, nil
-}
-
-// evaluateSeeds runs x at the spec's seed plus 1, 2, …, n, in parallel,
-// labelled with method, as evaluate does (checkpoint included).
-func (f *fitter) evaluateSeeds(ctx context.Context, x []float64, n int, method string) ([]Sample, error) {
-	samples := make([]Sample, n)
-	i := 0
-	for ; i < n; i++ {
-		s, ok, err := f.journal.next(method, x)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			break
-		}
-		samples[i] = s
-		f.ran(1)
-	}
-	if i == n {
-		return samples, nil
-	}
-	errs := make([]error, n)
-	pool := sim.NewPool(min(f.workers, n-i))
-	defer pool.Close()
-	pool.Run(n-i, func(k int) {
-		if ctx.Err() == nil {
-			d, err := f.distanceSeed(ctx, x, 1, uint64(i+k+1))
-			samples[i+k], errs[i+k] = Sample{X: x, Distance: d, Method: method}, err
-			f.ran(1)
-		}
-	})
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if err := errors.Join(errs[i:]...); err != nil {
-		return nil, err
-	}
-	f.journal.add(samples[i:]...)
-	if err := f.journal.flush(); err != nil {
-		return nil, err
 	}
 	return samples, nil
 }
