@@ -15,7 +15,7 @@ func init() {
 	register(command{
 		name:    "calibrate",
 		usage:   "[--spec NAME|FILE] [--targets FILE] [--budget N] [--method abc|smc|mcmc|nelder-mead|both|none] [--population N] [--accept F] [--out DIR [--force]] [--resume]",
-		summary: "fit parameters to the historical data by ABC (rejection or SMC) and/or Nelder-Mead; write the fit report",
+		summary: "fit parameters to the historical data by ABC (rejection, SMC or MCMC) and/or Nelder-Mead; write the fit report",
 		run:     runCalibrate,
 	})
 }
