@@ -50,10 +50,11 @@ func (f *fitter) mcmc(ctx context.Context, x0 []float64, budget, chains int) (*R
 	if 1+mcmcNoiseRuns+n > budget {
 		return nil, fmt.Errorf("--budget %d: ABC-MCMC needs at least %d runs for %d chains (the start point, %d noise runs and one step)", budget, 1+mcmcNoiseRuns+n, n, mcmcNoiseRuns)
 	}
-	all, err := f.evaluate(ctx, [][]float64{x0}, "mcmc start")
+	first, err := f.evaluate(ctx, [][]float64{x0}, "mcmc start")
 	if err != nil {
 		return nil, err
 	}
+	start := first[0]
 	noise, err := f.evaluateSeeds(ctx, x0, mcmcNoiseRuns, "mcmc noise")
 	if err != nil {
 		return nil, err
@@ -62,11 +63,10 @@ func (f *fitter) mcmc(ctx context.Context, x0 []float64, budget, chains int) (*R
 	for i, s := range noise {
 		ds[i] = s.Distance
 	}
-	tolerance := all[0].Distance + mcmcNoiseSDs*stat.StdDev(ds, nil)
-	z0 := f.toZ(x0)
+	tolerance := start.Distance + mcmcNoiseSDs*stat.StdDev(ds, nil)
 	states := make([]particle, n)
 	for i := range states {
-		states[i] = particle{Sample: all[0], z: z0}
+		states[i] = particle{Sample: start, z: f.toZ(x0)}
 	}
 	dims := len(f.spec.Priors)
 	sigma := make([]float64, dims)
@@ -74,36 +74,25 @@ func (f *fitter) mcmc(ctx context.Context, x0 []float64, budget, chains int) (*R
 		sigma[j] = mcmcMinWidth
 	}
 	rng := rand.New(rand.NewPCG(f.spec.DesignSeed, 0x3c3c))
-	runs := append(all, noise...)
-	moved := 0
+	runs := append([]Sample{start}, noise...)
+	moves := []Sample{start} // the runs at the spec's seed: the noise runs used others
+	accepted := 0
 	for step := 1; len(runs)+n <= budget; step++ {
-		zs := make([][]float64, n)
-		proposals := make([][]float64, n)
-		for i := range proposals {
-			zs[i] = move(rng, states[i].z, sigma)
-			proposals[i] = f.toX(zs[i])
-		}
-		fresh, err := f.evaluate(ctx, proposals, "mcmc "+strconv.Itoa(step))
+		next, fresh, a, err := f.mhStep(ctx, rng, n, func(i int) particle { return states[i] }, sigma, tolerance, "mcmc "+strconv.Itoa(step))
 		if err != nil {
 			return nil, err
 		}
-		runs = append(runs, fresh...)
-		for i, s := range fresh {
-			u := rng.Float64()
-			if s.Distance <= tolerance && math.Log(u) < logPriorZ(zs[i])-logPriorZ(states[i].z) {
-				states[i] = particle{Sample: s, z: zs[i]}
-				moved++
-			}
-		}
+		states, accepted = next, accepted+a
+		runs, moves = append(runs, fresh...), append(moves, fresh...)
 		for j, w := range kernelWidths(states, dims) {
 			sigma[j] = math.Max(w, mcmcMinWidth)
 		}
 	}
-	best := bestOf(append(all, runs[1+len(noise):]...)) // not the noise runs: they used other seeds
+	best := bestOf(moves)
 	posterior := make([]Sample, n)
 	for i, p := range states {
 		posterior[i] = p.Sample
 	}
 	return &Result{Best: best.X, BestDistance: best.Distance, Samples: runs, Accepted: posterior, Tolerance: tolerance,
-		Acceptance: float64(moved) / float64(max(1, len(runs)-len(all)-len(noise)))}, nil
+		Acceptance: float64(accepted) / float64(max(1, len(moves)-1))}, nil
 }

@@ -71,33 +71,17 @@ func (f *fitter) smc(ctx context.Context, budget, population int) (*Result, erro
 		// by one Metropolis–Hastings step under the tolerance.
 		tolerance := pop[len(pop)-1].Distance
 		sigma := kernelWidths(pop, len(f.spec.Priors))
-		starts := make([]particle, n)
-		zs := make([][]float64, n)
-		proposals := make([][]float64, n)
-		for i := range proposals {
-			starts[i] = pop[i%len(pop)]
-			if i >= len(pop) {
-				starts[i] = pop[rng.IntN(len(pop))]
+		pick := func(i int) particle {
+			if i < len(pop) {
+				return pop[i]
 			}
-			zs[i] = move(rng, starts[i].z, sigma)
-			proposals[i] = f.toX(zs[i])
+			return pop[rng.IntN(len(pop))]
 		}
-		fresh, err := f.evaluate(ctx, proposals, "smc "+strconv.Itoa(gen))
+		next, fresh, accepted, err := f.mhStep(ctx, rng, n, pick, sigma, tolerance, "smc "+strconv.Itoa(gen))
 		if err != nil {
 			return nil, err
 		}
 		all = append(all, fresh...)
-		next := make([]particle, 0, n)
-		accepted := 0
-		for i, s := range fresh {
-			u := rng.Float64()
-			if s.Distance <= tolerance && math.Log(u) < logPriorZ(zs[i])-logPriorZ(starts[i].z) {
-				next = append(next, particle{Sample: s, z: zs[i]})
-				accepted++
-			} else {
-				next = append(next, starts[i])
-			}
-		}
 		pop = closest(next, keep)
 		if float64(accepted) < smcMinShare*float64(len(fresh)) {
 			break
@@ -109,6 +93,42 @@ func (f *fitter) smc(ctx context.Context, budget, population int) (*Result, erro
 		posterior[i] = p.Sample
 	}
 	return &Result{Best: best.X, BestDistance: best.Distance, Samples: all, Accepted: posterior}, nil
+}
+
+// mhStep moves n particles by one Metropolis–Hastings step whose target is
+// the prior restricted to distances within tolerance: particle i starts at
+// pick(i) and moves by the Gaussian kernel of widths sigma where the priors
+// are mapped onto the whole line; the move is run (labelled label) and
+// accepted when its distance is within the tolerance and with probability
+// the prior's ratio (the kernel is symmetric), otherwise the particle stays.
+// It returns the particles after the step, the runs it made and how many
+// moves were accepted. SMC and ABC-MCMC share it.
+func (f *fitter) mhStep(ctx context.Context, rng *rand.Rand, n int, pick func(i int) particle,
+	sigma []float64, tolerance float64, label string) ([]particle, []Sample, int, error) {
+	starts := make([]particle, n)
+	zs := make([][]float64, n)
+	proposals := make([][]float64, n)
+	for i := range proposals {
+		starts[i] = pick(i)
+		zs[i] = move(rng, starts[i].z, sigma)
+		proposals[i] = f.toX(zs[i])
+	}
+	fresh, err := f.evaluate(ctx, proposals, label)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	next := make([]particle, n)
+	accepted := 0
+	for i, s := range fresh {
+		u := rng.Float64()
+		if s.Distance <= tolerance && math.Log(u) < logPriorZ(zs[i])-logPriorZ(starts[i].z) {
+			next[i] = particle{Sample: s, z: zs[i]}
+			accepted++
+		} else {
+			next[i] = starts[i]
+		}
+	}
+	return next, fresh, accepted, nil
 }
 
 // logPriorZ is the log density at z of the uniform priors mapped by toZ, up
