@@ -63,7 +63,7 @@ func TestBranchFollowsHistory(t *testing.T) {
 		}
 	}
 
-	got := run(t, branchOf(t, "[policy.interior_removals]\nfrom = \"2018-01\"\nrate_multiplier = 3\n"))
+	got := run(t, branchOf(t, "[policy.interior_removals]\nfrom = \"2018-01\"\nrate_multiplier = 3\ngang_targeting = 0.5\n"))
 	for r := range want {
 		if got[r].Scenario != "branch" {
 			t.Errorf("series named %q", got[r].Scenario)
@@ -78,9 +78,12 @@ func TestBranchFollowsHistory(t *testing.T) {
 			b += got[r].Total(c, sim.USRemovalsInterior, after, hist.Months)
 		}
 		if b < 1.5*h {
-			t.Errorf("replicate %d: tripled removals from 2018 give %.0f removals after 2018, history %.0f", r, b, h)
+			t.Errorf("replicate %d: tripled removals aimed half at gangs from 2018 give %.0f removals after 2018, history %.0f", r, b, h)
 		}
 		// The gang-tied returnees' feedback, measured against history.
+		// (Removals aimed half at gangs: at this scale the gang-tied
+		// returnees of untargeted removals are a handful of households a
+		// quarter, and their feedback's sign is noise in one replicate.)
 		if hb, hh := got[r].Total(sim.SV, sim.HomicideRate, after, hist.Months), want[r].Total(sim.SV, sim.HomicideRate, after, hist.Months); hb <= hh {
 			t.Errorf("replicate %d: homicide in El Salvador after 2018 %.1f, history %.1f: no feedback from the extra returnees", r, hb, hh)
 		}

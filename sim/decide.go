@@ -46,8 +46,14 @@ type DecisionParams struct {
 	// BeliefFrom is the calendar month the learning starts from (before it,
 	// the belief is StayBelief), so runs that start later find it under way.
 	BeliefFrom Month `toml:"belief_from" unit:"YYYY-MM"`
-	// BeliefMonths is the e-folding time of that learning.
+	// BeliefMonths is the e-folding time of that learning for children sent
+	// alone.
 	BeliefMonths float64 `toml:"belief_months" unit:"months" min:"1" max:"240"`
+	// FamilyBeliefMonths is the e-folding time of the same learning for
+	// family units: households learnt later, and more slowly, that families
+	// were let in than that children were (family members per child alone
+	// apprehended rose every year from FY2013 to FY2017). Calibrated.
+	FamilyBeliefMonths float64 `toml:"family_belief_months" unit:"months" min:"1" max:"240"`
 	// PerceptionMonths is how long households take to learn changed enforcement
 	// (time constant of adaptive expectations).
 	PerceptionMonths float64 `toml:"perception_months" unit:"months" min:"1" max:"120"`
@@ -74,17 +80,19 @@ type DecisionParams struct {
 }
 
 // DefaultDecision returns the decision defaults (see docs/ODD.md for
-// sources). Deterrence, Pull, StayBelief, BeliefMonths, PerceptionMonths,
-// UACShare, UACViolence, UACPull, FamilyShare and FamilyPull were fitted by
+// sources). Deterrence, Pull, StayBelief, BeliefMonths, FamilyBeliefMonths,
+// PerceptionMonths, UACShare, UACViolence, UACPull, FamilyShare and
+// FamilyPull were fitted by
 // 'migrasim calibrate' (the default spec, to FY2012–2017); Homicide is held
 // where the refitted model's children per homicide come nearest Clemens
 // (2017) that the counts allow; the others are set by hand.
 func DefaultDecision() DecisionParams {
 	return DecisionParams{
 		Homicide: 0.44, Unemployment: 0.05, Poor: 0.25, ExtremePoor: -0.2, Ties: 0.7,
-		Network: 0.02, HorizonMonths: 60, Children: 0.9, Deterrence: -0.835, Pull: 3.36,
-		StayBelief: 0.0817, BeliefFrom: MonthOf(2011, 1), BeliefMonths: 24.0, PerceptionMonths: 19.4,
-		UACShare: 0.0197, UACViolence: 0.152, UACPull: 6.00, FamilyShare: 0.214, FamilyPull: 0.886, FamilySize: 2.6,
+		Network: 0.02, HorizonMonths: 60, Children: 0.9, Deterrence: -0.803, Pull: 3.83,
+		StayBelief: 0.0715, BeliefFrom: MonthOf(2011, 1), BeliefMonths: 22.0, FamilyBeliefMonths: 54.0,
+		PerceptionMonths: 22.9, UACShare: 0.0226, UACViolence: 0.151, UACPull: 6.37, FamilyShare: 0.0409,
+		FamilyPull: 13.1, FamilySize: 2.6,
 	}
 }
 
@@ -144,7 +152,7 @@ func (w *World) fillHazards() {
 			row[k] = float32(math.Min(1, h*logistic(x)))
 		}
 		cond.uacShare[r] = float32(uac * alone / scale)
-		fam := logit(p.FamilyShare)
+		fam := logit(p.FamilyShare) + w.p.Country.Of(rs.country).FamilyShift
 		if mech.Pull {
 			fam += float64(p.FamilyPull * (cs.perceivedFamily - cs.familyRef))
 		}

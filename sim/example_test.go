@@ -44,7 +44,7 @@ func ExampleRun() {
 	}
 	// Output:
 	// 2012-01 to 2012-12, mean of 2 replicates at scale 0.005:
-	// SV:  53900 left,  24400 apprehended at the U.S. border,  54500 came home
-	// HN:  63200 left,  35200 apprehended at the U.S. border,  48600 came home
-	// GT: 120100 left,  64900 apprehended at the U.S. border,  79700 came home
+	// SV:  46300 left,  21300 apprehended at the U.S. border,  53300 came home
+	// HN:  59000 left,  30400 apprehended at the U.S. border,  48800 came home
+	// GT:  99600 left,  42800 apprehended at the U.S. border,  73800 came home
 }

@@ -129,12 +129,14 @@ func (w *World) updatePerceptions() {
 			}
 		}
 		// Households underestimated the chance of being let in at
-		// BeliefFrom (StayBelief < 1) and unlearn it over BeliefMonths,
+		// BeliefFrom (StayBelief < 1) and unlearn it over BeliefMonths for
+		// children sent alone and over FamilyBeliefMonths for families,
 		// whatever the policy does meanwhile.
 		elapsed := math.Max(0, float64(w.month-w.p.Decision.BeliefFrom))
 		belief := 1 - float64((1-w.p.Decision.StayBelief)*exp(-elapsed/w.p.Decision.BeliefMonths))
+		familyBelief := 1 - float64((1-w.p.Decision.StayBelief)*exp(-elapsed/w.p.Decision.FamilyBeliefMonths))
 		cs.perceivedRisk = 1 - cs.known[kindAdult]
-		cs.perceivedFamily = cs.known[kindFamily] * belief
+		cs.perceivedFamily = cs.known[kindFamily] * familyBelief
 		cs.perceivedChild = cs.known[kindUAC] * belief
 		if w.t == 0 {
 			cs.riskRef, cs.familyRef, cs.childRef = cs.perceivedRisk, cs.perceivedFamily, cs.perceivedChild

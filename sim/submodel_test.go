@@ -644,3 +644,60 @@ func TestNoTwinForEmptyLists(t *testing.T) {
 		t.Error("a department list builds no twin")
 	}
 }
+
+// Households learn that children and families are let in on two clocks:
+// the belief factor of a family's perceived stay follows
+// family_belief_months, a child's follows belief_months, and each applies
+// to its own kind only.
+func TestFamilyBeliefClock(t *testing.T) {
+	w, _ := smallWorld(t)
+	d := &w.p.Decision
+	d.StayBelief, d.BeliefMonths, d.FamilyBeliefMonths = 0.1, 12, 48
+	d.BeliefFrom = w.month.Add(-24)
+	w.t = 1 // past the first month, so known moves by adaptive expectations
+	w.updatePerceptions()
+	child := 1 - 0.9*math.Exp(-24.0/12)
+	family := 1 - 0.9*math.Exp(-24.0/48)
+	for c := range w.countries {
+		cs := &w.countries[c]
+		if got := cs.perceivedChild / cs.known[kindUAC]; math.Abs(got-child) > 1e-12 {
+			t.Errorf("country %d: child belief %g, want %g (belief_months)", c, got, child)
+		}
+		if got := cs.perceivedFamily / cs.known[kindFamily]; math.Abs(got-family) > 1e-12 {
+			t.Errorf("country %d: family belief %g, want %g (family_belief_months)", c, got, family)
+		}
+	}
+}
+
+// country.*.family_shift moves the family share of its own country's
+// departments by its log-odds and leaves the other countries' alone.
+func TestFamilyShiftByCountry(t *testing.T) {
+	const shift = 0.7
+	shares := func(gt float64) []float32 {
+		w, _ := smallWorld(t)
+		w.p.Country.GT.FamilyShift = gt
+		for c := range w.countries {
+			cs := &w.countries[c]
+			cs.perceivedFamily, cs.familyRef = 0.5, 0.4
+			cs.perceivedChild, cs.childRef = 0.2, 0.2
+		}
+		w.fillHazards()
+		return append([]float32(nil), w.cond.famShare...)
+	}
+	w, _ := smallWorld(t)
+	s0, s1 := shares(0), shares(shift)
+	moved := 0
+	for r := range s0 {
+		l0, l1 := logit(float64(s0[r])), logit(float64(s1[r]))
+		want := 0.0
+		if w.regions[r].country == GT {
+			want, moved = shift, moved+1
+		}
+		if !(math.Abs(l1-l0-want) <= 1e-5) { // NaN fails too
+			t.Errorf("department %d (country %d): family share log-odds moved %g, want %g", r, w.regions[r].country, l1-l0, want)
+		}
+	}
+	if moved == 0 {
+		t.Fatal("no Guatemalan department in the test world")
+	}
+}
