@@ -117,8 +117,8 @@ func (r *Result) WriteReport(w io.Writer, seconds float64) {
 		for _, a := range r.Accepted {
 			distinct[fmt.Sprint(a.X)] = true
 		}
-		fmt.Fprintf(w, "ABC-MCMC: tolerance %.4f (the start point's distance and two standard deviations of it over %d other seeds); %d chains, %.0f%% of moves accepted, %d distinct last states\n\n",
-			r.Tolerance, mcmcNoiseRuns, len(r.Accepted), 100*r.Acceptance, len(distinct))
+		fmt.Fprintf(w, "ABC-MCMC: tolerance %.4f (the start point's distance and %d standard deviations of it over %d other seeds); %d chains, %.0f%% of moves accepted, %d distinct last states\n\n",
+			r.Tolerance, mcmcNoiseSDs, mcmcNoiseRuns, len(r.Accepted), 100*r.Acceptance, len(distinct))
 	}
 	if r.Config.Method == "none" {
 		fmt.Fprintln(w, "values (the spec's scenario as it is):")

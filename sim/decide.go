@@ -110,8 +110,9 @@ func (w *World) fillHazards() {
 	for r := range w.regions {
 		rs := &w.regions[r]
 		cs := &w.countries[rs.country]
+		cp := w.p.Country.Of(rs.country)
 		unemp := float64(p.Unemployment * rs.unemployment)
-		base := w.p.Country.Of(rs.country).Intercept +
+		base := cp.Intercept +
 			float64(p.Homicide*log(math.Max(rs.homicide, 0.1))) + unemp
 		if mech.Networks {
 			base += float64(p.Network * rs.network)
@@ -126,7 +127,7 @@ func (w *World) fillHazards() {
 		// adds departures: the hazard of those households is scaled by
 		// 1 + uac×(alone−1) and the share of children alone becomes
 		// uac×alone / (1 + uac×(alone−1)).
-		uac := logistic(logit(p.UACShare) + w.p.Country.Of(rs.country).UACShift +
+		uac := logistic(logit(p.UACShare) + cp.UACShift +
 			float64(p.UACViolence*log(math.Max(rs.homicide, 0.1)/50)))
 		alone := 1.0
 		if mech.Pull {
@@ -152,7 +153,7 @@ func (w *World) fillHazards() {
 			row[k] = float32(math.Min(1, h*logistic(x)))
 		}
 		cond.uacShare[r] = float32(uac * alone / scale)
-		fam := logit(p.FamilyShare) + w.p.Country.Of(rs.country).FamilyShift
+		fam := logit(p.FamilyShare) + cp.FamilyShift
 		if mech.Pull {
 			fam += float64(p.FamilyPull * (cs.perceivedFamily - cs.familyRef))
 		}

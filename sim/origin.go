@@ -115,26 +115,22 @@ func (w *World) updateOrigin() {
 }
 
 // updatePerceptions moves each country's perceived expected stays a step
-// toward this month's (adaptive expectations), and applies the belief factor.
+// toward this month's (adaptive expectations), and applies the belief
+// factors, the same for every country.
 func (w *World) updatePerceptions() {
+	d := &w.p.Decision
+	k := 1 / d.PerceptionMonths
+	belief, familyBelief := w.belief(d.BeliefMonths), w.belief(d.FamilyBeliefMonths)
 	for c := Country(0); c < NumCountries; c++ {
 		v := w.expectedStay(c)
 		cs := &w.countries[c]
 		if w.t == 0 {
 			cs.known = v
 		} else {
-			k := 1 / w.p.Decision.PerceptionMonths
 			for j := range v {
 				cs.known[j] += float64(k * (v[j] - cs.known[j]))
 			}
 		}
-		// Households underestimated the chance of being let in at
-		// BeliefFrom (StayBelief < 1) and unlearn it over BeliefMonths for
-		// children sent alone and over FamilyBeliefMonths for families,
-		// whatever the policy does meanwhile.
-		elapsed := math.Max(0, float64(w.month-w.p.Decision.BeliefFrom))
-		belief := 1 - float64((1-w.p.Decision.StayBelief)*exp(-elapsed/w.p.Decision.BeliefMonths))
-		familyBelief := 1 - float64((1-w.p.Decision.StayBelief)*exp(-elapsed/w.p.Decision.FamilyBeliefMonths))
 		cs.perceivedRisk = 1 - cs.known[kindAdult]
 		cs.perceivedFamily = cs.known[kindFamily] * familyBelief
 		cs.perceivedChild = cs.known[kindUAC] * belief
@@ -142,6 +138,17 @@ func (w *World) updatePerceptions() {
 			cs.riskRef, cs.familyRef, cs.childRef = cs.perceivedRisk, cs.perceivedFamily, cs.perceivedChild
 		}
 	}
+}
+
+// belief is this month's belief factor for a kind that households learn
+// about with e-folding time months: they underestimated the chance of being
+// let in at BeliefFrom (a share StayBelief of it) and unlearn the
+// underestimate over those months, whatever the policy does meanwhile
+// (children sent alone: BeliefMonths; families: FamilyBeliefMonths).
+func (w *World) belief(months float64) float64 {
+	d := &w.p.Decision
+	elapsed := math.Max(0, float64(w.month-d.BeliefFrom))
+	return 1 - float64((1-d.StayBelief)*exp(-elapsed/months))
 }
 
 // expectedStay is the expected outcome of a journey that sets out this month
