@@ -38,8 +38,8 @@ const (
 // the chains' spread after each step (2.38/√dims times its standard
 // deviation, Roberts, Gelman & Gilks 1997), never below mcmcMinWidth. The
 // posterior is the chains' last states, every one with the same weight.
-// Unlike SMC from the priors, which in the 30 dimensions of the default
-// spec stops at about three times the best point's distance, the chains stay
+// Unlike SMC from the priors, which in the 31 dimensions of the default
+// spec stops at three to six times the best point's distance, the chains stay
 // where the fit is as good as the best point's; they explore that region
 // only as far as their steps take them.
 func (f *fitter) mcmc(ctx context.Context, x0 []float64, budget, chains int) (*Result, error) {

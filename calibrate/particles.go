@@ -20,7 +20,7 @@ import (
 // Limits on a particles file, checked before and while it is read.
 const (
 	// MaxParticlesFile is the largest particles file ReadParticles reads, in
-	// bytes: 64 MiB, room for 100,000 particles of 30 keys at full precision.
+	// bytes: 64 MiB, room for 100,000 particles of 31 keys at full precision.
 	MaxParticlesFile = 64 << 20
 	// MaxParticles is the most particles (rows) a file may hold.
 	MaxParticles = 1_000_000

@@ -54,6 +54,14 @@ type DecisionParams struct {
 	// were let in than that children were (family members per child alone
 	// apprehended rose every year from FY2013 to FY2017). Calibrated.
 	FamilyBeliefMonths float64 `toml:"family_belief_months" unit:"months" min:"1" max:"240"`
+	// FamilyImitation is the word-of-mouth rate of that learning for family
+	// units, per month (Bass 1969): households also learn from those who
+	// already know, so the family belief B follows
+	// dB/dt = (1/FamilyBeliefMonths + FamilyImitation·B)(1 − B), an S-curve
+	// rather than the children's exponential approach (FY2013's family units
+	// were few, and the FY2014 surge multiplied them by 4.6 against 2.5 for
+	// children alone). 0 gives the exponential. Calibrated.
+	FamilyImitation float64 `toml:"family_imitation" unit:"per month" min:"0" max:"1"`
 	// PerceptionMonths is how long households take to learn changed enforcement
 	// (time constant of adaptive expectations).
 	PerceptionMonths float64 `toml:"perception_months" unit:"months" min:"1" max:"120"`
@@ -81,7 +89,7 @@ type DecisionParams struct {
 
 // DefaultDecision returns the decision defaults (see docs/ODD.md for
 // sources). Deterrence, Pull, StayBelief, BeliefMonths, FamilyBeliefMonths,
-// PerceptionMonths, UACShare, UACViolence, UACPull, FamilyShare and
+// FamilyImitation, PerceptionMonths, UACShare, UACViolence, UACPull, FamilyShare and
 // FamilyPull were fitted by
 // 'migrasim calibrate' (the default spec, to FY2012–2017); Homicide is held
 // where the refitted model's children per homicide come nearest Clemens
@@ -89,10 +97,10 @@ type DecisionParams struct {
 func DefaultDecision() DecisionParams {
 	return DecisionParams{
 		Homicide: 0.44, Unemployment: 0.05, Poor: 0.25, ExtremePoor: -0.2, Ties: 0.7,
-		Network: 0.02, HorizonMonths: 60, Children: 0.9, Deterrence: -0.803, Pull: 3.83,
-		StayBelief: 0.0715, BeliefFrom: MonthOf(2011, 1), BeliefMonths: 22.0, FamilyBeliefMonths: 54.0,
-		PerceptionMonths: 22.9, UACShare: 0.0226, UACViolence: 0.151, UACPull: 6.37, FamilyShare: 0.0409,
-		FamilyPull: 13.1, FamilySize: 2.6,
+		Network: 0.02, HorizonMonths: 60, Children: 0.9, Deterrence: -3.00, Pull: 4.23,
+		StayBelief: 0.0697, BeliefFrom: MonthOf(2011, 1), BeliefMonths: 20.9, FamilyBeliefMonths: 192, FamilyImitation: 0.0302,
+		PerceptionMonths: 23.2, UACShare: 0.0205, UACViolence: 0.141, UACPull: 6.28, FamilyShare: 0.0469,
+		FamilyPull: 13.6, FamilySize: 2.6,
 	}
 }
 

@@ -44,7 +44,7 @@ func ExampleRun() {
 	}
 	// Output:
 	// 2012-01 to 2012-12, mean of 2 replicates at scale 0.005:
-	// SV:  46300 left,  21300 apprehended at the U.S. border,  53300 came home
-	// HN:  59000 left,  30400 apprehended at the U.S. border,  48800 came home
-	// GT:  99600 left,  42800 apprehended at the U.S. border,  73800 came home
+	// SV:  43100 left,  19900 apprehended at the U.S. border,  52800 came home
+	// HN:  56200 left,  28100 apprehended at the U.S. border,  44000 came home
+	// GT:  92000 left,  40600 apprehended at the U.S. border,  70600 came home
 }

@@ -32,6 +32,7 @@ var referenceHash = map[string]string{
 	"0.6.0": "c85a6adfea8f2426b2c6f4c36f03a95b1eeb7a570bf8b1873371c67931765c91", // remittances ease the poverty and unemployment push
 	"0.7.0": "f3cfa6d3d4681da825a9a32708a757b58f82505126c9bc886f05ad808bb85287", // refit on FY2012–2017 after remittances, with Mexico 2013 and 2015 targets; decision.homicide held to Clemens (2017)
 	"0.8.0": "e9ed1fbb30d6219a5e8587d96bb0def8eee1cfaeda60c5f613cb663e563d5c34", // families learn on their own clock (decision.family_belief_months) with a family share by country (country.*.family_shift); refit on FY2012–2017
+	"0.9.0": "ed2b93ec9aab5fe5d201b1b6d088ec90dd707bfec11ef5974864e212658d985f", // families learn by word of mouth too (decision.family_imitation, a Bass curve); refit on FY2012–2017
 }
 
 // referenceParams is a run that spans several shards and most mechanisms:

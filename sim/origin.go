@@ -120,7 +120,7 @@ func (w *World) updateOrigin() {
 func (w *World) updatePerceptions() {
 	d := &w.p.Decision
 	k := 1 / d.PerceptionMonths
-	belief, familyBelief := w.belief(d.BeliefMonths), w.belief(d.FamilyBeliefMonths)
+	belief, familyBelief := w.belief(d.BeliefMonths, 0), w.belief(d.FamilyBeliefMonths, d.FamilyImitation)
 	for c := Country(0); c < NumCountries; c++ {
 		v := w.expectedStay(c)
 		cs := &w.countries[c]
@@ -141,14 +141,21 @@ func (w *World) updatePerceptions() {
 }
 
 // belief is this month's belief factor for a kind that households learn
-// about with e-folding time months: they underestimated the chance of being
-// let in at BeliefFrom (a share StayBelief of it) and unlearn the
-// underestimate over those months, whatever the policy does meanwhile
-// (children sent alone: BeliefMonths; families: FamilyBeliefMonths).
-func (w *World) belief(months float64) float64 {
+// about at external rate 1/months and word-of-mouth rate imitation: they
+// underestimated the chance of being let in at BeliefFrom (a share B0 =
+// StayBelief of it) and unlearn the underestimate whatever the policy does
+// meanwhile (children sent alone: BeliefMonths and no imitation; families:
+// FamilyBeliefMonths and FamilyImitation). B solves the Bass (1969) equation
+// dB/dt = (p + q·B)(1 − B), B(0) = B0, with p = 1/months and q = imitation:
+// B(t) = (1 − a·e^(−(p+q)t)) / (1 + (q/p)·a·e^(−(p+q)t)),
+// a = (1 − B0)/(1 + B0·q/p); with q = 0 it is 1 − (1 − B0)·e^(−t/months).
+func (w *World) belief(months, imitation float64) float64 {
 	d := &w.p.Decision
 	elapsed := math.Max(0, float64(w.month-d.BeliefFrom))
-	return 1 - float64((1-d.StayBelief)*exp(-elapsed/months))
+	p := 1 / months
+	a := (1 - d.StayBelief) / (1 + float64(d.StayBelief*imitation/p))
+	e := float64(a * exp(-float64(elapsed*(p+imitation))))
+	return (1 - e) / (1 + float64(imitation/p*e))
 }
 
 // expectedStay is the expected outcome of a journey that sets out this month

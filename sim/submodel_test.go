@@ -652,7 +652,7 @@ func TestNoTwinForEmptyLists(t *testing.T) {
 func TestFamilyBeliefClock(t *testing.T) {
 	w, _ := smallWorld(t)
 	d := &w.p.Decision
-	d.StayBelief, d.BeliefMonths, d.FamilyBeliefMonths = 0.1, 12, 48
+	d.StayBelief, d.BeliefMonths, d.FamilyBeliefMonths, d.FamilyImitation = 0.1, 12, 48, 0
 	d.BeliefFrom = w.month.Add(-24)
 	w.t = 1 // past the first month, so known moves by adaptive expectations
 	w.updatePerceptions()
@@ -666,6 +666,56 @@ func TestFamilyBeliefClock(t *testing.T) {
 		if got := cs.perceivedFamily / cs.known[kindFamily]; math.Abs(got-family) > 1e-12 {
 			t.Errorf("country %d: family belief %g, want %g (family_belief_months)", c, got, family)
 		}
+	}
+}
+
+// decision.family_imitation makes the families' learning word of mouth: the
+// belief solves the Bass equation dB/dt = (p + q·B)(1 − B), so its monthly
+// gain first grows (an S-curve) where the exponential's only shrinks; the
+// children's belief ignores the imitation rate.
+func TestFamilyImitation(t *testing.T) {
+	w, _ := smallWorld(t)
+	d := &w.p.Decision
+	const months, q = 120.0, 0.1
+	d.StayBelief, d.BeliefMonths, d.FamilyBeliefMonths, d.FamilyImitation = 0.05, months, months, q
+	start := w.month
+	at := func(m int, imitation float64) float64 {
+		w.month = start.Add(m)
+		return w.belief(months, imitation)
+	}
+	d.BeliefFrom = start
+	if got := at(0, q); math.Abs(got-0.05) > 1e-12 {
+		t.Errorf("belief at belief_from %g, want stay_belief 0.05", got)
+	}
+	for _, m := range []int{6, 24, 36, 60} {
+		b := at(m, q)
+		slope := (at(m+1, q) - at(m-1, q)) / 2
+		want := (1/months + q*b) * (1 - b)
+		if math.Abs(slope-want) > 1e-2*want { // central difference over two months
+			t.Errorf("month %d: belief %g gains %g a month, want (p + q·B)(1 − B) = %g", m, b, slope, want)
+		}
+	}
+	if g0, g1 := at(1, q)-at(0, q), at(13, q)-at(12, q); !(g1 > g0) {
+		t.Errorf("with imitation the monthly gain should grow at first: %g in month 1, %g in month 13", g0, g1)
+	}
+	if g0, g1 := at(1, 0)-at(0, 0), at(13, 0)-at(12, 0); !(g1 < g0) {
+		t.Errorf("without imitation the monthly gain should shrink: %g in month 1, %g in month 13", g0, g1)
+	}
+	w.month = start.Add(24)
+	w.t = 1
+	w.updatePerceptions()
+	child, family := at(24, 0), at(24, q)
+	for c := range w.countries {
+		cs := &w.countries[c]
+		if got := cs.perceivedChild / cs.known[kindUAC]; math.Abs(got-child) > 1e-12 {
+			t.Errorf("country %d: child belief %g, want %g (no imitation)", c, got, child)
+		}
+		if got := cs.perceivedFamily / cs.known[kindFamily]; math.Abs(got-family) > 1e-12 {
+			t.Errorf("country %d: family belief %g, want %g (family_imitation)", c, got, family)
+		}
+	}
+	if !(family > child) {
+		t.Errorf("imitation should speed the families' learning: %g against %g", family, child)
 	}
 }
 
