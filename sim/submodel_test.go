@@ -656,15 +656,20 @@ func TestFamilyBeliefClock(t *testing.T) {
 	d.BeliefFrom = w.month.Add(-24)
 	w.t = 1 // past the first month, so known moves by adaptive expectations
 	w.updatePerceptions()
-	child := 1 - 0.9*math.Exp(-24.0/12)
-	family := 1 - 0.9*math.Exp(-24.0/48)
+	checkBeliefs(t, w, 1-0.9*math.Exp(-24.0/12), 1-0.9*math.Exp(-24.0/48), "belief_months", "family_belief_months")
+}
+
+// checkBeliefs checks that every country's perceived stays carry the
+// children's and the families' belief factors over what households know.
+func checkBeliefs(t *testing.T, w *World, child, family float64, childKey, familyKey string) {
+	t.Helper()
 	for c := range w.countries {
 		cs := &w.countries[c]
 		if got := cs.perceivedChild / cs.known[kindUAC]; math.Abs(got-child) > 1e-12 {
-			t.Errorf("country %d: child belief %g, want %g (belief_months)", c, got, child)
+			t.Errorf("country %d: child belief %g, want %g (%s)", c, got, child, childKey)
 		}
 		if got := cs.perceivedFamily / cs.known[kindFamily]; math.Abs(got-family) > 1e-12 {
-			t.Errorf("country %d: family belief %g, want %g (family_belief_months)", c, got, family)
+			t.Errorf("country %d: family belief %g, want %g (%s)", c, got, family, familyKey)
 		}
 	}
 }
@@ -705,15 +710,7 @@ func TestFamilyImitation(t *testing.T) {
 	w.t = 1
 	w.updatePerceptions()
 	child, family := at(24, 0), at(24, q)
-	for c := range w.countries {
-		cs := &w.countries[c]
-		if got := cs.perceivedChild / cs.known[kindUAC]; math.Abs(got-child) > 1e-12 {
-			t.Errorf("country %d: child belief %g, want %g (no imitation)", c, got, child)
-		}
-		if got := cs.perceivedFamily / cs.known[kindFamily]; math.Abs(got-family) > 1e-12 {
-			t.Errorf("country %d: family belief %g, want %g (family_imitation)", c, got, family)
-		}
-	}
+	checkBeliefs(t, w, child, family, "no imitation", "family_imitation")
 	if !(family > child) {
 		t.Errorf("imitation should speed the families' learning: %g against %g", family, child)
 	}
