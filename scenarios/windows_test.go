@@ -201,3 +201,32 @@ func TestHistoricalMexicoWindows(t *testing.T) {
 		}
 	}
 }
+
+// mexico-enforcement restates history's Mexico windows (a scenario's
+// [[policy.mexico]] replaces the reference's), so it must copy them exactly:
+// a refit that moves history's fitted 2014 window must move this copy too.
+func TestMexicoEnforcementCopiesHistory(t *testing.T) {
+	hist, err := Load("historical")
+	if err != nil {
+		t.Fatal(err)
+	}
+	me, err := Load("mexico-enforcement")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, m := hist.Policy.Mexico, me.Policy.Mexico
+	first := func(p sim.MexicoPolicy) []sim.MexicoPolicy {
+		p.More = nil
+		return []sim.MexicoPolicy{p}
+	}
+	hw := append(first(h), h.More...)
+	mw := append(first(m), m.More...)
+	if len(mw) < len(hw) {
+		t.Fatalf("mexico-enforcement has %d Mexico windows, history %d", len(mw), len(hw))
+	}
+	for i := range hw {
+		if !reflect.DeepEqual(mw[i], hw[i]) {
+			t.Errorf("policy.mexico[%d]: mexico-enforcement has %+v, historical %+v", i, mw[i], hw[i])
+		}
+	}
+}

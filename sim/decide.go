@@ -89,9 +89,10 @@ type DecisionParams struct {
 
 // DefaultDecision returns the decision defaults (see docs/ODD.md for
 // sources). Deterrence, Pull, StayBelief, BeliefMonths, FamilyBeliefMonths,
-// FamilyImitation, PerceptionMonths, UACShare, UACViolence, UACPull, FamilyShare and
-// FamilyPull were fitted by
-// 'migrasim calibrate' (the default spec, to FY2012–2017); Homicide is held
+// FamilyImitation, PerceptionMonths, UACShare, UACViolence, UACPull,
+// FamilyShare and FamilyPull were fitted by 'migrasim calibrate' (the
+// default spec, to FY2012–2017; Deterrence held at −3 in its last step,
+// docs/ODD.md 7.12); Homicide is held
 // where the refitted model's children per homicide come nearest Clemens
 // (2017) that the counts allow; the others are set by hand.
 func DefaultDecision() DecisionParams {
