@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -152,5 +153,31 @@ func TestODDNamesEngineVersion(t *testing.T) {
 	head, _, _ := strings.Cut(string(b), "\n## ")
 	if want := "(engine version " + sim.Version + ","; !strings.Contains(head, want) {
 		t.Errorf("docs/ODD.md's opening does not say %q", want)
+	}
+}
+
+// docs/ODD.md 7.12 states the fitted size and adaptation time of history's
+// 2014 Mexico window; a refit moves both in scenarios/historical.toml, and the
+// ODD must follow (it once kept ×2.12 over 26 months two refits after).
+func TestODDHistoryMexicoWindow(t *testing.T) {
+	b, err := os.ReadFile("../../docs/ODD.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist, err := scenarios.Load("historical")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := hist.Policy.Mexico
+	re := regexp.MustCompile(`Mexico's apprehensions ×([0-9.]+) from\s+July 2014[^×]*?e-folding time ([0-9.]+)\s+months`)
+	m := re.FindSubmatch(b)
+	if m == nil {
+		t.Fatal("docs/ODD.md 7.12 no longer states history's 2014 Mexico window as \"Mexico's apprehensions ×A from July 2014 ... e-folding time N months\"")
+	}
+	if got, want := string(m[1]), strconv.FormatFloat(w.ApprehensionMultiplier, 'f', -1, 64); got != want {
+		t.Errorf("docs/ODD.md 7.12 gives Mexico's 2014 multiplier ×%s; historical.toml has ×%s", got, want)
+	}
+	if got, want := string(m[2]), strconv.FormatFloat(math.Round(w.AdaptMonths), 'f', -1, 64); got != want {
+		t.Errorf("docs/ODD.md 7.12 gives Mexico's 2014 adaptation %s months; historical.toml has %s", got, want)
 	}
 }
