@@ -126,6 +126,9 @@ func parse(file string, text []byte, asReference bool) (*sim.Params, error) {
 	}
 	switch {
 	case len(problems) == 0 && !hasWindows(raw):
+		if _, err := resetWritten(raw, &p); err != nil {
+			return nil, err
+		}
 		if _, err := toml.Decode(string(text), &p); err != nil {
 			return nil, fmt.Errorf("%s: %w", file, err)
 		}

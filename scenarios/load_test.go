@@ -155,13 +155,15 @@ func TestApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = Apply(p, map[string]any{"feedback.strength": 0.4, "policy.interior_removals.from": "2018-01",
+	// baseline's first removal window is history's (ICE's 2015 priorities,
+	// to 2017-01): an override moves that window's start within it.
+	err = Apply(p, map[string]any{"feedback.strength": 0.4, "policy.interior_removals.from": "2015-03",
 		"policy.interior_removals.rate_multiplier": 3, "months": 24, "policy.aid.HN.departments": []string{"Cortés"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p.Feedback.Strength != 0.4 || p.Policy.InteriorRemovals.RateMultiplier != 3 || p.Months != 24 ||
-		p.Policy.InteriorRemovals.From != sim.MonthOf(2018, 1) || p.Policy.Aid.HN.Departments[0] != "Cortés" {
+		p.Policy.InteriorRemovals.From != sim.MonthOf(2015, 3) || p.Policy.Aid.HN.Departments[0] != "Cortés" {
 		t.Errorf("not applied: %+v", p.Policy.InteriorRemovals)
 	}
 	before := *p

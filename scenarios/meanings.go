@@ -56,6 +56,7 @@ var meanings = map[string]string{
 	"CountryParams.PoorShare":                 "poor but not extremely poor",
 	"CountryParams.Population":                "the national population at the start (from data: see scenarios/data)",
 	"CountryParams.ReintegrationCapacity":     "how many returnees a month the country's reintegration programmes absorb, so they do not feed violence or unemployment",
+	"CountryParams.RemovalShift":              "the log of the factor on the monthly interior removal probability of this country's undocumented people (every criminal class), relative to abroad.removal_rate: ICE removes nationals of the three countries at different rates per resident (where they live, how long they have been settled)",
 	"CountryParams.TPS":                       "the number of Temporary Protected Status holders at the start",
 	"CountryParams.TieShare":                  "the share of households with at least one relative in the U.S.",
 	"CountryParams.UACShift":                  "moves the share of children who go alone (decision.uac_share) for this country: Guatemalan children, for one, travel alone more",

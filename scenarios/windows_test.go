@@ -3,6 +3,8 @@ package scenarios
 import (
 	"fmt"
 	"maps"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -227,6 +229,64 @@ func TestMexicoEnforcementCopiesHistory(t *testing.T) {
 	for i := range hw {
 		if !reflect.DeepEqual(mw[i], hw[i]) {
 			t.Errorf("policy.mexico[%d]: mexico-enforcement has %+v, historical %+v", i, mw[i], hw[i])
+		}
+	}
+}
+
+// A branch's [[policy.interior_removals]] replaces history's, so the
+// scenarios that branch from history and write the lever restate all of
+// history's removal windows first, in history's order and exactly: a key
+// such as policy.interior_removals.rate_multiplier (a calibrated one, in a
+// posterior's particles) then names the same window in the branch as in
+// its history.
+func TestBranchesCopyHistoryRemovalWindows(t *testing.T) {
+	hist, err := Load("historical")
+	if err != nil {
+		t.Fatal(err)
+	}
+	windows := func(p sim.InteriorRemovals) []sim.InteriorRemovals {
+		more := p.More
+		p.More = nil
+		return append([]sim.InteriorRemovals{p}, more...)
+	}
+	hw := windows(hist.Policy.InteriorRemovals)
+	for _, name := range []string{"mass-deportation", "gang-deportations"} {
+		p, err := Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		own := windows(p.Policy.InteriorRemovals)
+		if len(own) <= len(hw) {
+			t.Fatalf("%s has %d removal windows, history %d: it should restate history's and add its own", name, len(own), len(hw))
+		}
+		for i := range hw {
+			if !reflect.DeepEqual(own[i], hw[i]) {
+				t.Errorf("%s: policy.interior_removals[%d] is %+v; history's is %+v", name, i, own[i], hw[i])
+			}
+		}
+	}
+}
+
+// A lever a branch writes, as an array of tables or as one table, replaces
+// its reference's windows: its first window does not inherit keys the
+// scenario leaves out (history's first removal window ends in 2017-01 with
+// a six-month ramp; the branch's, written with neither, never ends and has
+// no ramp), and history's other windows are gone.
+func TestBranchWindowsStartFromDefaults(t *testing.T) {
+	dir := t.TempDir()
+	for _, table := range []string{"[[policy.interior_removals]]", "[policy.interior_removals]"} {
+		file := filepath.Join(dir, "b.toml")
+		text := "name = \"b\"\nreference = \"historical\"\nbranch = \"2017-10\"\n" + table + "\nfrom = \"2018-01\"\nrate_multiplier = 2.0\n"
+		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		p, err := Load(file)
+		if err != nil {
+			t.Fatalf("%s: %v", table, err)
+		}
+		w := p.Policy.InteriorRemovals
+		if w.To.IsSet() || w.RampMonths != 0 || len(w.More) != 0 || w.From != sim.MonthOf(2018, 1) {
+			t.Errorf("%s: the branch's removal windows are %+v (to %s, %d more); want one, from 2018-01, with no end and no ramp", table, w, w.To, len(w.More))
 		}
 	}
 }

@@ -33,7 +33,7 @@ type AbroadParams struct {
 // DefaultAbroad returns the defaults for life abroad.
 func DefaultAbroad() AbroadParams {
 	// RemovalRate, CriminalMultiplier and GangShare: fitted by 'migrasim calibrate'.
-	return AbroadParams{RemovalRate: 0.00157, CriminalMultiplier: 27.3, CriminalShare: 0.05, GangShare: 0.288,
+	return AbroadParams{RemovalRate: 0.000910, CriminalMultiplier: 28.1, CriminalShare: 0.05, GangShare: 0.301,
 		DecisionMonths: 30, GrantUAC: 0.4, GrantFamily: 0.2, GrantAdult: 0.15, AffirmativeClaims: 0.0005,
 		VoluntaryReturn: 0.0012, VoluntaryReturnLawful: 0.0004}
 }
@@ -63,7 +63,8 @@ func (w *World) fillAbroad() {
 	*ev = abroadEvents{}
 	for c := Country(0); c < NumCountries; c++ {
 		if mech.InteriorRemovals {
-			base := [3]float64{p.RemovalRate, p.RemovalRate * p.CriminalMultiplier, p.RemovalRate * p.CriminalMultiplier}
+			rate := p.RemovalRate * math.Exp(w.p.Country.Of(c).RemovalShift)
+			base := [3]float64{rate, rate * p.CriminalMultiplier, rate * p.CriminalMultiplier}
 			// Only extra removals (a multiplier above 1) can be targeted, and
 			// only at gang members there are.
 			extra := math.Max(l.removalMult-1, 0)

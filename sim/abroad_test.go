@@ -82,6 +82,9 @@ func TestStockPassRates(t *testing.T) {
 		w, s := smallWorld(t)
 		w.p.Abroad = base
 		w.p.Abroad.CriminalShare = 0
+		for c := Country(0); c < NumCountries; c++ {
+			w.p.Country.Of(c).RemovalShift = 0 // one rate for every country here
+		}
 		w.cond.levers.removalMult, w.cond.levers.gangTargeting = 1, 0
 		w.cond.levers.dacaExpiry, w.cond.levers.tpsEnded = 0, [NumCountries]bool{}
 		w.fillAbroad()
@@ -150,6 +153,53 @@ func TestStockPassRates(t *testing.T) {
 		}
 		if tt.settle && s.pending.len() != pendingBefore+int(claims.got) {
 			t.Errorf("%s: %d pending cases after %d claims, want %d", tt.name, s.pending.len(), claims.got, pendingBefore+int(claims.got))
+		}
+	}
+}
+
+// country.*.removal_shift multiplies the interior removal probability of its
+// own country's undocumented people, every criminal class, by e^shift, and
+// no other country's or status's; the expected stay a household weighs
+// (7.3) sees the same probability, so the shift reaches deterrence too.
+func TestRemovalShiftByCountry(t *testing.T) {
+	w, _ := smallWorld(t)
+	w.p.Abroad.RemovalRate, w.p.Abroad.CriminalMultiplier = 0.002, 5
+	w.cond.levers.removalMult, w.cond.levers.gangTargeting = 1, 0
+	shifts := [NumCountries]float64{SV: 0, HN: math.Log(2), GT: -math.Log(4)}
+	for c := Country(0); c < NumCountries; c++ {
+		w.p.Country.Of(c).RemovalShift = 0
+	}
+	w.fillAbroad()
+	before := w.cond.abroad
+	stays := [NumCountries][3]float64{}
+	for c := Country(0); c < NumCountries; c++ {
+		stays[c] = w.expectedStay(c)
+	}
+	for c := Country(0); c < NumCountries; c++ {
+		w.p.Country.Of(c).RemovalShift = shifts[c]
+	}
+	w.fillAbroad()
+	after := &w.cond.abroad
+	for c := Country(0); c < NumCountries; c++ {
+		for st := range numStatus {
+			for k := range 3 {
+				want := before.remove[c][st][k]
+				if st == stUndocumented {
+					want *= math.Exp(shifts[c])
+				}
+				if got := after.remove[c][st][k]; math.Abs(got-want) > 1e-15 {
+					t.Errorf("%s status %d class %d: removal probability %g, want %g", c.Code(), st, k, got, want)
+				}
+			}
+		}
+		stay := w.expectedStay(c)
+		switch {
+		case shifts[c] > 0 && !(stay[kindAdult] < stays[c][kindAdult]):
+			t.Errorf("%s: a higher removal rate leaves the adult's expected stay at %g (was %g)", c.Code(), stay[kindAdult], stays[c][kindAdult])
+		case shifts[c] < 0 && !(stay[kindAdult] > stays[c][kindAdult]):
+			t.Errorf("%s: a lower removal rate leaves the adult's expected stay at %g (was %g)", c.Code(), stay[kindAdult], stays[c][kindAdult])
+		case shifts[c] == 0 && stay != stays[c]:
+			t.Errorf("%s: no shift, but the expected stays moved from %v to %v", c.Code(), stays[c], stay)
 		}
 	}
 }

@@ -98,10 +98,10 @@ type DecisionParams struct {
 func DefaultDecision() DecisionParams {
 	return DecisionParams{
 		Homicide: 0.44, Unemployment: 0.05, Poor: 0.25, ExtremePoor: -0.2, Ties: 0.7,
-		Network: 0.02, HorizonMonths: 60, Children: 0.9, Deterrence: -3.00, Pull: 4.23,
-		StayBelief: 0.0697, BeliefFrom: MonthOf(2011, 1), BeliefMonths: 20.9, FamilyBeliefMonths: 192, FamilyImitation: 0.0302,
-		PerceptionMonths: 23.2, UACShare: 0.0205, UACViolence: 0.141, UACPull: 6.28, FamilyShare: 0.0469,
-		FamilyPull: 13.6, FamilySize: 2.6,
+		Network: 0.02, HorizonMonths: 60, Children: 0.9, Deterrence: -2.76, Pull: 4.30,
+		StayBelief: 0.0745, BeliefFrom: MonthOf(2011, 1), BeliefMonths: 21.1, FamilyBeliefMonths: 196, FamilyImitation: 0.0291,
+		PerceptionMonths: 23.3, UACShare: 0.0204, UACViolence: 0.155, UACPull: 6.22, FamilyShare: 0.0451,
+		FamilyPull: 13.7, FamilySize: 2.6,
 	}
 }
 

@@ -123,6 +123,12 @@ type CountryParams struct {
 	// of households with children (decision.family_share) for this country:
 	// Guatemalans, for one, travelled less as families. Calibrated.
 	FamilyShift float64 `toml:"family_shift" unit:"log-odds" min:"-5" max:"5"`
+	// RemovalShift is the log of the factor on the monthly interior removal
+	// probability of this country's undocumented people (every criminal
+	// class), relative to abroad.removal_rate: ICE removes nationals of the
+	// three countries at different rates per resident (where they live, how
+	// long they have been settled). Calibrated; El Salvador is the reference.
+	RemovalShift float64 `toml:"removal_shift" unit:"log factor" min:"-5" max:"5"`
 	// ReintegrationCapacity is how many returnees a month the country's
 	// reintegration programmes absorb, so they do not feed violence or unemployment.
 	ReintegrationCapacity float64 `toml:"reintegration_capacity" unit:"persons per month" min:"0" max:"1000000"`
@@ -207,17 +213,17 @@ func DefaultParams() Params {
 	// 2014 (EHPM El Salvador, EPHPM Honduras, ENCOVI/ENEI Guatemala); stock
 	// abroad by country: ACS 2012 orders of magnitude. These are assumptions
 	// with ranges in docs/ODD.md; scenarios/data has only the three-country total.
-	// The intercepts, uac_shift and family_shift were fitted by 'migrasim
+	// The intercepts, uac_shift, family_shift and removal_shift were fitted by 'migrasim
 	// calibrate' (the default spec).
 	p.Country.SV = CountryParams{HouseholdSize: 3.7, ChildShare: 0.62, PoorShare: 0.24, ExtremePoorShare: 0.08,
 		Unemployment: 6.5, Abroad: 1250000, TieShare: 0.36, UndocumentedShare: 0.5, PendingShare: 0.02,
-		Intercept: -10.63, ReintegrationCapacity: 500}
+		Intercept: -10.58, ReintegrationCapacity: 500}
 	p.Country.HN = CountryParams{HouseholdSize: 4.4, ChildShare: 0.70, PoorShare: 0.23, ExtremePoorShare: 0.40,
 		Unemployment: 5.3, Abroad: 600000, TieShare: 0.22, UndocumentedShare: 0.65, PendingShare: 0.02,
-		Intercept: -9.80, UACShift: -0.807, FamilyShift: 0.111, ReintegrationCapacity: 500}
+		Intercept: -9.93, UACShift: -0.796, FamilyShift: 0.242, RemovalShift: 0.909, ReintegrationCapacity: 500}
 	p.Country.GT = CountryParams{HouseholdSize: 4.9, ChildShare: 0.74, PoorShare: 0.36, ExtremePoorShare: 0.23,
 		Unemployment: 2.9, Abroad: 900000, TieShare: 0.15, UndocumentedShare: 0.6, PendingShare: 0.02,
-		Intercept: -9.74, UACShift: -0.412, FamilyShift: -0.806, ReintegrationCapacity: 500}
+		Intercept: -9.73, UACShift: -0.353, FamilyShift: -0.892, RemovalShift: 0.578, ReintegrationCapacity: 500}
 	return p
 }
 

@@ -147,7 +147,9 @@ func TestPosteriorProbability(t *testing.T) {
 
 // The same seed gives the same answer.csv whatever the worker count, on the
 // real model: 2 draws of 1 replicate, 24 months at scale 0.01, with the
-// policy moved to the second year. (At scale 0.002 El Salvador's total
+// policy moved to the second year: history's 2017 removal window
+// (policy.interior_removals[1], ×1.3) from January 2013 in the
+// mass-deportation side's history. (At scale 0.002 El Salvador's total
 // removals, border removals included, fell in the draw with deterrence −10
 // by noise at engine 0.9.0's defaults.)
 func TestPosteriorDeterministic(t *testing.T) {
@@ -158,7 +160,7 @@ func TestPosteriorDeterministic(t *testing.T) {
 	for _, p := range ps {
 		p.Scale, p.Replicates = 0.01, 1
 	}
-	if err := scenarios.Apply(ps[1], map[string]any{"policy.interior_removals.from": "2013-01", "policy.interior_removals.ramp_months": int64(0)}); err != nil {
+	if err := scenarios.Apply(ps[1], map[string]any{"policy.interior_removals[1].from": "2013-01", "policy.interior_removals[1].ramp_months": int64(0)}); err != nil {
 		t.Fatal(err)
 	}
 	from, ok := PolicyStart(ps[0], ps[1])
@@ -213,7 +215,7 @@ func TestPolicyStart(t *testing.T) {
 		// Branches from history in October 2017, against history continued.
 		{"mass deportation", load("baseline", nil), load("mass-deportation", nil), "2018-01"},
 		{"gang deportations", load("baseline", nil), load("gang-deportations", nil), "2018-01"},
-		{"the same policies", load("baseline", nil), load("mass-deportation", map[string]any{"policy.interior_removals[1].from": ""}), "none"},
+		{"the same policies", load("baseline", nil), load("mass-deportation", map[string]any{"policy.interior_removals[2].from": ""}), "none"},
 		// Counterfactual histories against the status quo from 2012.
 		// Removals and the border from 2017-02; CAM (open in both) closes 2017-08.
 		{"the 2017 decisions", load("status-quo", nil), load("policy-2017", nil), "2017-02"},
