@@ -70,6 +70,26 @@ type Prior struct {
 	Lo, Hi float64
 }
 
+// historyKeys returns a particle's keys as they apply to scenario p. A
+// calibrated policy key (policy.mexico.apprehension_multiplier, say) is the
+// size of a window of the calibration's history, named by its index: it
+// applies to a branch, where it changes that history (the reference) and
+// the branch's copy of the window, but not to a scenario that writes its
+// own windows from the start (status-quo and its counterfactual histories),
+// where the same index names another window or none.
+func historyKeys(p *sim.Params, keys map[string]any) map[string]any {
+	if p.ReferenceParams != nil {
+		return keys
+	}
+	out := make(map[string]any, len(keys))
+	for k, v := range keys {
+		if !strings.HasPrefix(k, "policy.") {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 // priorValues draws each prior's value for the draw whose seed is seed:
 // from a stream of its own per draw and key, so a draw's values do not
 // depend on the other priors or on the order the draws run in.
@@ -134,7 +154,7 @@ func (c *PosteriorComparison) variants(i int, seed uint64) ([]*sim.Params, error
 	out := make([]*sim.Params, len(c.Scenarios))
 	for j, base := range c.Scenarios {
 		p := *base
-		if err := scenarios.Apply(&p, c.Particles.Overrides(i)); err != nil {
+		if err := scenarios.Apply(&p, historyKeys(&p, c.Particles.Overrides(i))); err != nil {
 			return nil, fmt.Errorf("posterior %s: particle on row %d: %s: %w", c.Particles.File, i+1, base.Name, err)
 		}
 		if err := scenarios.Apply(&p, priorValues(c.Priors, seed)); err != nil {

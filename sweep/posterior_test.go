@@ -313,3 +313,41 @@ func TestPosteriorPriors(t *testing.T) {
 		t.Error("ParsePrior of a text key: no error")
 	}
 }
+
+// A particle's calibrated policy keys are sizes of history's windows: they
+// change history and a branch's copy of the window, but a scenario that
+// writes its own windows from the start keeps them (policy-2017's removals
+// stay ×1.5), while every scenario takes the particle's other keys.
+func TestPosteriorPolicyKeysFollowHistory(t *testing.T) {
+	post := &calibrate.Particles{Keys: []string{"decision.deterrence", "policy.interior_removals.rate_multiplier"},
+		Weights: []float64{1}, Values: [][]float64{{-4, 0.5}}, File: "test"}
+	for _, tt := range []struct {
+		a, b   string
+		branch bool
+	}{{"baseline", "mass-deportation", true}, {"status-quo", "policy-2017", false}} {
+		ps := pairOf(t, tt.a, tt.b, 24)
+		c := &PosteriorComparison{Scenarios: ps, Particles: post, Draws: 1, Seed: 1}
+		vs, err := c.variants(0, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j, v := range vs {
+			if v.Decision.Deterrence != -4 {
+				t.Errorf("%s: deterrence %g, want the particle's -4", v.Name, v.Decision.Deterrence)
+			}
+			got, own := v.Policy.InteriorRemovals.RateMultiplier, ps[j].Policy.InteriorRemovals.RateMultiplier
+			switch {
+			case tt.branch && (got != 0.5 || v.ReferenceParams.Policy.InteriorRemovals.RateMultiplier != 0.5):
+				t.Errorf("%s: history's first removal window ×%g (its reference ×%g), want the particle's ×0.5",
+					v.Name, got, v.ReferenceParams.Policy.InteriorRemovals.RateMultiplier)
+			case !tt.branch && got != own:
+				t.Errorf("%s: its own removal window ×%g, want its file's ×%g", v.Name, got, own)
+			}
+		}
+		if tt.branch {
+			if more := vs[1].Policy.InteriorRemovals.More; len(more) != 2 || more[1].RateMultiplier != 2.7 {
+				t.Errorf("mass-deportation's own 2018 window changed: %+v", more)
+			}
+		}
+	}
+}
