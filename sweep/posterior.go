@@ -90,6 +90,30 @@ func historyKeys(p *sim.Params, keys map[string]any) map[string]any {
 	return out
 }
 
+// KeptWindows names the scenarios of ps that keep their own policy windows
+// over a posterior whose keys are keys (historyKeys: those without a
+// reference), and the policy keys they do not take; both are empty when
+// every scenario takes every key.
+func KeptWindows(ps []*sim.Params, keys []string) (names, policy []string) {
+	for _, k := range keys {
+		if strings.HasPrefix(k, "policy.") {
+			policy = append(policy, k)
+		}
+	}
+	if len(policy) == 0 {
+		return nil, nil
+	}
+	for _, p := range ps {
+		if p.ReferenceParams == nil {
+			names = append(names, p.Name)
+		}
+	}
+	if len(names) == 0 {
+		return nil, nil
+	}
+	return names, policy
+}
+
 // priorValues draws each prior's value for the draw whose seed is seed:
 // from a stream of its own per draw and key, so a draw's values do not
 // depend on the other priors or on the order the draws run in.

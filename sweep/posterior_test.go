@@ -351,3 +351,21 @@ func TestPosteriorPolicyKeysFollowHistory(t *testing.T) {
 		}
 	}
 }
+
+// KeptWindows names the scenarios without a reference when the posterior
+// has policy keys, and nothing otherwise.
+func TestKeptWindows(t *testing.T) {
+	branch := pairOf(t, "baseline", "mass-deportation", 24)
+	own := pairOf(t, "status-quo", "policy-2017", 24)
+	keys := []string{"decision.deterrence", "policy.mexico.adapt_months"}
+	if names, policy := KeptWindows(branch, keys); names != nil || policy != nil {
+		t.Errorf("branches: %v %v, want nothing", names, policy)
+	}
+	if names, policy := KeptWindows(own, []string{"decision.deterrence"}); names != nil || policy != nil {
+		t.Errorf("no policy keys: %v %v, want nothing", names, policy)
+	}
+	names, policy := KeptWindows(own, keys)
+	if !slices.Equal(names, []string{"status-quo", "policy-2017"}) || !slices.Equal(policy, []string{"policy.mexico.adapt_months"}) {
+		t.Errorf("status-quo and policy-2017: %v %v", names, policy)
+	}
+}
