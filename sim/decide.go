@@ -91,10 +91,9 @@ type DecisionParams struct {
 // sources). Deterrence, Pull, StayBelief, BeliefMonths, FamilyBeliefMonths,
 // FamilyImitation, PerceptionMonths, UACShare, UACViolence, UACPull,
 // FamilyShare and FamilyPull were fitted by 'migrasim calibrate' (the
-// default spec, to FY2012–2017; Deterrence held at −3 in its last step,
-// docs/ODD.md 7.12); Homicide is held
-// where the refitted model's children per homicide come nearest Clemens
-// (2017) that the counts allow; the others are set by hand.
+// default spec, to FY2012–2017, docs/ODD.md 7.12); Homicide is held where
+// the refitted model's children per homicide come nearest Clemens (2017)
+// that the counts allow; the others are set by hand.
 func DefaultDecision() DecisionParams {
 	return DecisionParams{
 		Homicide: 0.44, Unemployment: 0.05, Poor: 0.25, ExtremePoor: -0.2, Ties: 0.7,
