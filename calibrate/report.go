@@ -69,6 +69,9 @@ func (r *Result) WriteParticles(w io.Writer) error {
 	for j, p := range r.Config.Spec.Priors {
 		keys[j] = p.Key
 	}
+	for _, h := range r.Config.Spec.Held {
+		keys = append(keys, h.Key)
+	}
 	header := append(append([]string(nil), ParticlesHeader...), keys...)
 	if _, err := fmt.Fprintln(w, strings.Join(header, ",")); err != nil {
 		return err
@@ -89,6 +92,10 @@ func (r *Result) WriteParticles(w io.Writer) error {
 		for _, v := range x {
 			buf = append(buf, ',')
 			buf = strconv.AppendFloat(buf, v, 'g', -1, 64)
+		}
+		for _, h := range r.Config.Spec.Held {
+			buf = append(buf, ',')
+			buf = strconv.AppendFloat(buf, h.Value, 'g', -1, 64)
 		}
 		buf = append(buf, '\n')
 		if _, err := w.Write(buf); err != nil {
@@ -132,6 +139,9 @@ func (r *Result) WriteReport(w io.Writer, seconds float64) {
 			line += fmt.Sprintf("   posterior %.4g [%.4g, %.4g]", post.Mean, post.Q05, post.Q95)
 		}
 		fmt.Fprintf(w, "%s   prior [%g, %g]\n", line, p.Low, p.High)
+	}
+	for _, h := range spec.Held {
+		fmt.Fprintf(w, "  %-28s %10.4g   held (--hold), not fitted\n", h.Key, h.Value)
 	}
 	fmt.Fprintf(w, "\nfit of the fitted values (%d replicates; fiscal years; ARD and rescaled ARD: lower is better, 0 is perfect; MASE < 1 beats \"same as last year\"):\n", r.Check.Replicates)
 	for _, s := range Scores(r.Fit, 0, 9999) {

@@ -43,6 +43,15 @@ type Spec struct {
 	Priors []Prior
 	// Base is the resolved scenario with the run settings applied.
 	Base *sim.Params
+	// Held are the keys held at a value instead of fitted (Hold), in the
+	// order held; particles.csv carries them after the fitted keys.
+	Held []Held
+}
+
+// Held is a key a calibration holds at a value instead of fitting it.
+type Held struct {
+	Key   string
+	Value float64
 }
 
 // LoadSpec reads a calibration spec: an embedded name ("default", see
@@ -112,24 +121,90 @@ func ParseSpec(file string, text []byte) (*Spec, error) {
 	if len(r.problems) > 0 {
 		return nil, scenarios.Report(file, lines, r.problems)
 	}
-	base, err := scenarios.Load(c.Scenario)
+	base, prob, err := c.resolve(c.Scenario)
+	if prob != nil {
+		r.problems = append(r.problems, *prob)
+		return nil, scenarios.Report(file, lines, r.problems)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: scenario: %w", file, err)
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	c.Base = base
+	return c, nil
+}
+
+// resolve loads scenario name (a library name or a file) with the spec's run
+// settings: its scale, replicates and seed, and months to FitTo. A fit_to
+// the scenario's start puts out of range comes back as a problem.
+func (c *Spec) resolve(name string) (*sim.Params, *scenarios.Problem, error) {
+	base, err := scenarios.Load(name)
+	if err != nil {
+		return nil, nil, fmt.Errorf("scenario: %w", err)
 	}
 	base.Scale, base.Replicates, base.Seed = c.Scale, c.Replicates, c.Seed
 	if c.FitTo.IsSet() {
 		months := int(c.FitTo-base.Start) + 1
 		if months < 1 || months > 600 {
-			r.bad("fit_to", "%s gives %d months from the scenario's start (%s): want 1 to 600", c.FitTo, months, base.Start)
-			return nil, scenarios.Report(file, lines, r.problems)
+			return nil, &scenarios.Problem{Key: "fit_to", Msg: fmt.Sprintf("%s gives %d months from the scenario's start (%s): want 1 to 600", c.FitTo, months, base.Start)}, nil
 		}
 		base.Months = months
 	}
 	if err := scenarios.Check(base); err != nil {
-		return nil, fmt.Errorf("%s: scenario %s with the spec's settings: %w", file, c.Scenario, err)
+		return nil, nil, fmt.Errorf("scenario %s with the spec's settings: %w", name, err)
 	}
-	c.Base = base
-	return c, nil
+	return base, nil, nil
+}
+
+// UseScenario makes name (a library name or a file, such as an earlier
+// calibration's fitted.toml) the scenario every candidate starts from, in
+// place of the spec's, with the spec's run settings. ABC-MCMC starts its
+// chains from its values.
+func (c *Spec) UseScenario(name string) error {
+	base, prob, err := c.resolve(name)
+	if prob != nil {
+		return fmt.Errorf("--scenario %s: the spec's %s: %s", name, prob.Key, prob.Msg)
+	}
+	if err != nil {
+		return fmt.Errorf("--scenario %s: %w", name, err)
+	}
+	for _, h := range c.Held {
+		if err := scenarios.Apply(base, map[string]any{h.Key: h.Value}); err != nil {
+			return fmt.Errorf("--hold %s=%g: %w", h.Key, h.Value, err)
+		}
+	}
+	c.Scenario, c.Base = name, base
+	return nil
+}
+
+// Hold fixes a fitted key at v for this calibration: its prior is dropped,
+// so it is not fitted, and the base scenario takes v. particles.csv carries
+// it as a column of its own, so that a posterior comparison over the
+// particles runs at v too. v must lie within the key's prior, and the spec
+// must fit another key.
+func (c *Spec) Hold(key string, v float64) error {
+	j := slices.IndexFunc(c.Priors, func(p Prior) bool { return p.Key == key })
+	if j < 0 {
+		keys := make([]string, len(c.Priors))
+		for i, p := range c.Priors {
+			keys[i] = p.Key
+		}
+		return fmt.Errorf("--hold %s: not a fitted key of the spec (it fits %s)", key, strings.Join(keys, ", "))
+	}
+	p := c.Priors[j]
+	if !(v >= p.Low && v <= p.High) {
+		return fmt.Errorf("--hold %s=%g: outside its prior [%g, %g]", key, v, p.Low, p.High)
+	}
+	if len(c.Priors) == 1 {
+		return fmt.Errorf("--hold %s: the spec fits no other key", key)
+	}
+	base := *c.Base
+	if err := scenarios.Apply(&base, map[string]any{key: v}); err != nil {
+		return fmt.Errorf("--hold %s=%g: %w", key, v, err)
+	}
+	c.Base = &base
+	c.Priors = slices.Delete(slices.Clone(c.Priors), j, j+1)
+	c.Held = append(c.Held, Held{Key: key, Value: v})
+	return nil
 }
 
 // specReader reads the values of a decoded calibration spec, collecting

@@ -25,6 +25,10 @@ type CalibrateRequest struct {
 	Dir     string // output folder; it holds the checkpoint while the search runs
 	Force   bool   // replace a result already in Dir
 	Resume  bool   // pick up from the checkpoint in Dir
+	// Scenario, when set, replaces the spec's scenario (Spec.UseScenario).
+	Scenario string
+	// Holds are keys held at a value instead of fitted (Spec.Hold).
+	Holds []calibrate.Held
 }
 
 // Calibrate runs the calibration and writes fitted.toml, posterior.csv,
@@ -42,6 +46,16 @@ func Calibrate(ctx context.Context, c *Console, req CalibrateRequest) error {
 	spec, err := calibrate.LoadSpec(req.Spec)
 	if err != nil {
 		return err
+	}
+	if req.Scenario != "" {
+		if err := spec.UseScenario(req.Scenario); err != nil {
+			return fmt.Errorf("calibrate: %w", err)
+		}
+	}
+	for _, h := range req.Holds {
+		if err := spec.Hold(h.Key, h.Value); err != nil {
+			return fmt.Errorf("calibrate: %w", err)
+		}
 	}
 	targets, err := calibrate.Targets()
 	if req.Targets != "" {

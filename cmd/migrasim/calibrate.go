@@ -40,6 +40,18 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 		}
 		return err
 	})
+	var holds []calibrate.Held
+	fs.Func("hold", "hold a fitted key at a value instead of fitting it: KEY=V (repeatable); particles.csv carries it, so compare --posterior runs at it", func(s string) error {
+		key, values, err := scenarios.ParseVary(s)
+		if err == nil && len(values) != 1 {
+			err = fmt.Errorf("%s: want one value, KEY=V", s)
+		}
+		if err == nil {
+			holds = append(holds, calibrate.Held{Key: key, Value: scenarios.Float(values[0])})
+		}
+		return err
+	})
+	scenario := fs.String("scenario", "", "the scenario every candidate starts from, in place of the spec's (a library name or a file, such as an earlier calibration's fitted.toml)")
 	profileBudget := fs.Int("profile-budget", 100, "runs to refit the other keys at each profile point")
 	resume := fs.Bool("resume", false, "pick up from the checkpoint an interrupted run left in --out (without it, the checkpoint is replaced)")
 	pos, err := parseInterspersed(fs, args)
@@ -58,7 +70,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	cfg := calibrate.Config{Method: *method, Budget: *budget, Population: *population, Accept: *accept, Workers: *workers, Facts: true,
 		Profiles: profiles, ProfileBudget: *profileBudget}
 	return report.Calibrate(ctx, e.console(*quiet), report.CalibrateRequest{Config: cfg, Spec: *specName, Targets: *targetsFile,
-		Dir: *out, Force: *force, Resume: *resume})
+		Dir: *out, Force: *force, Resume: *resume, Scenario: *scenario, Holds: holds})
 }
 
 // toFloats converts parsed number values to float64.
