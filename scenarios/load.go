@@ -121,14 +121,15 @@ func parse(file string, text []byte, asReference bool) (*sim.Params, error) {
 		if ref, err = loadReference(file, name); err != nil {
 			return nil, Report(file, lines, []Problem{{Key: "reference", Msg: err.Error()}})
 		}
+		def := p
 		p = *ref
 		p.Name, p.Description = "", ""
+		// A lever the branch writes is its own: its windows replace the
+		// reference's instead of changing them key by key.
+		resetWritten(raw, &p, &def)
 	}
 	switch {
 	case len(problems) == 0 && !hasWindows(raw):
-		if _, err := resetWritten(raw, &p); err != nil {
-			return nil, err
-		}
 		if _, err := toml.Decode(string(text), &p); err != nil {
 			return nil, fmt.Errorf("%s: %w", file, err)
 		}

@@ -95,23 +95,21 @@ func splitWindows(raw map[string]any) (map[string]any, map[string][]map[string]a
 }
 
 // decodeRaw decodes a checked TOML table over p, levers with several
-// windows included. A windowed lever the table writes, as one table or as
-// an array of tables, replaces what p had for it (a branch's reference's
-// windows): each of its windows, the first included, is a whole table of
-// the lever, and a key it leaves out takes the lever's default.
+// windows included: each window after the first starts from the lever's
+// defaults (a branch's first windows were reset by resetWritten).
 func decodeRaw(raw map[string]any, p *sim.Params) error {
 	first, arrays := splitWindows(raw)
-	def, err := resetWritten(raw, p)
-	if err != nil {
-		return err
-	}
-	pol, base := reflect.ValueOf(&p.Policy).Elem(), reflect.ValueOf(def.Policy)
 	if err := decodeTable(first, p); err != nil {
 		return err
 	}
 	if len(arrays) == 0 {
 		return nil
 	}
+	def, err := Defaults()
+	if err != nil {
+		return err
+	}
+	pol, base := reflect.ValueOf(&p.Policy).Elem(), reflect.ValueOf(def.Policy)
 	for _, f := range fieldsOf(policyType) {
 		arr := arrays[f.name]
 		if len(arr) < 2 {
@@ -132,25 +130,18 @@ func decodeRaw(raw map[string]any, p *sim.Params) error {
 }
 
 // resetWritten sets each windowed lever that raw writes (as one table or as
-// an array of tables) back to the lever's defaults in p, so that decoding
-// raw over p replaces the lever instead of changing p's first window key by
-// key. It returns the defaults.
-func resetWritten(raw map[string]any, p *sim.Params) (*sim.Params, error) {
-	def, err := Defaults()
-	if err != nil {
-		return nil, err
-	}
-	written, ok := raw["policy"].(map[string]any)
-	if !ok {
-		return &def, nil
-	}
+// an array of tables) in p, a branch's start from its reference, back to
+// the lever in def, the defaults: each of the branch's windows, the first
+// included, is then a whole table of the lever, and a key it leaves out
+// takes the lever's default.
+func resetWritten(raw map[string]any, p, def *sim.Params) {
+	written, _ := raw["policy"].(map[string]any)
 	pol, base := reflect.ValueOf(&p.Policy).Elem(), reflect.ValueOf(def.Policy)
 	for _, f := range fieldsOf(policyType) {
 		if _, ok := written[f.name]; ok && windowed(f.sf.Type) {
 			pol.FieldByIndex(f.idx).Set(base.FieldByIndex(f.idx))
 		}
 	}
-	return &def, nil
 }
 
 // decodeTable decodes a TOML table, as decoding gave it, over v.

@@ -204,67 +204,57 @@ func TestHistoricalMexicoWindows(t *testing.T) {
 	}
 }
 
-// mexico-enforcement restates history's Mexico windows (a scenario's
-// [[policy.mexico]] replaces the reference's), so it must copy them exactly:
-// a refit that moves history's fitted 2014 window must move this copy too.
-func TestMexicoEnforcementCopiesHistory(t *testing.T) {
+// A branch's [[policy.LEVER]] replaces history's, so the scenarios that
+// branch from history and write a lever history has restate all of
+// history's windows of it first, in history's order and exactly: a refit
+// that moves a fitted window must move the copies too, and a key such as
+// policy.interior_removals.rate_multiplier (a calibrated one, in a
+// posterior's particles) then names the same window in the branch as in
+// its history.
+func TestBranchesCopyHistoryWindows(t *testing.T) {
 	hist, err := Load("historical")
 	if err != nil {
 		t.Fatal(err)
 	}
-	me, err := Load("mexico-enforcement")
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, m := hist.Policy.Mexico, me.Policy.Mexico
-	first := func(p sim.MexicoPolicy) []sim.MexicoPolicy {
-		p.More = nil
-		return []sim.MexicoPolicy{p}
-	}
-	hw := append(first(h), h.More...)
-	mw := append(first(m), m.More...)
-	if len(mw) < len(hw) {
-		t.Fatalf("mexico-enforcement has %d Mexico windows, history %d", len(mw), len(hw))
-	}
-	for i := range hw {
-		if !reflect.DeepEqual(mw[i], hw[i]) {
-			t.Errorf("policy.mexico[%d]: mexico-enforcement has %+v, historical %+v", i, mw[i], hw[i])
+	for _, tt := range []struct {
+		scenario, lever string
+		addsOwn         bool // the branch adds windows of its own after history's
+	}{
+		{"mexico-enforcement", "mexico", false},
+		{"mass-deportation", "interior_removals", true},
+		{"gang-deportations", "interior_removals", true},
+	} {
+		p, err := Load(tt.scenario)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hw, own := leverWindows(hist, tt.lever), leverWindows(p, tt.lever)
+		if len(own) < len(hw) || tt.addsOwn && len(own) == len(hw) {
+			t.Fatalf("%s has %d %s windows, history %d", tt.scenario, len(own), tt.lever, len(hw))
+		}
+		for i := range hw {
+			if !reflect.DeepEqual(own[i], hw[i]) {
+				t.Errorf("%s: policy.%s[%d] is %+v; history's is %+v", tt.scenario, tt.lever, i, own[i], hw[i])
+			}
 		}
 	}
 }
 
-// A branch's [[policy.interior_removals]] replaces history's, so the
-// scenarios that branch from history and write the lever restate all of
-// history's removal windows first, in history's order and exactly: a key
-// such as policy.interior_removals.rate_multiplier (a calibrated one, in a
-// posterior's particles) then names the same window in the branch as in
-// its history.
-func TestBranchesCopyHistoryRemovalWindows(t *testing.T) {
-	hist, err := Load("historical")
-	if err != nil {
-		t.Fatal(err)
+// leverWindows returns the windows of p's lever (policy.LEVER) in order, each
+// with its More cleared, so that windows compare by their own keys.
+func leverWindows(p *sim.Params, lever string) []any {
+	f, ok := leverField("policy." + lever)
+	if !ok {
+		panic("not a lever: " + lever)
 	}
-	windows := func(p sim.InteriorRemovals) []sim.InteriorRemovals {
-		more := p.More
-		p.More = nil
-		return append([]sim.InteriorRemovals{p}, more...)
+	var out []any
+	for _, w := range windowsOf(reflect.ValueOf(p.Policy).FieldByIndex(f.idx)) {
+		c := reflect.New(w.Type()).Elem()
+		c.Set(w)
+		c.FieldByName("More").SetZero()
+		out = append(out, c.Interface())
 	}
-	hw := windows(hist.Policy.InteriorRemovals)
-	for _, name := range []string{"mass-deportation", "gang-deportations"} {
-		p, err := Load(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		own := windows(p.Policy.InteriorRemovals)
-		if len(own) <= len(hw) {
-			t.Fatalf("%s has %d removal windows, history %d: it should restate history's and add its own", name, len(own), len(hw))
-		}
-		for i := range hw {
-			if !reflect.DeepEqual(own[i], hw[i]) {
-				t.Errorf("%s: policy.interior_removals[%d] is %+v; history's is %+v", name, i, own[i], hw[i])
-			}
-		}
-	}
+	return out
 }
 
 // A lever a branch writes, as an array of tables or as one table, replaces
