@@ -85,10 +85,7 @@ type CheckpointHeader struct {
 
 // checkpointHeader is the header of a checkpoint of cfg, without the runs.
 func checkpointHeader(cfg Config) CheckpointHeader {
-	keys := make([]string, len(cfg.Spec.Priors))
-	for j, p := range cfg.Spec.Priors {
-		keys[j] = p.Key
-	}
+	keys := cfg.Spec.Keys()
 	profiles := cfg.Profiles
 	if profiles == nil {
 		profiles = []ProfileRequest{}

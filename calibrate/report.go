@@ -32,10 +32,7 @@ func (r *Result) WritePosterior(w io.Writer) error {
 // WriteSamples writes samples.csv: every candidate run with its method,
 // distance and values.
 func (r *Result) WriteSamples(w io.Writer) error {
-	keys := make([]string, len(r.Config.Spec.Priors))
-	for j, p := range r.Config.Spec.Priors {
-		keys[j] = p.Key
-	}
+	keys := r.Config.Spec.Keys()
 	if _, err := fmt.Fprintf(w, "method,distance,%s\n", strings.Join(keys, ",")); err != nil {
 		return err
 	}
@@ -65,10 +62,7 @@ func (r *Result) WriteSamples(w io.Writer) error {
 // Values are written in full (shortest round-trip form), so a particle
 // runs exactly as it was scored.
 func (r *Result) WriteParticles(w io.Writer) error {
-	keys := make([]string, len(r.Config.Spec.Priors))
-	for j, p := range r.Config.Spec.Priors {
-		keys[j] = p.Key
-	}
+	keys := r.Config.Spec.Keys()
 	for _, h := range r.Config.Spec.Held {
 		keys = append(keys, h.Key)
 	}

@@ -168,12 +168,30 @@ func (c *Spec) UseScenario(name string) error {
 		return fmt.Errorf("--scenario %s: %w", name, err)
 	}
 	for _, h := range c.Held {
-		if err := scenarios.Apply(base, map[string]any{h.Key: h.Value}); err != nil {
-			return fmt.Errorf("--hold %s=%g: %w", h.Key, h.Value, err)
+		if err := h.apply(base); err != nil {
+			return err
 		}
 	}
 	c.Scenario, c.Base = name, base
 	return nil
+}
+
+// apply sets the held value on p.
+func (h Held) apply(p *sim.Params) error {
+	if err := scenarios.Apply(p, map[string]any{h.Key: h.Value}); err != nil {
+		return fmt.Errorf("--hold %s=%g: %w", h.Key, h.Value, err)
+	}
+	return nil
+}
+
+// Keys are the fitted keys, in Priors order: the order of a parameter
+// vector and of the columns of samples.csv and particles.csv.
+func (c *Spec) Keys() []string {
+	keys := make([]string, len(c.Priors))
+	for j, p := range c.Priors {
+		keys[j] = p.Key
+	}
+	return keys
 }
 
 // Hold fixes a fitted key at v for this calibration: its prior is dropped,
@@ -184,11 +202,7 @@ func (c *Spec) UseScenario(name string) error {
 func (c *Spec) Hold(key string, v float64) error {
 	j := slices.IndexFunc(c.Priors, func(p Prior) bool { return p.Key == key })
 	if j < 0 {
-		keys := make([]string, len(c.Priors))
-		for i, p := range c.Priors {
-			keys[i] = p.Key
-		}
-		return fmt.Errorf("--hold %s: not a fitted key of the spec (it fits %s)", key, strings.Join(keys, ", "))
+		return fmt.Errorf("--hold %s: not a fitted key of the spec (it fits %s)", key, strings.Join(c.Keys(), ", "))
 	}
 	p := c.Priors[j]
 	if !(v >= p.Low && v <= p.High) {
@@ -197,13 +211,13 @@ func (c *Spec) Hold(key string, v float64) error {
 	if len(c.Priors) == 1 {
 		return fmt.Errorf("--hold %s: the spec fits no other key", key)
 	}
-	base := *c.Base
-	if err := scenarios.Apply(&base, map[string]any{key: v}); err != nil {
-		return fmt.Errorf("--hold %s=%g: %w", key, v, err)
+	h, base := Held{Key: key, Value: v}, *c.Base
+	if err := h.apply(&base); err != nil {
+		return err
 	}
 	c.Base = &base
 	c.Priors = slices.Delete(slices.Clone(c.Priors), j, j+1)
-	c.Held = append(c.Held, Held{Key: key, Value: v})
+	c.Held = append(c.Held, h)
 	return nil
 }
 

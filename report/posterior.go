@@ -71,8 +71,9 @@ func comparePosterior(ctx context.Context, c *Console, req CompareRequest, warni
 	for _, pr := range req.Priors {
 		m.Resolved += fmt.Sprintf("# prior: %s uniform on [%g, %g], drawn for each draw\n", pr.Key, pr.Lo, pr.Hi)
 	}
-	if names, keys := sweep.KeptWindows(req.Scenarios, post.Keys); len(names) > 0 {
-		m.Resolved += fmt.Sprintf("# %s keep their own policy windows; not set on them: %s\n", strings.Join(names, ", "), strings.Join(keys, ", "))
+	kept, keptKeys := sweep.KeptWindows(req.Scenarios, post.Keys)
+	if len(kept) > 0 {
+		m.Resolved += fmt.Sprintf("# %s keep their own policy windows; not set on them: %s\n", strings.Join(kept, ", "), strings.Join(keptKeys, ", "))
 	}
 	m.InputHash = results.Hash([]byte(m.Resolved), scenarios.DataHash())
 	if err := writeSet(ctx, dir, outputs, m); err != nil {
@@ -85,9 +86,9 @@ func comparePosterior(ctx context.Context, c *Console, req CompareRequest, warni
 	for _, pr := range req.Priors {
 		fmt.Fprintf(w, "prior: %s uniform on [%g, %g], drawn for each draw (not calibrated)\n", pr.Key, pr.Lo, pr.Hi)
 	}
-	if names, keys := sweep.KeptWindows(req.Scenarios, post.Keys); len(names) > 0 {
+	if len(kept) > 0 {
 		fmt.Fprintf(w, "note: %s, without a reference, keep their own policy windows: the posterior's %s (sizes of history's windows) apply to history and its branches only\n",
-			strings.Join(names, " and "), strings.Join(keys, ", "))
+			strings.Join(kept, " and "), strings.Join(keptKeys, ", "))
 	}
 	fmt.Fprintf(w, "note: the credible intervals cover parameter and Monte Carlo uncertainty (the 5%% and 95%% quantiles of the pooled draw x replicate differences); P(increase) is the share of draws whose mean difference over replicates is above 0, within about %.2g (one standard error at most) of its value with endless draws\n\n",
 		0.5/math.Sqrt(float64(req.Draws)))

@@ -70,20 +70,27 @@ type Prior struct {
 	Lo, Hi float64
 }
 
-// historyKeys returns a particle's keys as they apply to scenario p. A
-// calibrated policy key (policy.mexico.apprehension_multiplier, say) is the
-// size of a window of the calibration's history, named by its index: it
-// applies to a branch, where it changes that history (the reference) and
-// the branch's copy of the window, but not to a scenario that writes its
-// own windows from the start (status-quo and its counterfactual histories),
-// where the same index names another window or none.
+// windowKey reports whether a calibrated key is the size of one of the
+// calibration's history's policy windows, named by its index
+// (policy.mexico.apprehension_multiplier, say).
+func windowKey(k string) bool { return strings.HasPrefix(k, "policy.") }
+
+// ownWindows reports whether p writes its policy windows from the start
+// (no reference: status-quo and its counterfactual histories), so that an
+// index names its own window or none, not history's.
+func ownWindows(p *sim.Params) bool { return p.ReferenceParams == nil }
+
+// historyKeys returns a particle's keys as they apply to scenario p: a
+// window key applies to a branch, where it changes that history (the
+// reference) and the branch's copy of the window, but not to a scenario
+// with its own windows.
 func historyKeys(p *sim.Params, keys map[string]any) map[string]any {
-	if p.ReferenceParams != nil {
+	if !ownWindows(p) {
 		return keys
 	}
 	out := make(map[string]any, len(keys))
 	for k, v := range keys {
-		if !strings.HasPrefix(k, "policy.") {
+		if !windowKey(k) {
 			out[k] = v
 		}
 	}
@@ -91,20 +98,12 @@ func historyKeys(p *sim.Params, keys map[string]any) map[string]any {
 }
 
 // KeptWindows names the scenarios of ps that keep their own policy windows
-// over a posterior whose keys are keys (historyKeys: those without a
-// reference), and the policy keys they do not take; both are empty when
-// every scenario takes every key.
+// over a posterior whose keys are keys (historyKeys), and the window keys
+// they do not take; both are empty when every scenario takes every key.
 func KeptWindows(ps []*sim.Params, keys []string) (names, policy []string) {
-	for _, k := range keys {
-		if strings.HasPrefix(k, "policy.") {
-			policy = append(policy, k)
-		}
-	}
-	if len(policy) == 0 {
-		return nil, nil
-	}
+	policy = slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return !windowKey(k) })
 	for _, p := range ps {
-		if p.ReferenceParams == nil {
+		if ownWindows(p) && len(policy) > 0 {
 			names = append(names, p.Name)
 		}
 	}
