@@ -431,6 +431,11 @@ func fittedScenario(spec *Spec, x []float64) (*sim.Params, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, h := range spec.Held {
+		if err := h.apply(p); err != nil {
+			return nil, err
+		}
+	}
 	if err := scenarios.Apply(p, spec.Overrides(x)); err != nil {
 		return nil, err
 	}

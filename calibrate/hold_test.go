@@ -9,7 +9,7 @@ import (
 // Holding a key drops its prior, sets it in the base scenario, and writes it
 // as a column of particles.csv after the fitted keys, at the held value on
 // every row; a key the spec does not fit, or a value outside its prior, is
-// refused. UseScenario swaps the base for another scenario and keeps what is
+// refused; the fitted scenario keeps it. UseScenario swaps the base for another scenario and keeps what is
 // held.
 func TestSpecHold(t *testing.T) {
 	spec, err := LoadSpec("default")
@@ -73,5 +73,14 @@ func TestSpecHold(t *testing.T) {
 	}
 	if v := post.Overrides(0)["decision.deterrence"]; v != -6.0 {
 		t.Errorf("a posterior read back sets deterrence %v, want -6", v)
+	}
+	// fitted.toml is the scenario the calibration ran: the held value with
+	// the fitted ones.
+	fitted, err := fittedScenario(spec, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fitted.Decision.Deterrence != -6 {
+		t.Errorf("fitted scenario's deterrence %g, want the held -6", fitted.Decision.Deterrence)
 	}
 }

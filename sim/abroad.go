@@ -33,7 +33,7 @@ type AbroadParams struct {
 // DefaultAbroad returns the defaults for life abroad.
 func DefaultAbroad() AbroadParams {
 	// RemovalRate, CriminalMultiplier and GangShare: fitted by 'migrasim calibrate'.
-	return AbroadParams{RemovalRate: 0.000910, CriminalMultiplier: 28.1, CriminalShare: 0.05, GangShare: 0.301,
+	return AbroadParams{RemovalRate: 0.000908, CriminalMultiplier: 28.7, CriminalShare: 0.05, GangShare: 0.311,
 		DecisionMonths: 30, GrantUAC: 0.4, GrantFamily: 0.2, GrantAdult: 0.15, AffirmativeClaims: 0.0005,
 		VoluntaryReturn: 0.0012, VoluntaryReturnLawful: 0.0004}
 }

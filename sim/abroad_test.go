@@ -173,7 +173,7 @@ func TestRemovalShiftByCountry(t *testing.T) {
 	before := w.cond.abroad
 	stays := [NumCountries][3]float64{}
 	for c := Country(0); c < NumCountries; c++ {
-		stays[c] = w.expectedStay(c)
+		stays[c] = w.journey(c)
 	}
 	for c := Country(0); c < NumCountries; c++ {
 		w.p.Country.Of(c).RemovalShift = shifts[c]
@@ -192,7 +192,7 @@ func TestRemovalShiftByCountry(t *testing.T) {
 				}
 			}
 		}
-		stay := w.expectedStay(c)
+		stay := w.journey(c)
 		switch {
 		case shifts[c] > 0 && !(stay[kindAdult] < stays[c][kindAdult]):
 			t.Errorf("%s: a higher removal rate leaves the adult's expected stay at %g (was %g)", c.Code(), stay[kindAdult], stays[c][kindAdult])

@@ -22,8 +22,8 @@ type BorderParams struct {
 // DefaultBorder returns the border defaults.
 func DefaultBorder() BorderParams {
 	// ApprehensionAdult, FamilyRelease and AdultRemoval: fitted by 'migrasim calibrate'.
-	return BorderParams{ApprehensionUAC: 0.92, ApprehensionFamily: 0.9, ApprehensionAdult: 0.599,
-		FamilyRelease: 0.612, AdultRemoval: 0.490}
+	return BorderParams{ApprehensionUAC: 0.92, ApprehensionFamily: 0.9, ApprehensionAdult: 0.608,
+		FamilyRelease: 0.625, AdultRemoval: 0.437}
 }
 
 // borderProbs are this month's apprehension probabilities by country and

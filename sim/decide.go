@@ -62,9 +62,16 @@ type DecisionParams struct {
 	// were few, and the FY2014 surge multiplied them by 4.6 against 2.5 for
 	// children alone). 0 gives the exponential. Calibrated.
 	FamilyImitation float64 `toml:"family_imitation" unit:"per month" min:"0" max:"1"`
-	// PerceptionMonths is how long households take to learn changed enforcement
-	// (time constant of adaptive expectations).
+	// PerceptionMonths is how long households take to learn a changed stay
+	// once in the U.S.: the chance to be apprehended at the border, released,
+	// and not removed over the horizon (time constant of adaptive
+	// expectations).
 	PerceptionMonths float64 `toml:"perception_months" unit:"months" min:"1" max:"120"`
+	// ReachMonths is how long households take to learn a changed chance to
+	// get through Mexico (time constant of adaptive expectations). Those
+	// Mexico deports are home within days, and smugglers reprice at once,
+	// so it can be shorter than PerceptionMonths. Calibrated.
+	ReachMonths float64 `toml:"reach_months" unit:"months" min:"1" max:"120"`
 	// UACShare is the share of departures from households with children that are
 	// unaccompanied children, at a homicide rate of 50 per 100,000.
 	UACShare float64 `toml:"uac_share" unit:"fraction" min:"0.001" max:"0.999"`
@@ -97,10 +104,10 @@ type DecisionParams struct {
 func DefaultDecision() DecisionParams {
 	return DecisionParams{
 		Homicide: 0.44, Unemployment: 0.05, Poor: 0.25, ExtremePoor: -0.2, Ties: 0.7,
-		Network: 0.02, HorizonMonths: 60, Children: 0.9, Deterrence: -2.76, Pull: 4.30,
-		StayBelief: 0.0745, BeliefFrom: MonthOf(2011, 1), BeliefMonths: 21.1, FamilyBeliefMonths: 196, FamilyImitation: 0.0291,
-		PerceptionMonths: 23.3, UACShare: 0.0204, UACViolence: 0.155, UACPull: 6.22, FamilyShare: 0.0451,
-		FamilyPull: 13.7, FamilySize: 2.6,
+		Network: 0.02, HorizonMonths: 60, Children: 0.9, Deterrence: -2.59, Pull: 4.32,
+		StayBelief: 0.0746, BeliefFrom: MonthOf(2011, 1), BeliefMonths: 21.9, FamilyBeliefMonths: 213, FamilyImitation: 0.0294,
+		PerceptionMonths: 24.3, ReachMonths: 3, UACShare: 0.0214, UACViolence: 0.166, UACPull: 6.33, FamilyShare: 0.0476,
+		FamilyPull: 14.0, FamilySize: 2.6,
 	}
 }
 
@@ -126,7 +133,7 @@ func (w *World) fillHazards() {
 			base += float64(p.Network * rs.network)
 		}
 		if mech.Deterrence {
-			base += float64(p.Deterrence * (w.riskWithShock(rs.country) - cs.riskRef))
+			base += float64(p.Deterrence * (cs.perceivedRisk - cs.riskRef))
 		}
 		w.fillRemigration(r, base, &pov)
 		kids := p.Children

@@ -36,4 +36,4 @@ package sim
 // Version is the engine version recorded in every manifest. It changes when
 // results for the same scenario and seed change: TestVersionPinsResults ties
 // it to a hash of a reference run's results.
-const Version = "0.10.0"
+const Version = "0.11.0"

@@ -44,7 +44,7 @@ func ExampleRun() {
 	}
 	// Output:
 	// 2012-01 to 2012-12, mean of 2 replicates at scale 0.005:
-	// SV:  43600 left,  20500 apprehended at the U.S. border,  45200 came home
-	// HN:  51400 left,  25100 apprehended at the U.S. border,  46800 came home
-	// GT:  93800 left,  42700 apprehended at the U.S. border,  70200 came home
+	// SV:  45000 left,  22800 apprehended at the U.S. border,  46300 came home
+	// HN:  60000 left,  28100 apprehended at the U.S. border,  55200 came home
+	// GT: 100200 left,  47200 apprehended at the U.S. border,  77800 came home
 }

@@ -34,6 +34,7 @@ var referenceHash = map[string]string{
 	"0.8.0":  "e9ed1fbb30d6219a5e8587d96bb0def8eee1cfaeda60c5f613cb663e563d5c34", // families learn on their own clock (decision.family_belief_months) with a family share by country (country.*.family_shift); refit on FY2012–2017
 	"0.9.0":  "ed2b93ec9aab5fe5d201b1b6d088ec90dd707bfec11ef5974864e212658d985f", // families learn by word of mouth too (decision.family_imitation, a Bass curve); refit on FY2012–2017
 	"0.10.0": "86b9d8f06886e5fc89dc140959ea0b5755bb2b53e878cbca2288c99c784b3e0d", // interior removal rates by country (country.*.removal_shift) and ICE's 2015 priorities in history; refit on FY2012–2017
+	"0.11.0": "b7e4b0501a4856cd4be0287b3f62659de913ff53059f2cf845579228ff61312b", // Mexico's reach learned on its own clock (decision.reach_months); the deterrence shock on every kind's stay; refit on FY2012–2017
 }
 
 // referenceParams is a run that spans several shards and most mechanisms:

@@ -49,3 +49,14 @@ func total(s *Series, m Metric) float64 {
 	}
 	return sum
 }
+
+// journey is the expected outcome of a journey from country c this month for
+// a child alone, a family unit and a single adult: the chance to get through
+// Mexico times the expected stay once through (expectedStay's two values).
+func (w *World) journey(c Country) [3]float64 {
+	reach, v := w.expectedStay(c)
+	for k := range v {
+		v[k] *= reach
+	}
+	return v
+}

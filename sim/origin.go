@@ -56,9 +56,12 @@ type regionState struct {
 
 // countryState holds one country's perceptions and references.
 type countryState struct {
-	// known is the expected stay of each kind (expectedStay) as households
-	// track it, by adaptive expectations.
-	known [3]float64
+	// known is the expected stay of each kind once through Mexico
+	// (expectedStay's second value) as households track it, and knownReach
+	// the chance to get through Mexico as they track it, each by adaptive
+	// expectations at its own speed.
+	known      [3]float64
+	knownReach float64
 	// perceivedRisk is one minus a single adult's known expected stay;
 	// perceivedFamily and perceivedChild are the known expected stays of a
 	// family unit and of a child sent alone times the belief factor.
@@ -119,24 +122,31 @@ func (w *World) updateOrigin() {
 // factors, the same for every country.
 func (w *World) updatePerceptions() {
 	d := &w.p.Decision
-	k := 1 / d.PerceptionMonths
+	k, kr := 1/d.PerceptionMonths, 1/d.ReachMonths
 	belief, familyBelief := w.belief(d.BeliefMonths, 0), w.belief(d.FamilyBeliefMonths, d.FamilyImitation)
+	shock := math.Max(0, 1-w.cond.levers.deterShock)
 	for c := Country(0); c < NumCountries; c++ {
-		v := w.expectedStay(c)
+		reach, v := w.expectedStay(c)
 		cs := &w.countries[c]
 		if w.t == 0 {
-			cs.known = v
+			cs.known, cs.knownReach = v, reach
 		} else {
 			for j := range v {
 				cs.known[j] += float64(k * (v[j] - cs.known[j]))
 			}
+			cs.knownReach += float64(kr * (reach - cs.knownReach))
 		}
-		cs.perceivedRisk = 1 - cs.known[kindAdult]
-		cs.perceivedFamily = cs.known[kindFamily] * familyBelief
-		cs.perceivedChild = cs.known[kindUAC] * belief
 		if w.t == 0 {
-			cs.riskRef, cs.familyRef, cs.childRef = cs.perceivedRisk, cs.perceivedFamily, cs.perceivedChild
+			cs.riskRef = 1 - float64(cs.knownReach*cs.known[kindAdult])
+			cs.familyRef = float64(cs.knownReach*cs.known[kindFamily]) * familyBelief
+			cs.childRef = float64(cs.knownReach*cs.known[kindUAC]) * belief
 		}
+		// The deterrence shock of an announced border policy is a share of
+		// every kind's perceived stay that households believe lost.
+		through := float64(shock * cs.knownReach)
+		cs.perceivedRisk = 1 - float64(through*cs.known[kindAdult])
+		cs.perceivedFamily = float64(through*cs.known[kindFamily]) * familyBelief
+		cs.perceivedChild = float64(through*cs.known[kindUAC]) * belief
 	}
 }
 
@@ -159,19 +169,21 @@ func (w *World) belief(months, imitation float64) float64 {
 }
 
 // expectedStay is the expected outcome of a journey that sets out this month
-// from country c, for a child alone, a family unit and a single adult: the
-// expected share of the next Decision.HorizonMonths months spent in the U.S.
+// from country c: reach, the chance to get through Mexico, and for a child
+// alone, a family unit and a single adult once through, the expected share
+// of the next Decision.HorizonMonths months spent in the U.S. (the journey's
+// outcome is their product; households learn the two at their own speeds).
 // Each enforcement lever enters once, through the quantity it changes:
 // Mexico's apprehensions through the chance to reach the border, the border's
 // through the chance to be apprehended, family detention through the share
 // of families released, the asylum backlog through the months a released
 // case stays before its decision, and interior removals through the hazard
 // of removal over the stay (docs/ODD.md 7.3).
-func (w *World) expectedStay(c Country) [3]float64 {
+func (w *World) expectedStay(c Country) (reach float64, v [3]float64) {
 	cond := &w.cond
 	d, a := &w.p.Decision, &w.p.Abroad
 	horizon := float64(d.HorizonMonths)
-	reach := powInt(1-cond.transit.apprehend[c], w.p.Transit.Months)
+	reach = powInt(1-cond.transit.apprehend[c], w.p.Transit.Months)
 	q := cond.abroad.remove[c][stUndocumented][0]
 	undoc := stayShare(q, horizon)
 	pending := func(grant float64) float64 {
@@ -183,11 +195,10 @@ func (w *World) expectedStay(c Country) [3]float64 {
 		return (wait + after) / horizon
 	}
 	ap := &cond.apprehend[c]
-	var v [3]float64
-	v[kindUAC] = float64(reach * (float64((1-ap[kindUAC])*undoc) + float64(ap[kindUAC]*pending(a.GrantUAC))))
-	v[kindFamily] = float64(reach * (float64((1-ap[kindFamily])*undoc) + float64(float64(ap[kindFamily]*cond.release[c])*pending(a.GrantFamily))))
-	v[kindAdult] = float64(reach * (float64((1-ap[kindAdult])*undoc) + float64(float64(ap[kindAdult]*(1-w.p.Border.AdultRemoval))*pending(a.GrantAdult))))
-	return v
+	v[kindUAC] = float64((1-ap[kindUAC])*undoc) + float64(ap[kindUAC]*pending(a.GrantUAC))
+	v[kindFamily] = float64((1-ap[kindFamily])*undoc) + float64(float64(ap[kindFamily]*cond.release[c])*pending(a.GrantFamily))
+	v[kindAdult] = float64((1-ap[kindAdult])*undoc) + float64(float64(ap[kindAdult]*(1-w.p.Border.AdultRemoval))*pending(a.GrantAdult))
+	return reach, v
 }
 
 // stayShare is the expected share of n months that someone removable with
@@ -197,11 +208,6 @@ func stayShare(q, n float64) float64 {
 		return 1
 	}
 	return (1 - exp(float64(n*log(1-q)))) / (q * n)
-}
-
-// riskWithShock is country c's perceived risk plus the deterrence shock of a border policy.
-func (w *World) riskWithShock(c Country) float64 {
-	return math.Min(1, w.countries[c].perceivedRisk+w.cond.levers.deterShock)
 }
 
 // recordReturns closes the month for the feedback: this month's returnees,

@@ -217,13 +217,13 @@ func DefaultParams() Params {
 	// calibrate' (the default spec).
 	p.Country.SV = CountryParams{HouseholdSize: 3.7, ChildShare: 0.62, PoorShare: 0.24, ExtremePoorShare: 0.08,
 		Unemployment: 6.5, Abroad: 1250000, TieShare: 0.36, UndocumentedShare: 0.5, PendingShare: 0.02,
-		Intercept: -10.58, ReintegrationCapacity: 500}
+		Intercept: -10.54, ReintegrationCapacity: 500}
 	p.Country.HN = CountryParams{HouseholdSize: 4.4, ChildShare: 0.70, PoorShare: 0.23, ExtremePoorShare: 0.40,
 		Unemployment: 5.3, Abroad: 600000, TieShare: 0.22, UndocumentedShare: 0.65, PendingShare: 0.02,
-		Intercept: -9.93, UACShift: -0.796, FamilyShift: 0.242, RemovalShift: 0.909, ReintegrationCapacity: 500}
+		Intercept: -9.93, UACShift: -0.470, FamilyShift: 0.352, RemovalShift: 0.968, ReintegrationCapacity: 500}
 	p.Country.GT = CountryParams{HouseholdSize: 4.9, ChildShare: 0.74, PoorShare: 0.36, ExtremePoorShare: 0.23,
 		Unemployment: 2.9, Abroad: 900000, TieShare: 0.15, UndocumentedShare: 0.6, PendingShare: 0.02,
-		Intercept: -9.73, UACShift: -0.353, FamilyShift: -0.892, RemovalShift: 0.578, ReintegrationCapacity: 500}
+		Intercept: -9.71, UACShift: -0.299, FamilyShift: -0.791, RemovalShift: 0.593, ReintegrationCapacity: 500}
 	return p
 }
 

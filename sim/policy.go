@@ -214,9 +214,10 @@ type BorderPolicy struct {
 	Window
 	// ApprehensionMultiplier multiplies the border apprehension probabilities (capped at 1).
 	ApprehensionMultiplier float64 `toml:"apprehension_multiplier" unit:"factor" min:"0" max:"10"`
-	// DeterrenceShock is added to the perceived risk when the policy starts
-	// (the dip after a change of administration), then fades.
-	DeterrenceShock float64 `toml:"deterrence_shock" unit:"probability" min:"0" max:"1"`
+	// DeterrenceShock is the share of every kind's perceived stay that
+	// households believe lost when the policy starts (the dip after a change
+	// of administration), then fades.
+	DeterrenceShock float64 `toml:"deterrence_shock" unit:"fraction of the perceived stay" min:"0" max:"1"`
 	// ShockDecayMonths is the e-folding time of the deterrence shock (the creep back).
 	ShockDecayMonths float64 `toml:"shock_decay_months" unit:"months" min:"0.1" max:"120"`
 	// More are the lever's further windows ([[policy.border]] after the first),

@@ -35,7 +35,7 @@ type RemigrationParams struct {
 // DefaultRemigration returns the re-migration defaults (docs/ODD.md 7.4 says
 // which are fitted and which are assumptions).
 func DefaultRemigration() RemigrationParams {
-	return RemigrationParams{Months: 24, Mexico: 4.04, Border: 4.64, Interior: 4.09, Voluntary: 0, Family: 0.5, Years: 0}
+	return RemigrationParams{Months: 24, Mexico: 4.15, Border: 4.72, Interior: 4.19, Voluntary: 0, Family: 0.5, Years: 0}
 }
 
 // How a returnee came back.

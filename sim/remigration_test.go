@@ -89,7 +89,7 @@ func TestExpectedStay(t *testing.T) {
 		}
 	}
 	set(0.2, 0.6, 0.5, 0.002)
-	v := w.expectedStay(SV)
+	v := w.journey(SV)
 	reach := 0.8 * 0.8
 	share := func(q, n float64) float64 { return (1 - math.Pow(1-q, n)) / (q * n) }
 	undoc := share(0.002, 60)
@@ -108,11 +108,11 @@ func TestExpectedStay(t *testing.T) {
 	// release moves families only; interior removals lower all three; the
 	// border lowers all three.
 	set(0.4, 0.6, 0.5, 0.002)
-	mx := w.expectedStay(SV)
+	mx := w.journey(SV)
 	set(0.2, 0.6, 0.1, 0.002)
-	rel := w.expectedStay(SV)
+	rel := w.journey(SV)
 	set(0.2, 0.6, 0.5, 0.006)
-	q := w.expectedStay(SV)
+	q := w.journey(SV)
 	for k := range v {
 		if r := mx[k] / v[k]; math.Abs(r-0.36/0.64) > 1e-12 {
 			t.Errorf("kind %d: Mexico x2 scales the stay by %g, want %g", k, r, 0.36/0.64)

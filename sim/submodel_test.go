@@ -665,10 +665,10 @@ func checkBeliefs(t *testing.T, w *World, child, family float64, childKey, famil
 	t.Helper()
 	for c := range w.countries {
 		cs := &w.countries[c]
-		if got := cs.perceivedChild / cs.known[kindUAC]; math.Abs(got-child) > 1e-12 {
+		if got := cs.perceivedChild / (cs.knownReach * cs.known[kindUAC]); math.Abs(got-child) > 1e-12 {
 			t.Errorf("country %d: child belief %g, want %g (%s)", c, got, child, childKey)
 		}
-		if got := cs.perceivedFamily / cs.known[kindFamily]; math.Abs(got-family) > 1e-12 {
+		if got := cs.perceivedFamily / (cs.knownReach * cs.known[kindFamily]); math.Abs(got-family) > 1e-12 {
 			t.Errorf("country %d: family belief %g, want %g (%s)", c, got, family, familyKey)
 		}
 	}

@@ -16,7 +16,7 @@ type TransitParams struct {
 
 // DefaultTransit returns the transit defaults.
 func DefaultTransit() TransitParams {
-	return TransitParams{Months: 1, Apprehension: 0.267, DetainedAsylum: 0.03, Asylum: 0.004} // apprehension: fitted
+	return TransitParams{Months: 1, Apprehension: 0.266, DetainedAsylum: 0.03, Asylum: 0.004} // apprehension: fitted
 }
 
 // transitProbs are this month's transit probabilities after policy levers.
