@@ -68,7 +68,7 @@ type DecisionParams struct {
 	// expectations).
 	PerceptionMonths float64 `toml:"perception_months" unit:"months" min:"1" max:"120"`
 	// ReachMonths is how long households take to learn a changed chance to
-	// get through Mexico (time constant of adaptive expectations). Those
+	// get through Mexico (time constant of adaptive expectations). People
 	// Mexico deports are home within days, and smugglers reprice at once,
 	// so it can be shorter than PerceptionMonths. Calibrated.
 	ReachMonths float64 `toml:"reach_months" unit:"months" min:"1" max:"120"`

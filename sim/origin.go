@@ -62,9 +62,11 @@ type countryState struct {
 	// expectations at its own speed.
 	known      [3]float64
 	knownReach float64
-	// perceivedRisk is one minus a single adult's known expected stay;
-	// perceivedFamily and perceivedChild are the known expected stays of a
-	// family unit and of a child sent alone times the belief factor.
+	// perceivedRisk is one minus a single adult's perceived journey (the
+	// known reach times the known stay once through, less the share a
+	// deterrence shock takes); perceivedFamily and perceivedChild are the
+	// perceived journeys of a family unit and of a child sent alone times the
+	// belief factor.
 	perceivedRisk, perceivedFamily, perceivedChild float64
 	riskRef, familyRef, childRef                   float64 // their values at the start of the warm-up
 }
@@ -136,17 +138,18 @@ func (w *World) updatePerceptions() {
 			}
 			cs.knownReach += float64(kr * (reach - cs.knownReach))
 		}
-		if w.t == 0 {
-			cs.riskRef = 1 - float64(cs.knownReach*cs.known[kindAdult])
-			cs.familyRef = float64(cs.knownReach*cs.known[kindFamily]) * familyBelief
-			cs.childRef = float64(cs.knownReach*cs.known[kindUAC]) * belief
+		// perceive is what households perceive when they believe a share
+		// 1 − s of every kind's stay lost: the deterrence shock of an
+		// announced border policy (s = 1 without one, and for the references).
+		perceive := func(s float64) (risk, family, child float64) {
+			through := float64(s * cs.knownReach)
+			return 1 - float64(through*cs.known[kindAdult]), float64(through*cs.known[kindFamily]) * familyBelief,
+				float64(through*cs.known[kindUAC]) * belief
 		}
-		// The deterrence shock of an announced border policy is a share of
-		// every kind's perceived stay that households believe lost.
-		through := float64(shock * cs.knownReach)
-		cs.perceivedRisk = 1 - float64(through*cs.known[kindAdult])
-		cs.perceivedFamily = float64(through*cs.known[kindFamily]) * familyBelief
-		cs.perceivedChild = float64(through*cs.known[kindUAC]) * belief
+		if w.t == 0 {
+			cs.riskRef, cs.familyRef, cs.childRef = perceive(1)
+		}
+		cs.perceivedRisk, cs.perceivedFamily, cs.perceivedChild = perceive(shock)
 	}
 }
 
