@@ -425,16 +425,11 @@ func defaultsOf(spec *Spec) []float64 {
 }
 
 // fittedScenario is the spec's scenario as written (its own months, scale and
-// replicates) with the fitted values.
+// replicates) with the held and the fitted values.
 func fittedScenario(spec *Spec, x []float64) (*sim.Params, error) {
-	p, err := scenarios.Load(spec.Scenario)
+	p, err := spec.load(spec.Scenario)
 	if err != nil {
 		return nil, err
-	}
-	for _, h := range spec.Held {
-		if err := h.apply(p); err != nil {
-			return nil, err
-		}
 	}
 	if err := scenarios.Apply(p, spec.Overrides(x)); err != nil {
 		return nil, err

@@ -9,8 +9,8 @@ import (
 // Holding a key drops its prior, sets it in the base scenario, and writes it
 // as a column of particles.csv after the fitted keys, at the held value on
 // every row; a key the spec does not fit, or a value outside its prior, is
-// refused; the fitted scenario keeps it. UseScenario swaps the base for another scenario and keeps what is
-// held.
+// refused. UseScenario swaps the base for another scenario and keeps what is
+// held, and so does the fitted scenario (fitted.toml).
 func TestSpecHold(t *testing.T) {
 	spec, err := LoadSpec("default")
 	if err != nil {

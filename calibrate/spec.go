@@ -133,11 +133,11 @@ func ParseSpec(file string, text []byte) (*Spec, error) {
 	return c, nil
 }
 
-// resolve loads scenario name (a library name or a file) with the spec's run
+// resolve loads scenario name (load: with the values held) with the spec's run
 // settings: its scale, replicates and seed, and months to FitTo. A fit_to
 // the scenario's start puts out of range comes back as a problem.
 func (c *Spec) resolve(name string) (*sim.Params, *scenarios.Problem, error) {
-	base, err := scenarios.Load(name)
+	base, err := c.load(name)
 	if err != nil {
 		return nil, nil, fmt.Errorf("scenario: %w", err)
 	}
@@ -167,13 +167,24 @@ func (c *Spec) UseScenario(name string) error {
 	if err != nil {
 		return fmt.Errorf("--scenario %s: %w", name, err)
 	}
-	for _, h := range c.Held {
-		if err := h.apply(base); err != nil {
-			return err
-		}
-	}
 	c.Scenario, c.Base = name, base
 	return nil
+}
+
+// load loads scenario name (a library name or a file) as written, with the
+// values held (Hold) set: every scenario the calibration runs or writes
+// starts here.
+func (c *Spec) load(name string) (*sim.Params, error) {
+	p, err := scenarios.Load(name)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range c.Held {
+		if err := h.apply(p); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
 }
 
 // apply sets the held value on p.

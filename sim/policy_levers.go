@@ -67,7 +67,7 @@ type levers struct {
 	mxApprehend   float64               // multiplier on Mexico's apprehension probability
 	mxAsylumCap   float64               // real persons per month; 0 = none
 	usApprehend   float64               // multiplier on border apprehension probabilities
-	deterShock    float64               // added to perceived risk
+	deterShock    float64               // share of every perceived stay believed lost
 	familyRelease float64               // multiplier on the share of families released
 	reintegration float64               // multiplier on reintegration capacity
 }
